@@ -1,0 +1,143 @@
+package io.cxlake.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.cxlake.core.CxlakeConfig;
+import io.cxlake.core.JobContext;
+import io.cxlake.core.JobRunner;
+import io.cxlake.core.Stage;
+import io.cxlake.generate.Generator;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * Generates data at a scale into a temporary folder, runs every pipeline stage in one session
+ * on a temporary warehouse, and reports per stage: wall time, rows in/out, rows per second
+ * and the driver's peak heap during the stage.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Benchmark: generate at --scale, run every stage, print and write per-stage figures as JSON.")
+class BenchCommand implements Callable<Integer> {
+  @ParentCommand
+  Main global;
+
+  @Option(names = "--scale", defaultValue = "0.1", description = "Data scale (default: ${DEFAULT-VALUE}).")
+  double scale;
+
+  @Option(names = "--seed", defaultValue = "7", description = "Generator seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--output", paramLabel = "FILE", description = "JSON result file (default: bench-scale-<F>.json).")
+  Path output;
+
+  @Option(names = "--keep", description = "Keep the generated data and warehouse.")
+  boolean keep;
+
+  @Override
+  public Integer call() throws IOException {
+    Path work = Files.createTempDirectory("cxlake-bench-");
+    Path landing = work.resolve("landing");
+    List<Map<String, Object>> stages = new ArrayList<>();
+    CxlakeConfig.Generate g = global.loadConfig().config().generate();
+    resetPeaks();
+    long t0 = System.nanoTime();
+    Generator.Summary summary = Generator.generate(new Generator.Params(scale, seed, landing, g.dirtyRate(),
+        g.endDateValue(), g.months()));
+    long generated = summary.rowCounts().values().stream().mapToLong(m -> m.get("total")).sum();
+    stages.add(figures("generate", (System.nanoTime() - t0) / 1e9, 0, generated, "success"));
+    global.landing = landing;
+    int code = 0;
+    try (Session s = new Session(global, work.resolve("warehouse").toString())) {
+      JobContext ctx = s.ctx;
+      for (Stage stage : Pipeline.stages()) {
+        resetPeaks();
+        List<JobRunner.StageOutcome> o = JobRunner.run(ctx, List.of(stage));
+        JobRunner.StageOutcome r = o.get(0);
+        stages.add(figures(stage.name(), r.elapsed().toMillis() / 1000.0,
+            r.result() == null ? 0 : r.result().rowsIn(), r.result() == null ? 0 : r.result().rowsOut(), r.status()));
+        if (r.error() != null) {
+          code = 1;
+          break;
+        }
+      }
+    } finally {
+      if (!keep) {
+        delete(work);
+      }
+    }
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("scale", scale);
+    result.put("seed", seed);
+    result.put("started_at", Instant.ofEpochMilli(System.currentTimeMillis() - Math.round((System.nanoTime() - t0) / 1e6)).toString());
+    result.put("cores", Runtime.getRuntime().availableProcessors());
+    result.put("max_heap_mb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
+    result.put("stages", stages);
+    result.put("total_seconds", stages.stream().mapToDouble(m -> (Double) m.get("seconds")).sum());
+    if (keep) {
+      result.put("work_dir", work.toString());
+    }
+    Path file = output != null ? output : Path.of(String.format("bench-scale-%s.json", scale));
+    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), result);
+    System.out.printf("%-10s %-8s %9s %12s %12s %12s %10s%n", "stage", "status", "seconds", "rows in", "rows out", "rows/s", "peak MB");
+    for (Map<String, Object> m : stages) {
+      System.out.printf("%-10s %-8s %9.1f %12d %12d %12.0f %10d%n", m.get("stage"), m.get("status"), m.get("seconds"),
+          m.get("rows_in"), m.get("rows_out"), m.get("rows_per_second"), m.get("peak_heap_mb"));
+    }
+    System.out.println("written: " + file.toAbsolutePath());
+    return code;
+  }
+
+  private static Map<String, Object> figures(String stage, double seconds, long in, long out, String status) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("stage", stage);
+    m.put("status", status);
+    m.put("seconds", Math.round(seconds * 100) / 100.0);
+    m.put("rows_in", in);
+    m.put("rows_out", out);
+    m.put("rows_per_second", seconds > 0 ? Math.round(Math.max(in, out) / seconds) * 1.0 : 0.0);
+    m.put("peak_heap_mb", peakHeapMb());
+    return m;
+  }
+
+  private static void resetPeaks() {
+    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (p.getType() == MemoryType.HEAP) {
+        p.resetPeakUsage();
+      }
+    }
+  }
+
+  /** Sum of the heap pools' peaks since the last reset: an upper bound of the heap in use. */
+  private static long peakHeapMb() {
+    long bytes = 0;
+    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (p.getType() == MemoryType.HEAP && p.getPeakUsage() != null) {
+        bytes += p.getPeakUsage().getUsed();
+      }
+    }
+    return bytes / (1024 * 1024);
+  }
+
+  private static void delete(Path dir) throws IOException {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package io.cxlake.cli;
+
+import io.cxlake.core.JobRunner;
+import io.cxlake.core.Stage;
+import io.cxlake.curate.CurateStage;
+import io.cxlake.ingest.IngestStage;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+
+/** Runs a list of stages in one session and prints the summary. */
+abstract class StageCommand implements Callable<Integer> {
+  @ParentCommand
+  Main global;
+
+  abstract List<Stage> stages();
+
+  @Override
+  public Integer call() {
+    try (Session s = new Session(global)) {
+      return Pipeline.summarize(JobRunner.run(s.ctx, stages()), System.out);
+    }
+  }
+}
+
+@Command(name = "ingest", mixinStandardHelpOptions = true,
+    description = "Landing files -> bronze Delta tables (new or changed files only).")
+class IngestCommand extends StageCommand {
+  @Override
+  List<Stage> stages() {
+    return List.of(new IngestStage());
+  }
+}
+
+@Command(name = "curate", mixinStandardHelpOptions = true,
+    description = "Bronze -> silver: typed, validated, deduplicated, upserted; bad rows to cx_ops.quarantine.")
+class CurateCommand extends StageCommand {
+  @Override
+  List<Stage> stages() {
+    return List.of(new CurateStage());
+  }
+}

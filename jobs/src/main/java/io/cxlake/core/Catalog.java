@@ -1,0 +1,44 @@
+package io.cxlake.core;
+
+import org.apache.spark.sql.SparkSession;
+
+/** Qualified table names per layer, and creation of the layer databases on demand. */
+public final class Catalog {
+  private final CxlakeConfig.Catalog names;
+
+  public Catalog(CxlakeConfig.Catalog names) {
+    this.names = names;
+  }
+
+  public String bronze(String table) {
+    return names.bronzeDb() + "." + table;
+  }
+
+  public String silver(String table) {
+    return names.silverDb() + "." + table;
+  }
+
+  public String gold(String table) {
+    return names.goldDb() + "." + table;
+  }
+
+  public String ops(String table) {
+    return names.opsDb() + "." + table;
+  }
+
+  public CxlakeConfig.Catalog names() {
+    return names;
+  }
+
+  /** Creates the four layer databases when missing (idempotent). */
+  public void ensureDatabases(SparkSession spark) {
+    create(spark, names.bronzeDb(), "Bronze: landing files as ingested, every column a string, plus lineage columns");
+    create(spark, names.silverDb(), "Silver: typed, validated, deduplicated and conformed entities (PII kept here only)");
+    create(spark, names.goldDb(), "Gold: curated tables for BI and notebooks, no raw PII");
+    create(spark, names.opsDb(), "Ops: run log, quarantine, ingest ledger, data-quality results");
+  }
+
+  private static void create(SparkSession spark, String db, String comment) {
+    spark.sql("CREATE DATABASE IF NOT EXISTS " + db + " COMMENT '" + comment.replace("'", "\\'") + "'");
+  }
+}

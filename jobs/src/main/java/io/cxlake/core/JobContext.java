@@ -1,0 +1,34 @@
+package io.cxlake.core;
+
+import java.nio.file.Path;
+import java.time.LocalDate;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Everything a stage needs, built once per invocation: the session, typed configuration,
+ * table names, the run id shared by all stages, and the global options.
+ *
+ * @param asOf        --as-of, or null for "the latest date in the data"
+ * @param landingRoot --landing, or null for the sources file's landing_root
+ * @param fullRefresh rebuild instead of processing only new input
+ */
+public record JobContext(
+    SparkSession spark,
+    ConfigLoader.Loaded loaded,
+    Catalog catalog,
+    String runId,
+    LocalDate asOf,
+    Path landingRoot,
+    boolean fullRefresh) {
+
+  public CxlakeConfig config() {
+    return loaded.config();
+  }
+
+  public static JobContext create(SparkSession spark, ConfigLoader.Loaded loaded, LocalDate asOf,
+      Path landingRoot, boolean fullRefresh) {
+    Catalog catalog = new Catalog(loaded.config().catalog());
+    OpsTables.ensure(spark, catalog);
+    return new JobContext(spark, loaded, catalog, RunIds.next(), asOf, landingRoot, fullRefresh);
+  }
+}

@@ -1,0 +1,28 @@
+package io.cxlake.curate;
+
+import io.cxlake.core.Catalog;
+import io.cxlake.core.ColumnSpec;
+import io.cxlake.core.EntitySpec;
+import org.apache.spark.sql.SparkSession;
+
+/** Silver table of an entity: typed canonical columns with comments plus lineage. */
+public final class SilverTables {
+  private SilverTables() {}
+
+  public static void ensure(SparkSession spark, Catalog catalog, EntitySpec e) {
+    StringBuilder ddl = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(catalog.silver(e.silverTable())).append(" (");
+    for (ColumnSpec c : e.columns()) {
+      ddl.append(c.name()).append(' ').append(c.type().sqlType().toUpperCase())
+          .append(e.isKey(c.name()) ? " NOT NULL" : "")
+          .append(" COMMENT '").append(c.description().replace("'", "\\'")).append("', ");
+    }
+    ddl.append("_row_hash BIGINT NOT NULL COMMENT 'Hash of the typed columns: an update only rewrites a changed row', ")
+        .append("_batch_id STRING NOT NULL COMMENT 'Ingest batch the current version came from', ")
+        .append("_source_file STRING NOT NULL COMMENT 'Landing file the current version came from') USING DELTA ")
+        .append("COMMENT '").append(e.description().replace("'", "\\'"))
+        .append(". Grain: one row per ").append(String.join(" and ", e.key()))
+        .append(". Typed, validated, deduplicated; latest batch wins.' ")
+        .append("TBLPROPERTIES ('delta.enableDeletionVectors' = 'true')");
+    spark.sql(ddl.toString());
+  }
+}

@@ -1,0 +1,113 @@
+package io.cxlake.curate;
+
+import static org.apache.spark.sql.functions.*;
+
+import io.cxlake.core.ColumnSpec;
+import io.cxlake.core.ColumnType;
+import io.cxlake.core.EntitySpec;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Row-level typing and checks of bronze rows against the entity's contract — a pure
+ * transformation. Adds the typed canonical columns (replacing the strings), {@code _reasons}
+ * (empty when the row is valid), {@code _detail} and {@code _raw} (the row as landed, JSON).
+ *
+ * <p>Reason codes: malformed_record (the line could not be parsed at all), null_key,
+ * missing_value, bad_type, unparseable_ts, out_of_range, invalid_value, future_ts.
+ */
+public final class Validation {
+  private Validation() {}
+
+  /**
+   * @param bronze        bronze rows (canonical columns as strings plus lineage)
+   * @param futureLimit   a timestamp after this instant is {@code future_ts}
+   */
+  public static Dataset<Row> validate(Dataset<Row> bronze, EntitySpec e, Timestamp futureLimit) {
+    List<Column> rawCols = new ArrayList<>();
+    for (ColumnSpec c : e.columns()) {
+      rawCols.add(col(c.name()));
+    }
+    rawCols.add(col("_corrupt_record"));
+    Dataset<Row> d = bronze.withColumn("_raw", to_json(struct(rawCols.toArray(Column[]::new)), java.util.Map.of("ignoreNullFields", "false")));
+
+    List<Column> reasons = new ArrayList<>();
+    List<Column> details = new ArrayList<>();
+    List<Column> typed = new ArrayList<>();
+    for (ColumnSpec c : e.columns()) {
+      Column raw = nullif(trim(col(c.name())), lit(""));
+      Column value = typedValue(raw, c);
+      typed.add(value.as(c.name()));
+      Column problem;
+      if (c.required()) {
+        reasons.add(when(raw.isNull(), lit(e.isKey(c.name()) ? "null_key" : "missing_value")));
+      }
+      Column unparsed = raw.isNotNull().and(value.isNull());
+      reasons.add(when(unparsed, lit(c.type().isTemporal() ? "unparseable_ts" : "bad_type")));
+      problem = unparsed;
+      if (c.min() != null || c.max() != null) {
+        Column out = lit(false);
+        if (c.min() != null) {
+          out = out.or(value.lt(lit(c.min())));
+        }
+        if (c.max() != null) {
+          out = out.or(value.gt(lit(c.max())));
+        }
+        out = value.isNotNull().and(out);
+        reasons.add(when(out, lit("out_of_range")));
+        problem = problem.or(out);
+      }
+      if (!c.accepted().isEmpty()) {
+        Column bad = value.isNotNull().and(not(value.isin(c.accepted().toArray())));
+        reasons.add(when(bad, lit("invalid_value")));
+        problem = problem.or(bad);
+      }
+      if (c.notFuture()) {
+        Column future = value.isNotNull().and(value.cast("timestamp").gt(lit(futureLimit)));
+        reasons.add(when(future, lit("future_ts")));
+        problem = problem.or(future);
+      }
+      details.add(when(problem, concat(lit(c.name() + "="), coalesce(raw, lit("null")))));
+    }
+    Column rowReasons = when(col("_corrupt_record").isNotNull(), array(lit("malformed_record")))
+        .otherwise(array_compact(array(reasons.toArray(Column[]::new))));
+    Column detail = when(col("_corrupt_record").isNotNull(), lit("line could not be parsed"))
+        .otherwise(concat_ws("; ", details.toArray(Column[]::new)));
+
+    List<Column> out = new ArrayList<>(typed);
+    out.add(rowReasons.as("_reasons"));
+    out.add(detail.as("_detail"));
+    for (String meta : List.of("_raw", "_source_file", "_row_seq", "_batch_id")) {
+      out.add(col(meta));
+    }
+    return d.select(out.toArray(Column[]::new));
+  }
+
+  /** The typed, conformed value, or null when the string does not parse. */
+  static Column typedValue(Column raw, ColumnSpec c) {
+    return switch (c.type()) {
+      case STRING -> conform(raw, c);
+      case BOOLEAN -> lower(raw).try_cast("boolean");
+      default -> raw.try_cast(c.type().sqlType());
+    };
+  }
+
+  private static Column conform(Column raw, ColumnSpec c) {
+    if (!c.accepted().isEmpty()) {
+      return lower(raw);
+    }
+    return switch (c.name()) {
+      case "country" -> upper(raw);
+      case "email" -> lower(raw);
+      default -> raw;
+    };
+  }
+
+  static boolean isNumeric(ColumnType t) {
+    return t == ColumnType.INT || t == ColumnType.LONG || t == ColumnType.DOUBLE || t == ColumnType.DECIMAL;
+  }
+}

@@ -1,0 +1,342 @@
+package io.cxlake.ingest;
+
+import static org.apache.spark.sql.functions.*;
+
+import io.cxlake.core.Catalog;
+import io.cxlake.core.ColumnSpec;
+import io.cxlake.core.ConfigLoader;
+import io.cxlake.core.Entities;
+import io.cxlake.core.EntitySpec;
+import io.cxlake.core.JobContext;
+import io.cxlake.core.JobRunner;
+import io.cxlake.core.OpsTables;
+import io.cxlake.core.Progress;
+import io.cxlake.core.SourcesConfig;
+import io.cxlake.core.Stage;
+import io.cxlake.core.StageResult;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.schema.MessageType;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.DataFrameReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Landing to bronze (SPEC §6.1). Per entity: list the files of its mapping, skip files
+ * already in bronze (same path, size and modification time — read from bronze itself, so a
+ * run that died after its write is not ingested twice), check each new file (empty, header,
+ * Parquet footer), read the good ones as strings, apply the column mapping and append them
+ * with lineage columns. A bad file is reported and the other files and entities go on.
+ */
+public final class IngestStage implements Stage {
+  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  private static final StructType LEDGER = new StructType()
+      .add("entity", DataTypes.StringType, false).add("path", DataTypes.StringType, false)
+      .add("size_bytes", DataTypes.LongType).add("modified_at", DataTypes.TimestampType)
+      .add("status", DataTypes.StringType, false).add("rows", DataTypes.LongType)
+      .add("message", DataTypes.StringType).add("batch_id", DataTypes.StringType)
+      .add("run_id", DataTypes.StringType, false).add("logged_at", DataTypes.TimestampType, false);
+
+  @Override
+  public String name() {
+    return "ingest";
+  }
+
+  @Override
+  public StageResult run(JobContext ctx) {
+    SparkSession spark = ctx.spark();
+    ConfigLoader loader = new ConfigLoader();
+    Path sourcesFile = ctx.loaded().sourcesFile();
+    SourcesConfig sources = loader.loadSources(sourcesFile);
+    String root = ctx.landingRoot() != null
+        ? ctx.landingRoot().toAbsolutePath().toString()
+        : sourcesFile.getParent().resolve(sources.landingRoot()).normalize().toString();
+    Catalog catalog = ctx.catalog();
+    String batchId = ctx.runId();
+    List<Row> ledger = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    Map<String, Long> counts = new LinkedHashMap<>();
+    long rowsOut = 0;
+    for (EntitySpec e : Entities.ALL) {
+      SourcesConfig.Source source = sources.entities().get(e.name());
+      if (source == null) {
+        continue;
+      }
+      try {
+        long rows = ingestEntity(spark, catalog, e, source, root, batchId, ctx.runId(), ledger, problems);
+        counts.put(e.name(), rows);
+        rowsOut += rows;
+      } catch (RuntimeException ex) {
+        String msg = e.name() + ": " + JobRunner.oneLine(ex);
+        problems.add(msg);
+        ledger.add(ledgerRow(e.name(), source.path(), null, "rejected", null, msg, null, ctx.runId()));
+        Progress.warn("ingest {}", msg);
+      }
+    }
+    if (!ledger.isEmpty()) {
+      spark.createDataFrame(ledger, LEDGER).write().format("delta").mode("append")
+          .saveAsTable(catalog.ops(OpsTables.INGEST_FILE));
+    }
+    counts.put("files_rejected", ledger.stream().filter(r -> "rejected".equals(r.getString(4))).count());
+    counts.put("files_ingested", ledger.stream().filter(r -> "ingested".equals(r.getString(4))).count());
+    boolean fail = "fail".equals(ctx.config().ingest().onBadFile());
+    for (String p : problems) {
+      Progress.warn("ingest: {}", p);
+    }
+    return new StageResult(rowsOut, rowsOut, counts, fail ? problems : List.of());
+  }
+
+  private long ingestEntity(SparkSession spark, Catalog catalog, EntitySpec e, SourcesConfig.Source source,
+      String root, String batchId, String runId, List<Row> ledger, List<String> problems) {
+    String pattern = source.path().matches("^([a-zA-Z][a-zA-Z0-9+.-]*:|/).*") ? source.path() : root + "/" + source.path();
+    boolean required = source.required() == null || source.required();
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    List<LandingFile> files = list(pattern, source.format(), hadoop, spark);
+    if (files.isEmpty()) {
+      String msg = e.name() + ": no file matches " + pattern;
+      ledger.add(ledgerRow(e.name(), pattern, null, "missing", null, msg, null, runId));
+      if (required) {
+        problems.add(msg);
+      } else {
+        Progress.warn("ingest {} (optional source)", msg);
+      }
+      return 0;
+    }
+    BronzeTables.ensure(spark, catalog, e);
+    Set<LandingFile> done = alreadyIngested(spark, catalog.bronze(e.name()));
+    Map<String, String> mapping = mapping(e, source);
+    List<LandingFile> accepted = new ArrayList<>();
+    Map<LandingFile, List<String>> headers = new LinkedHashMap<>();
+    for (LandingFile f : files) {
+      if (done.contains(f)) {
+        ledger.add(ledgerRow(e.name(), f.path(), f, "skipped_unchanged", 0L, null, null, runId));
+        continue;
+      }
+      if (f.size() == 0) {
+        ledger.add(ledgerRow(e.name(), f.path(), f, "empty", 0L, "file is empty", null, runId));
+        Progress.warn("ingest {}: {} is empty", e.name(), f.path());
+        continue;
+      }
+      String problem;
+      try {
+        problem = switch (source.format()) {
+          case "csv" -> {
+            List<String> header = csvHeader(f, source, hadoop);
+            headers.put(f, header);
+            yield missingColumns(f, header, mapping);
+          }
+          case "parquet" -> parquetProblem(f, mapping, hadoop);
+          default -> null;
+        };
+      } catch (IOException ex) {
+        problem = f.path() + ": cannot read: " + ex.getMessage();
+      }
+      if (problem != null) {
+        String msg = e.name() + ": " + problem;
+        problems.add(msg);
+        ledger.add(ledgerRow(e.name(), f.path(), f, "rejected", null, msg, null, runId));
+        continue;
+      }
+      accepted.add(f);
+    }
+    if (accepted.isEmpty()) {
+      return 0;
+    }
+    Dataset<Row> rows = read(spark, e, source, accepted, headers, mapping, batchId);
+    rows.write().format("delta").mode("append").saveAsTable(catalog.bronze(e.name()));
+    Map<String, Long> perFile = new LinkedHashMap<>();
+    for (Row r : spark.table(catalog.bronze(e.name())).where(col("_batch_id").equalTo(batchId))
+        .groupBy("_source_file").count().collectAsList()) {
+      perFile.put(r.getString(0), r.getLong(1));
+    }
+    long total = 0;
+    for (LandingFile f : accepted) {
+      long n = perFile.getOrDefault(f.path(), 0L);
+      total += n;
+      ledger.add(ledgerRow(e.name(), f.path(), f, n == 0 ? "empty" : "ingested", n,
+          n == 0 ? "file has no data rows" : null, batchId, runId));
+    }
+    Progress.info("  {}: {} rows from {} new file(s), {} unchanged", e.name(), total, accepted.size(),
+        files.size() - accepted.size());
+    return total;
+  }
+
+  /** canonical column -> source column name or SQL expression. */
+  static Map<String, String> mapping(EntitySpec e, SourcesConfig.Source source) {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (ColumnSpec c : e.columns()) {
+      String v = source.columns() == null ? null : source.columns().get(c.name());
+      m.put(c.name(), v == null ? c.name() : v);
+    }
+    return m;
+  }
+
+  /** Source columns a file must have: the required canonical columns mapped to plain names. */
+  private static String missingColumns(LandingFile f, List<String> header, Map<String, String> mapping) {
+    if (header.isEmpty()) {
+      return null; // no header line at all: treated as empty when read
+    }
+    Set<String> have = new HashSet<>(header);
+    List<String> missing = mapping.values().stream()
+        .filter(v -> IDENTIFIER.matcher(v).matches() && !have.contains(v)).toList();
+    return missing.isEmpty() ? null
+        : f.path() + ": header lacks columns " + missing + " (found: " + String.join(",", header) + ")";
+  }
+
+  private static List<String> csvHeader(LandingFile f, SourcesConfig.Source source, Configuration hadoop)
+      throws IOException {
+    org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(f.path());
+    String sep = source.options() == null ? "," : source.options().getOrDefault("sep",
+        source.options().getOrDefault("delimiter", ","));
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getFileSystem(hadoop).open(p), StandardCharsets.UTF_8))) {
+      String line = r.readLine();
+      if (line == null || line.isBlank()) {
+        return List.of();
+      }
+      if (line.startsWith("\uFEFF")) {
+        line = line.substring(1);
+      }
+      List<String> cols = new ArrayList<>();
+      for (String c : line.split(Pattern.quote(sep), -1)) {
+        cols.add(c.trim().replaceAll("^\"|\"$", ""));
+      }
+      return cols;
+    }
+  }
+
+  private static String parquetProblem(LandingFile f, Map<String, String> mapping, Configuration hadoop) {
+    try (ParquetFileReader reader = ParquetFileReader.open(
+        HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(f.path()), hadoop))) {
+      MessageType schema = reader.getFooter().getFileMetaData().getSchema();
+      List<String> fields = schema.getFields().stream().map(org.apache.parquet.schema.Type::getName).toList();
+      return missingColumns(f, fields, mapping);
+    } catch (IOException | RuntimeException ex) {
+      return f.path() + ": not a readable Parquet file (" + JobRunner.oneLine(ex) + ")";
+    }
+  }
+
+  private static List<LandingFile> list(String pattern, String format, Configuration hadoop, SparkSession spark) {
+    try {
+      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(pattern);
+      FileSystem fs = p.getFileSystem(hadoop);
+      if (format.equals("delta")) {
+        if (!fs.exists(new org.apache.hadoop.fs.Path(p, "_delta_log"))) {
+          return List.of();
+        }
+        Row h = spark.sql("DESCRIBE HISTORY delta.`" + pattern + "` LIMIT 1").select("version", "timestamp").first();
+        return List.of(new LandingFile(p.toString(), h.getLong(0), h.getTimestamp(1).getTime()));
+      }
+      FileStatus[] found = fs.globStatus(p);
+      List<LandingFile> files = new ArrayList<>();
+      if (found != null) {
+        for (FileStatus s : found) {
+          if (s.isFile()) {
+            files.add(new LandingFile(s.getPath().toString(), s.getLen(), s.getModificationTime()));
+          }
+        }
+      }
+      files.sort(java.util.Comparator.comparing(LandingFile::path));
+      return files;
+    } catch (IOException ex) {
+      throw new io.cxlake.core.CxlakeException("cannot list " + pattern + ": " + ex.getMessage());
+    }
+  }
+
+  private static Set<LandingFile> alreadyIngested(SparkSession spark, String bronze) {
+    Set<LandingFile> done = new HashSet<>();
+    for (Row r : spark.table(bronze).select("_source_file", "_source_size", "_source_modified").distinct().collectAsList()) {
+      done.add(new LandingFile(r.getString(0), r.isNullAt(1) ? -1 : r.getLong(1),
+          r.isNullAt(2) ? -1 : r.getTimestamp(2).getTime()));
+    }
+    return done;
+  }
+
+  /** One union of per-file reads, each tagged with its file; one write job. */
+  private static Dataset<Row> read(SparkSession spark, EntitySpec e, SourcesConfig.Source source,
+      List<LandingFile> files, Map<LandingFile, List<String>> headers, Map<String, String> mapping, String batchId) {
+    Map<String, String> options = source.options() == null ? Map.of() : source.options();
+    StructType jsonSchema = null;
+    if (source.format().equals("json")) {
+      // Infer once over all new files, every primitive as a string; then add the corrupt-record column.
+      StructType inferred = spark.read().options(options).option("primitivesAsString", "true")
+          .json(files.stream().map(LandingFile::path).toArray(String[]::new)).schema();
+      jsonSchema = new StructType();
+      for (StructField f : inferred.fields()) {
+        if (!f.name().equals("_corrupt_record")) {
+          jsonSchema = jsonSchema.add(f);
+        }
+      }
+      jsonSchema = jsonSchema.add("_corrupt_record", DataTypes.StringType);
+    }
+    Dataset<Row> union = null;
+    for (LandingFile f : files) {
+      DataFrameReader reader = spark.read().options(options);
+      Dataset<Row> raw = switch (source.format()) {
+        case "csv" -> {
+          StructType schema = new StructType();
+          for (String h : headers.get(f)) {
+            schema = schema.add(h, DataTypes.StringType);
+          }
+          schema = schema.add("_corrupt_record", DataTypes.StringType);
+          yield reader.schema(schema).option("header", "true").option("mode", "PERMISSIVE")
+              .option("columnNameOfCorruptRecord", "_corrupt_record").csv(f.path());
+        }
+        case "json" -> reader.schema(jsonSchema).option("mode", "PERMISSIVE")
+            .option("columnNameOfCorruptRecord", "_corrupt_record").json(f.path());
+        case "parquet" -> reader.parquet(f.path());
+        case "delta" -> reader.format("delta").load(f.path());
+        default -> throw new IllegalArgumentException("format " + source.format());
+      };
+      Set<String> available = new HashSet<>(List.of(raw.columns()));
+      List<Column> cols = new ArrayList<>();
+      for (Map.Entry<String, String> m : mapping.entrySet()) {
+        String src = m.getValue();
+        Column c;
+        if (IDENTIFIER.matcher(src).matches()) {
+          c = available.contains(src) ? col("`" + src + "`") : lit(null);
+        } else {
+          c = expr(src);
+        }
+        cols.add(c.cast("string").as(m.getKey()));
+      }
+      cols.add(available.contains("_corrupt_record") ? col("_corrupt_record") : lit(null).cast("string").as("_corrupt_record"));
+      cols.add(lit(f.path()).as("_source_file"));
+      cols.add(lit(f.size()).as("_source_size"));
+      cols.add(lit(new Timestamp(f.modifiedMillis())).as("_source_modified"));
+      cols.add(monotonically_increasing_id().as("_row_seq"));
+      Dataset<Row> tagged = raw.select(cols.toArray(Column[]::new));
+      union = union == null ? tagged : union.unionByName(tagged);
+    }
+    return union.withColumn("_ingested_at", current_timestamp()).withColumn("_batch_id", lit(batchId));
+  }
+
+  private static Row ledgerRow(String entity, String path, LandingFile f, String status, Long rows,
+      String message, String batchId, String runId) {
+    return RowFactory.create(entity, path, f == null ? null : f.size(),
+        f == null ? null : new Timestamp(f.modifiedMillis()), status, rows, message, batchId, runId,
+        Timestamp.from(Instant.now()));
+  }
+}
