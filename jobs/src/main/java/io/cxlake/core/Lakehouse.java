@@ -36,6 +36,9 @@ public final class Lakehouse {
         .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
         .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
         .config("spark.sql.shuffle.partitions", String.valueOf(rt.shufflePartitions()))
+        // Delta rebuilds table state with its own partition count (default 50): on a small
+        // local run that is most of the time spent; follow the configured shuffle partitions.
+        .config("spark.databricks.delta.snapshotPartitions", String.valueOf(rt.shufflePartitions()))
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.ui.showConsoleProgress", String.valueOf(Boolean.TRUE.equals(rt.consoleProgress())))
         // Upserted tables (silver MERGE) use deletion vectors: half the MERGE cost (PERFORMANCE.md).

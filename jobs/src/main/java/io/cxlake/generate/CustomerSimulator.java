@@ -256,7 +256,7 @@ final class CustomerSimulator {
         }
       }
 
-      if (rnd.chance(0.07)) {
+      if (rnd.chance(0.05)) {
         long t = (lo + rnd.nextInt((int) (hi - lo + 1))) * 86400L + rnd.nextInt(86400);
         int nps = survey(rnd, ctx, t, "relationship", "overall", "ongoing", "email");
         lastNpsDay = t / 86400;

@@ -131,6 +131,10 @@ final class DirtyRows {
           v[i] = String.format("%.2f", Double.parseDouble(v[i]) + 1.0);
           return;
         }
+        case DATE -> {
+          v[i] = java.time.LocalDate.parse(v[i]).minusDays(1).toString();
+          return;
+        }
         default -> { }
       }
     }
