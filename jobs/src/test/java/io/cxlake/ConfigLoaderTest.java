@@ -1,0 +1,85 @@
+package io.cxlake;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.cxlake.cli.Main;
+import io.cxlake.core.ConfigException;
+import io.cxlake.core.ConfigLoader;
+import io.cxlake.core.CxlakeConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+  private static Path write(Path dir, String name, String yaml) throws IOException {
+    Path f = dir.resolve(name);
+    Files.writeString(f, yaml);
+    return f;
+  }
+
+  @Test
+  void defaultsLoadAndOverridesMerge(@TempDir Path dir) throws IOException {
+    Path f = write(dir, "my.yaml", "runtime:\n  shuffle_partitions: 8\n");
+    CxlakeConfig c = new ConfigLoader().load(f).config();
+    assertEquals(8, c.runtime().shufflePartitions());
+    assertEquals("lakehouse", c.runtime().warehouse(), "unset keys keep the defaults");
+    assertEquals("cx_gold", c.catalog().goldDb());
+  }
+
+  @Test
+  void unknownKeyNamesKeyAndFile(@TempDir Path dir) throws IOException {
+    Path f = write(dir, "bad.yaml", "runtime:\n  shuffle_partitons: 8\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> new ConfigLoader().load(f));
+    assertTrue(e.getMessage().startsWith(f.toString() + ": key 'runtime.shuffle_partitons': unknown key"), e.getMessage());
+    assertEquals(2, e.exitCode());
+  }
+
+  @Test
+  void badValueNamesKeyAndFile(@TempDir Path dir) throws IOException {
+    Path f = write(dir, "bad.yaml", "runtime:\n  shuffle_partitions: -3\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> new ConfigLoader().load(f));
+    assertEquals("runtime.shuffle_partitions", e.key());
+    assertEquals(f.toString(), e.file());
+    assertTrue(e.getMessage().contains("-3"), e.getMessage());
+  }
+
+  @Test
+  void wrongTypeNamesKeyAndFile(@TempDir Path dir) throws IOException {
+    Path f = write(dir, "bad.yaml", "curate:\n  future_tolerance_hours: soon\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> new ConfigLoader().load(f));
+    assertEquals("curate.future_tolerance_hours", e.key());
+    assertEquals(f.toString(), e.file());
+  }
+
+  @Test
+  void badEnumValueIsRejected(@TempDir Path dir) throws IOException {
+    Path f = write(dir, "bad.yaml", "ingest:\n  on_bad_file: ignore\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> new ConfigLoader().load(f));
+    assertEquals("ingest.on_bad_file", e.key());
+  }
+
+  @Test
+  void sourcesErrorsNameKeyAndFile(@TempDir Path dir) throws IOException {
+    Path f = write(dir, "sources.yaml", "landing_root: x\nentities:\n  orders:\n    path: o/*.csv\n    format: xlsx\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> new ConfigLoader().loadSources(f));
+    assertEquals("entities.orders.format", e.key());
+    assertEquals(f.toString(), e.file());
+    Path g = write(dir, "sources2.yaml", "landing_root: x\nentities:\n  purchases:\n    path: o/*.csv\n    format: csv\n");
+    assertEquals("entities.purchases", assertThrows(ConfigException.class, () -> new ConfigLoader().loadSources(g)).key());
+    Path h = write(dir, "sources3.yaml",
+        "landing_root: x\nentities:\n  orders:\n    path: o/*.csv\n    format: csv\n    columns:\n      amout: price\n");
+    assertEquals("entities.orders.columns.amout", assertThrows(ConfigException.class, () -> new ConfigLoader().loadSources(h)).key());
+  }
+
+  @Test
+  void cliExitsWithCode2OnConfigErrorAndBadUsage(@TempDir Path dir) throws IOException {
+    Path f = write(dir, "bad.yaml", "runtme:\n  master: local\n");
+    assertEquals(2, Main.execute("--config", f.toString(), "generate", "--out", dir.resolve("o").toString()));
+    assertEquals(2, Main.execute("--as-of", "2026-13-01", "tables"));
+    assertEquals(2, Main.execute("no-such-command"));
+    assertEquals(2, Main.execute("--config", dir.resolve("missing.yaml").toString(), "generate", "--out", "x"));
+  }
+}

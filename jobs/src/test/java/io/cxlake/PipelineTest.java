@@ -1,0 +1,180 @@
+package io.cxlake;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cxlake.core.Entities;
+import io.cxlake.core.EntitySpec;
+import io.cxlake.core.JobContext;
+import io.cxlake.core.JobRunner;
+import io.cxlake.core.StageResult;
+import io.cxlake.curate.CurateStage;
+import io.cxlake.generate.Generator;
+import io.cxlake.ingest.IngestStage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/** Generated data with dirty rows of every kind through ingest and curate. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PipelineTest {
+  private static final String P = "pt";
+  private static Path landing;
+  private static JsonNode truth;
+  private static SparkSession spark;
+  private static Path sources;
+
+  @BeforeAll
+  static void generateAndRun() throws Exception {
+    spark = TestSpark.session();
+    TestSpark.dropDatabases(P);
+    landing = Files.createTempDirectory("cxlake-pt-landing-");
+    Generator.generate(new Generator.Params(0.004, 31, landing, 0.06, LocalDate.of(2026, 10, 31), 24));
+    truth = new ObjectMapper().readTree(landing.resolve("_truth.json").toFile());
+    sources = TestSpark.repoRoot().resolve("conf/sources.yaml");
+    List<JobRunner.StageOutcome> out = JobRunner.run(TestSpark.context(P, sources, landing),
+        List.of(new IngestStage(), new CurateStage()));
+    out.forEach(o -> assertEquals("success", o.status(), o.stage() + ": " + o.error()));
+  }
+
+  private static long count(String sql) {
+    return spark.sql(sql).first().getLong(0);
+  }
+
+  @Test
+  @Order(1)
+  void quarantineCountsPerReasonEqualTheTruth() {
+    Map<String, Long> observed = new HashMap<>();
+    for (Row r : spark.sql("SELECT entity, reason, count(*) FROM " + P + "_ops.quarantine GROUP BY 1, 2").collectAsList()) {
+      observed.put(r.getString(0) + "/" + r.getString(1), r.getLong(2));
+    }
+    for (Row r : spark.sql("SELECT entity, sum(exact_duplicate_rows) FROM " + P + "_ops.curate_batch GROUP BY 1").collectAsList()) {
+      if (r.getLong(1) > 0) {
+        observed.put(r.getString(0) + "/exact_duplicate", r.getLong(1));
+      }
+    }
+    Map<String, Long> expected = new HashMap<>();
+    Set<String> reasons = new HashSet<>();
+    Iterator<Map.Entry<String, JsonNode>> entities = truth.at("/dirty_rows/by_entity").fields();
+    while (entities.hasNext()) {
+      Map.Entry<String, JsonNode> e = entities.next();
+      e.getValue().fields().forEachRemaining(r -> {
+        expected.put(e.getKey() + "/" + r.getKey(), r.getValue().asLong());
+        reasons.add(r.getKey());
+      });
+    }
+    assertEquals(expected, observed);
+    // The planted data exercises every reason code.
+    assertEquals(Set.of("null_key", "missing_value", "bad_type", "unparseable_ts", "out_of_range", "invalid_value",
+        "future_ts", "orphan_fk", "duplicate_key", "exact_duplicate", "malformed_record"), reasons);
+  }
+
+  @Test
+  @Order(2)
+  void bronzeEqualsSilverPlusQuarantinePlusExactDuplicates() {
+    for (EntitySpec e : Entities.ALL) {
+      long bronze = count("SELECT count(*) FROM " + P + "_bronze." + e.name());
+      long silver = count("SELECT count(*) FROM " + P + "_silver." + e.silverTable());
+      long quarantined = count("SELECT count(*) FROM " + P + "_ops.quarantine WHERE entity = '" + e.name() + "'");
+      long dups = count("SELECT coalesce(sum(exact_duplicate_rows), 0) FROM " + P + "_ops.curate_batch WHERE entity = '"
+          + e.name() + "'");
+      assertEquals(bronze, silver + quarantined + dups, e.name());
+      assertEquals(truth.at("/row_counts/" + e.name() + "/total").asLong(), bronze, e.name() + " bronze = landed rows");
+    }
+  }
+
+  @Test
+  @Order(3)
+  void quarantineKeepsRawRecordAndReason() {
+    Row r = spark.sql("SELECT raw_record, detail, reason_codes FROM " + P + "_ops.quarantine"
+        + " WHERE entity = 'orders' AND reason = 'bad_type' LIMIT 1").first();
+    assertTrue(r.getString(0).contains("\"quantity\":\"1O\""), r.getString(0));
+    assertEquals("quantity=1O", r.getString(1));
+    assertEquals(List.of("bad_type"), r.getList(2));
+    Row m = spark.sql("SELECT raw_record FROM " + P + "_ops.quarantine WHERE reason = 'malformed_record' LIMIT 1").first();
+    assertTrue(m.getString(0).contains("_corrupt_record"), m.getString(0));
+  }
+
+  @Test
+  @Order(4)
+  void silverIsTypedAndConformed() {
+    Row r = spark.sql("SELECT typeof(amount), typeof(order_ts), typeof(quantity) FROM " + P + "_silver.orders LIMIT 1").first();
+    assertEquals("decimal(18,2)", r.getString(0));
+    assertEquals("timestamp", r.getString(1));
+    assertEquals("int", r.getString(2));
+    assertEquals(0, count("SELECT count(*) FROM " + P + "_silver.orders o LEFT ANTI JOIN " + P
+        + "_silver.dim_customer c USING (customer_id)"), "no orphan orders in silver");
+  }
+
+  @Test
+  @Order(5)
+  void rerunningIngestAndCurateAddsNoRows() {
+    Map<String, Long> before = tableCounts();
+    JobContext again = TestSpark.context(P, sources, landing);
+    List<JobRunner.StageOutcome> out = JobRunner.run(again, List.of(new IngestStage(), new CurateStage()));
+    StageResult ingest = out.get(0).result();
+    assertEquals(0, ingest.rowsOut(), "no file is ingested twice");
+    assertEquals(tableCounts(), before);
+    assertTrue(count("SELECT count(*) FROM " + P + "_ops.ingest_file WHERE run_id = '" + again.runId()
+        + "' AND status = 'skipped_unchanged'") >= 9);
+    assertEquals(4, count("SELECT count(*) FROM " + P + "_ops.pipeline_run WHERE status = 'success'"));
+  }
+
+  @Test
+  @Order(6)
+  void tablesAndSqlCommandsPrintTheCatalog() throws Exception {
+    String tables = capture(() -> io.cxlake.cli.TestAccess.tables(spark, TestSpark.context(P, sources, landing)));
+    assertTrue(tables.contains(P + "_silver.orders"), tables);
+    assertTrue(tables.contains(P + "_ops.quarantine"), tables);
+    assertTrue(tables.contains("Grain: one row per order_id"), tables);
+    String csv = capture(() -> io.cxlake.cli.TestAccess.sql(spark,
+        "SELECT count(*) AS n FROM " + P + "_silver.dim_customer", "csv"));
+    assertEquals("n\n" + count("SELECT count(*) FROM " + P + "_silver.dim_customer") + "\n", csv);
+    String json = capture(() -> io.cxlake.cli.TestAccess.sql(spark, "SELECT 1 AS a, 'x' AS b", "json"));
+    assertEquals("{\"a\":1,\"b\":\"x\"}\n", json);
+  }
+
+  private static Map<String, Long> tableCounts() {
+    Map<String, Long> m = new HashMap<>();
+    for (EntitySpec e : Entities.ALL) {
+      m.put("bronze." + e.name(), count("SELECT count(*) FROM " + P + "_bronze." + e.name()));
+      m.put("silver." + e.name(), count("SELECT count(*) FROM " + P + "_silver." + e.silverTable()));
+    }
+    m.put("quarantine", count("SELECT count(*) FROM " + P + "_ops.quarantine"));
+    m.put("curate_batch", count("SELECT count(*) FROM " + P + "_ops.curate_batch"));
+    return m;
+  }
+
+  interface Body {
+    void run() throws Exception;
+  }
+
+  static String capture(Body body) throws Exception {
+    PrintStream old = System.out;
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+    try {
+      body.run();
+    } finally {
+      System.setOut(old);
+    }
+    return buf.toString(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,17 @@
+package io.cxlake.cli;
+
+import io.cxlake.core.JobContext;
+import org.apache.spark.sql.SparkSession;
+
+/** Lets tests drive the printing of the sql and tables commands on the shared session. */
+public final class TestAccess {
+  private TestAccess() {}
+
+  public static void tables(SparkSession spark, JobContext ctx) {
+    TablesCommand.print(spark, ctx.catalog(), System.out);
+  }
+
+  public static void sql(SparkSession spark, String query, String format) throws Exception {
+    SqlCommand.print(spark.sql(query), format, 1000);
+  }
+}
