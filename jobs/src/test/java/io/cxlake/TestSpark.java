@@ -52,7 +52,8 @@ public final class TestSpark {
     CxlakeConfig d = defaults.config();
     CxlakeConfig c = new CxlakeConfig(d.runtime(),
         new CxlakeConfig.Catalog(prefix + "_bronze", prefix + "_silver", prefix + "_gold", prefix + "_ops"),
-        sourcesFile.toAbsolutePath().toString(), d.ingest(), d.curate(), d.generate());
+        sourcesFile.toAbsolutePath().toString(), d.ingest(), d.curate(), d.metrics(), d.alerts(), d.quality(),
+        d.generate());
     return new ConfigLoader.Loaded(c, "test:" + prefix, sourcesFile.toAbsolutePath().getParent());
   }
 

@@ -4,6 +4,8 @@ import io.cxlake.core.JobRunner;
 import io.cxlake.core.Stage;
 import io.cxlake.curate.CurateStage;
 import io.cxlake.ingest.IngestStage;
+import io.cxlake.metrics.AlertsStage;
+import io.cxlake.metrics.MetricsStage;
 import java.io.PrintStream;
 import java.util.List;
 
@@ -12,7 +14,7 @@ final class Pipeline {
   private Pipeline() {}
 
   static List<Stage> stages() {
-    return List.of(new IngestStage(), new CurateStage());
+    return List.of(new IngestStage(), new CurateStage(), new MetricsStage(), new AlertsStage());
   }
 
   /** Stages to run for --only / --from (null: all). */

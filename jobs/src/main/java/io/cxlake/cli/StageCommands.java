@@ -4,6 +4,8 @@ import io.cxlake.core.JobRunner;
 import io.cxlake.core.Stage;
 import io.cxlake.curate.CurateStage;
 import io.cxlake.ingest.IngestStage;
+import io.cxlake.metrics.AlertsStage;
+import io.cxlake.metrics.MetricsStage;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -39,5 +41,25 @@ class CurateCommand extends StageCommand {
   @Override
   List<Stage> stages() {
     return List.of(new CurateStage());
+  }
+}
+
+@Command(name = "metrics", mixinStandardHelpOptions = true,
+    description = "Silver -> gold marts: dimensions, facts, customer_360, kpi_experience, kpi_operations, kpi_heart "
+        + "(only the periods new data touches; --full-refresh rebuilds).")
+class MetricsCommand extends StageCommand {
+  @Override
+  List<Stage> stages() {
+    return List.of(new MetricsStage());
+  }
+}
+
+@Command(name = "alerts", mixinStandardHelpOptions = true,
+    description = "KPI alerts against trailing and last-year baselines, thresholds, and the detractor follow-up list; "
+        + "prints a summary.")
+class AlertsCommand extends StageCommand {
+  @Override
+  List<Stage> stages() {
+    return List.of(new AlertsStage());
   }
 }

@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -126,6 +127,12 @@ public final class ConfigLoader {
     requireSection(c.ingest(), "ingest", userTree, userFile);
     requireSection(c.curate(), "curate", userTree, userFile);
     requireSection(c.generate(), "generate", userTree, userFile);
+    requireSection(c.metrics(), "metrics", userTree, userFile);
+    requireSection(c.alerts(), "alerts", userTree, userFile);
+    requireSection(c.quality(), "quality", userTree, userFile);
+    validateMetrics(c.metrics(), userTree, userFile);
+    validateAlerts(c.alerts(), userTree, userFile);
+    validateQuality(c.quality(), userTree, userFile);
     if (c.sources() == null || c.sources().isBlank()) {
       fail(userTree, userFile, "sources", "must name the sources file");
     }
@@ -168,6 +175,96 @@ public final class ConfigLoader {
     }
   }
 
+  /** Slices the KPI tables know; see docs/metrics.md. */
+  public static final Set<String> SLICES = Set.of("region", "country", "acquisition_channel", "plan",
+      "lifecycle_stage", "channel", "touchpoint", "journey_stage", "survey_type", "segment");
+  /** KPIs alerts know. */
+  public static final Set<String> ALERT_KPIS = Set.of("nps", "csat_top2_pct", "ces_mean", "cx_index",
+      "renewal_rate", "churn_rate", "repurchase_rate");
+
+  private static void validateMetrics(CxlakeConfig.Metrics m, JsonNode t, String f) {
+    if (m.periodTypes() == null || m.periodTypes().isEmpty()
+        || !Set.of("month", "week").containsAll(m.periodTypes())) {
+      fail(t, f, "metrics.period_types", "must list month and/or week, was " + m.periodTypes());
+    }
+    if (m.slices() == null || !SLICES.containsAll(m.slices())) {
+      fail(t, f, "metrics.slices", "must be a list of " + new java.util.TreeSet<>(SLICES) + ", was " + m.slices());
+    }
+    positive(m.minResponses(), "metrics.min_responses", t, f);
+    if (!Set.of("inactivity", "subscription").contains(m.churnBasis())) {
+      fail(t, f, "metrics.churn_basis", "must be inactivity or subscription, was '" + m.churnBasis() + "'");
+    }
+    positive(m.churnInactivityDays(), "metrics.churn_inactivity_days", t, f);
+    positive(m.repurchaseWindowDays(), "metrics.repurchase_window_days", t, f);
+    positive(m.lookbackDays(), "metrics.lookback_days", t, f);
+    if (m.pseudonymSalt() == null || m.pseudonymSalt().isEmpty()) {
+      fail(t, f, "metrics.pseudonym_salt", "must be set");
+    }
+    if (m.lifecycle() == null) {
+      fail(t, f, "metrics.lifecycle", "section is missing");
+    }
+    positive(m.lifecycle().newDays(), "metrics.lifecycle.new_days", t, f);
+    positive(m.lifecycle().atRiskDays(), "metrics.lifecycle.at_risk_days", t, f);
+    positive(m.lifecycle().loyalMinTenureDays(), "metrics.lifecycle.loyal_min_tenure_days", t, f);
+    positive(m.lifecycle().loyalMinOrders(), "metrics.lifecycle.loyal_min_orders", t, f);
+  }
+
+  private static void validateAlerts(CxlakeConfig.Alerts a, JsonNode t, String f) {
+    if (!Set.of("month", "week").contains(a.periodType())) {
+      fail(t, f, "alerts.period_type", "must be month or week, was '" + a.periodType() + "'");
+    }
+    positive(a.baselinePeriods(), "alerts.baseline_periods", t, f);
+    positive(a.minResponses(), "alerts.min_responses", t, f);
+    if (a.alpha() == null || a.alpha() <= 0 || a.alpha() >= 0.5) {
+      fail(t, f, "alerts.alpha", "must be between 0 and 0.5, was " + a.alpha());
+    }
+    for (String kpi : a.minChange() == null ? Set.<String>of() : a.minChange().keySet()) {
+      if (!ALERT_KPIS.contains(kpi)) {
+        fail(t, f, "alerts.min_change." + kpi, "unknown KPI (known: " + new java.util.TreeSet<>(ALERT_KPIS) + ")");
+      }
+      if (a.minChange().get(kpi) == null || a.minChange().get(kpi) < 0) {
+        fail(t, f, "alerts.min_change." + kpi, "must be 0 or more");
+      }
+    }
+    for (Map.Entry<String, CxlakeConfig.Threshold> e
+        : (a.thresholds() == null ? Map.<String, CxlakeConfig.Threshold>of() : a.thresholds()).entrySet()) {
+      if (!ALERT_KPIS.contains(e.getKey())) {
+        fail(t, f, "alerts.thresholds." + e.getKey(), "unknown KPI (known: " + new java.util.TreeSet<>(ALERT_KPIS) + ")");
+      }
+      if (e.getValue() == null || (e.getValue().min() == null && e.getValue().max() == null)) {
+        fail(t, f, "alerts.thresholds." + e.getKey(), "needs min and/or max");
+      }
+    }
+    positive(a.recentPeriods(), "alerts.recent_periods", t, f);
+    positive(a.followupDays(), "alerts.followup_days", t, f);
+  }
+
+  private static void validateQuality(CxlakeConfig.Quality q, JsonNode t, String f) {
+    List<CxlakeConfig.CustomCheck> checks = q.checks() == null ? List.of() : q.checks();
+    for (int i = 0; i < checks.size(); i++) {
+      CxlakeConfig.CustomCheck c = checks.get(i);
+      String key = "quality.checks[" + i + "]";
+      if (c.table() == null || c.table().isBlank()) {
+        fail(t, f, key + ".table", "must name a gold table");
+      }
+      if (c.name() == null || !DB_NAME.matcher(c.name()).matches()) {
+        fail(t, f, key + ".name", "must match [a-z_][a-z0-9_]*, was '" + c.name() + "'");
+      }
+      if (c.expression() == null || c.expression().isBlank()) {
+        fail(t, f, key + ".expression", "must be a SQL predicate");
+      }
+      if (!Set.of("fail", "warn").contains(c.severity())) {
+        fail(t, f, key + ".severity", "must be fail or warn, was '" + c.severity() + "'");
+      }
+    }
+  }
+
+  private static void positive(Integer v, String key, JsonNode t, String f) {
+    if (v == null || v < 1) {
+      fail(t, f, key, "must be a whole number of 1 or more, was " + v);
+    }
+  }
+
   private static void requireSection(Object section, String key, JsonNode userTree, String file) {
     if (section == null) {
       fail(userTree, file, key, "section is missing");
@@ -184,7 +281,12 @@ public final class ConfigLoader {
   private static void fail(JsonNode userTree, String userFile, String key, String problem) {
     JsonNode node = userTree;
     for (String part : key.split("\\.")) {
-      node = node == null ? null : node.get(part);
+      int bracket = part.indexOf('[');
+      String field = bracket < 0 ? part : part.substring(0, bracket);
+      node = node == null ? null : node.get(field);
+      if (bracket >= 0 && node != null) {
+        node = node.get(Integer.parseInt(part.substring(bracket + 1, part.length() - 1)));
+      }
     }
     throw new ConfigException(node == null ? DEFAULTS_NAME : userFile, key, problem);
   }

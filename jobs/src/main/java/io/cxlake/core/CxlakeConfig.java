@@ -12,6 +12,9 @@ public record CxlakeConfig(
     String sources,
     Ingest ingest,
     Curate curate,
+    Metrics metrics,
+    Alerts alerts,
+    Quality quality,
     Generate generate) {
 
   /** Where and how Spark runs. */
@@ -42,6 +45,66 @@ public record CxlakeConfig(
   public record Curate(
       /* A timestamp later than now + this many hours is quarantined as future_ts. */
       Integer futureToleranceHours) {}
+
+  /** Gold KPI marts (dimensions, facts, KPI tables, customer_360). */
+  public record Metrics(
+      /* Period grains of the KPI tables: month and/or week (ISO weeks, starting Monday). */
+      java.util.List<String> periodTypes,
+      /* Slices besides "all"; see docs/metrics.md for the columns each one means. */
+      java.util.List<String> slices,
+      /* Effective responses below this flag a KPI row as low-confidence (never hidden). */
+      Integer minResponses,
+      /* inactivity: no completed order for churn_inactivity_days | subscription: churned renewals. */
+      String churnBasis,
+      /* Days without a completed order after which a customer counts as churned (inactivity basis). */
+      Integer churnInactivityDays,
+      /* A completed order in the same category within this many days of an earlier one is a category repurchase. */
+      Integer repurchaseWindowDays,
+      /* Window of customer_360's frequency and monetary features, in days before the as-of date. */
+      Integer lookbackDays,
+      /* Salt of the pseudonymous customer_key (sha-256 of salt|customer_id); change it per installation. */
+      String pseudonymSalt,
+      /* Lifecycle stage rules of dim_customer and customer_360. */
+      Lifecycle lifecycle) {}
+
+  /** Lifecycle stage rules, evaluated in order: churned, new, at_risk, loyal, else developing. */
+  public record Lifecycle(
+      /* Tenure below this many days: new. */
+      Integer newDays,
+      /* No completed order for this many days (or a detractor score as the latest NPS): at_risk. */
+      Integer atRiskDays,
+      /* Tenure of at least this many days ... */
+      Integer loyalMinTenureDays,
+      /* ... and at least this many completed orders in the lookback window: loyal. */
+      Integer loyalMinOrders) {}
+
+  /** KPI alerts (SPEC §8.8). */
+  public record Alerts(
+      /* Period grain the alerts compare: month or week. */
+      String periodType,
+      /* Trailing periods pooled into the baseline. */
+      Integer baselinePeriods,
+      /* A slice-period with fewer (effective) responses or cases than this raises no change alert. */
+      Integer minResponses,
+      /* Significance level of the change tests (two-sided; only adverse changes alert). */
+      Double alpha,
+      /* Smallest adverse change worth an alert, per KPI, in the KPI's units. */
+      java.util.Map<String, Double> minChange,
+      /* Fixed limits per KPI: min and/or max. */
+      java.util.Map<String, Threshold> thresholds,
+      /* The printed summary covers this many latest periods. */
+      Integer recentPeriods,
+      /* The detractor follow-up list covers responses of the last this many days. */
+      Integer followupDays) {}
+
+  /** A fixed limit on a KPI. */
+  public record Threshold(Double min, Double max) {}
+
+  /** Data-quality checks added by the operator on top of the table contracts. */
+  public record Quality(java.util.List<CustomCheck> checks) {}
+
+  /** A check from config: every written row of {@code table} must satisfy {@code expression}. */
+  public record CustomCheck(String table, String name, String expression, String severity) {}
 
   /** Synthetic data generator defaults. */
   public record Generate(

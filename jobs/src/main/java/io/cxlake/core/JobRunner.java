@@ -32,7 +32,8 @@ public final class JobRunner {
         }
       } catch (CxlakeException e) {
         error = e.getMessage();
-      } catch (RuntimeException e) {
+      } catch (Exception e) {
+        // Spark's AnalysisException is a checked exception in Java terms.
         error = oneLine(e);
         Progress.warn("{} failed", stage.name(), e);
       }

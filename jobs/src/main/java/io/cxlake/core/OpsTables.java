@@ -10,6 +10,8 @@ public final class OpsTables {
   public static final String QUARANTINE = "quarantine";
   public static final String INGEST_FILE = "ingest_file";
   public static final String CURATE_BATCH = "curate_batch";
+  public static final String DQ_RESULT = "dq_result";
+  public static final String GOLD_STATE = "gold_state";
 
   public static void ensure(SparkSession spark, Catalog catalog) {
     catalog.ensureDatabases(spark);
@@ -59,5 +61,27 @@ public final class OpsTables {
         + "run_id STRING NOT NULL COMMENT 'Curate run', "
         + "curated_at TIMESTAMP NOT NULL COMMENT 'When the batch was curated (UTC)') USING DELTA "
         + "COMMENT 'Curate reconciliation. Grain: one row per entity and bronze batch. bronze_rows = accepted_rows + quarantined_rows + exact_duplicate_rows.'");
+      spark.sql("CREATE TABLE IF NOT EXISTS " + catalog.ops(DQ_RESULT) + " ("
+        + "run_id STRING NOT NULL COMMENT 'Run that wrote the table', "
+        + "table_name STRING NOT NULL COMMENT 'Checked table (qualified)', "
+        + "check_name STRING NOT NULL COMMENT 'Check name from the table contract or the quality.checks config', "
+        + "check_kind STRING NOT NULL COMMENT 'not_null | unique | range | accepted_values | invariant | expectation | custom', "
+        + "severity STRING NOT NULL COMMENT 'fail: the job exits non-zero | warn: only recorded', "
+        + "status STRING NOT NULL COMMENT 'pass | fail | warn', "
+        + "observed_value BIGINT NOT NULL COMMENT 'Rows violating the check (duplicate keys for unique)', "
+        + "threshold BIGINT NOT NULL COMMENT 'Violations allowed (0)', "
+        + "rows_checked BIGINT NOT NULL COMMENT 'Rows the check ran on (the rows being written)', "
+        + "expression STRING COMMENT 'SQL predicate every row must satisfy, or the key for unique', "
+        + "table_written BOOLEAN NOT NULL COMMENT 'Whether the rows were committed (a failing enforced check blocks the commit)', "
+        + "checked_at TIMESTAMP NOT NULL COMMENT 'When the check ran (UTC)') USING DELTA "
+        + "COMMENT 'Data-quality results. Grain: one row per run, table written and check.'");
+    spark.sql("CREATE TABLE IF NOT EXISTS " + catalog.ops(GOLD_STATE) + " ("
+        + "stage STRING NOT NULL COMMENT 'Gold stage (metrics, alerts, ...)', "
+        + "source_table STRING NOT NULL COMMENT 'Silver or gold table the stage read', "
+        + "source_version BIGINT NOT NULL COMMENT 'Delta version of the source the stage last processed', "
+        + "as_of DATE NOT NULL COMMENT 'As-of date of that run', "
+        + "run_id STRING NOT NULL COMMENT 'Run that processed it', "
+        + "recorded_at TIMESTAMP NOT NULL COMMENT 'When it was recorded (UTC)') USING DELTA "
+        + "COMMENT 'Incremental state of the gold stages: the source versions each run processed. Grain: one row per run, stage and source table.'");
   }
 }

@@ -1,0 +1,16 @@
+package io.cxlake.cli;
+
+import io.cxlake.contract.TableContract;
+import io.cxlake.metrics.GoldContracts;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Every gold table contract of every stage (the data dictionary and tests iterate this). */
+public final class GoldTables {
+  private GoldTables() {}
+
+  public static List<TableContract> all() {
+    List<TableContract> all = new ArrayList<>(GoldContracts.all());
+    return all;
+  }
+}

@@ -1,0 +1,95 @@
+package io.cxlake.contract;
+
+import io.cxlake.core.CxlakeException;
+import io.cxlake.core.Progress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StructField;
+
+/**
+ * Creates a gold table from its contract (comments, NOT NULL, CHECK constraints) or checks
+ * that an existing one still matches it. A table whose columns drifted from the contract is
+ * rebuilt under --full-refresh and is otherwise an error naming the difference.
+ */
+public final class ContractTables {
+  private ContractTables() {}
+
+  public static void ensure(SparkSession spark, String qualifiedName, TableContract contract, boolean fullRefresh) {
+    if (spark.catalog().tableExists(qualifiedName)) {
+      String drift = drift(spark, qualifiedName, contract);
+      if (drift == null) {
+        addMissingConstraints(spark, qualifiedName, contract);
+        return;
+      }
+      if (!fullRefresh) {
+        throw new CxlakeException("table " + qualifiedName + " does not match its contract (" + drift
+            + "); rerun with --full-refresh to rebuild it");
+      }
+      Progress.info("rebuilding {}: {}", qualifiedName, drift);
+      spark.sql("DROP TABLE " + qualifiedName);
+    }
+    spark.sql(ddl(qualifiedName, contract));
+    addMissingConstraints(spark, qualifiedName, contract);
+  }
+
+  /** CREATE TABLE statement with comments and NOT NULL columns. */
+  static String ddl(String qualifiedName, TableContract contract) {
+    StringBuilder sql = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(qualifiedName).append(" (");
+    List<String> cols = new ArrayList<>();
+    for (TableContract.Column c : contract.columns()) {
+      cols.add(c.name() + " " + c.sqlType().toUpperCase() + (c.notNull() ? " NOT NULL" : "")
+          + " COMMENT " + quote(c.description()));
+    }
+    sql.append(String.join(", ", cols)).append(") USING DELTA");
+    if (!contract.partitionBy().isEmpty()) {
+      sql.append(" PARTITIONED BY (").append(String.join(", ", contract.partitionBy())).append(")");
+    }
+    sql.append(" COMMENT ").append(quote(contract.comment()))
+        .append(" TBLPROPERTIES ('delta.enableDeletionVectors' = 'true')");
+    return sql.toString();
+  }
+
+  /** Differences between the table's columns and the contract, or null when none. */
+  static String drift(SparkSession spark, String qualifiedName, TableContract contract) {
+    Map<String, DataType> actual = new HashMap<>();
+    for (StructField f : spark.table(qualifiedName).schema().fields()) {
+      actual.put(f.name(), f.dataType());
+    }
+    List<String> problems = new ArrayList<>();
+    for (TableContract.Column c : contract.columns()) {
+      DataType t = actual.remove(c.name());
+      if (t == null) {
+        problems.add("missing column " + c.name());
+      } else if (!t.sameType(DataType.fromDDL(c.sqlType()))) {
+        problems.add(c.name() + " is " + t.simpleString() + ", contract says " + c.sqlType());
+      }
+    }
+    actual.keySet().stream().sorted().forEach(n -> problems.add("column " + n + " not in the contract"));
+    return problems.isEmpty() ? null : String.join("; ", problems);
+  }
+
+  private static void addMissingConstraints(SparkSession spark, String qualifiedName, TableContract contract) {
+    Set<String> existing = spark.sql("SHOW TBLPROPERTIES " + qualifiedName).collectAsList().stream()
+        .map((Row r) -> r.getString(0))
+        .filter(k -> k.startsWith("delta.constraints."))
+        .map(k -> k.substring("delta.constraints.".length()))
+        .collect(Collectors.toSet());
+    for (TableContract.Check check : contract.checks()) {
+      // NOT NULL is already a column property; other enforced row checks become CHECK constraints.
+      if (check.enforced() && !check.kind().equals("not_null") && !existing.contains(check.name().toLowerCase())) {
+        spark.sql("ALTER TABLE " + qualifiedName + " ADD CONSTRAINT " + check.name() + " CHECK (" + check.validRowSql() + ")");
+      }
+    }
+  }
+
+  static String quote(String text) {
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'";
+  }
+}

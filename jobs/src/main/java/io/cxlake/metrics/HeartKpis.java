@@ -1,0 +1,114 @@
+package io.cxlake.metrics;
+
+import static org.apache.spark.sql.functions.*;
+
+import java.time.LocalDate;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * kpi_heart (SPEC §7.5), per period and digital feature:
+ * <ul>
+ *   <li>Happiness: mean CSAT and NPS of the responses the feature's users gave in the period</li>
+ *   <li>Engagement: the feature's events per feature user, and the median length (minutes,
+ *       first to last event) of the sessions that used the feature</li>
+ *   <li>Adoption: users using the feature for the first time ever / active users of the period</li>
+ *   <li>Retention: users of the feature in the previous period who use it again / users of the
+ *       previous period</li>
+ *   <li>Task success: task_success / (task_success + task_fail), and the median seconds of
+ *       successful tasks</li>
+ * </ul>
+ * Active users are customers with any digital event in the period. Feature events are the
+ * events whose type is feature_use, task_start, task_success or task_fail.
+ */
+public final class HeartKpis {
+  private HeartKpis() {}
+
+  static final List<String> FEATURE_EVENTS = List.of("feature_use", "task_start", "task_success", "task_fail");
+
+  public static Dataset<Row> build(Dataset<Row> digitalEvents, Dataset<Row> factResponse, LocalDate asOf,
+      List<String> periodTypes, PeriodSet periods, String salt) {
+    Dataset<Row> ev = digitalEvents.where(Facts.upTo(col("event_ts"), asOf))
+        .select(Pseudonym.customerKey(col("customer_id"), salt).as("customer_key"), col("session_id"), col("event_ts"),
+            to_date(col("event_ts")).as("event_date"), col("feature"), col("event_type"), col("duration_ms"));
+    Dataset<Row> feat = ev.where(col("event_type").isin(FEATURE_EVENTS.toArray()));
+    String[] pk = {"period_type", "period_start"};
+    String[] key = {"period_type", "period_start", "feature"};
+
+    Dataset<Row> evP = filter(Periods.explodePeriods(ev, col("event_date"), periodTypes), periods);
+    Dataset<Row> activeUsers = Cols.group(evP, pk).agg(countDistinct("customer_key").as("active_users"));
+
+    Dataset<Row> featP = filter(Periods.explodePeriods(feat, col("event_date"), periodTypes), periods);
+    Dataset<Row> usage = Cols.group(featP, key).agg(
+        countDistinct("customer_key").as("feature_users"),
+        count(lit(1)).as("feature_events"),
+        sum(when(col("event_type").equalTo("task_success"), 1L).otherwise(0L)).as("task_successes"),
+        sum(when(col("event_type").equalTo("task_fail"), 1L).otherwise(0L)).as("task_failures"),
+        expr("percentile(CASE WHEN event_type = 'task_success' THEN duration_ms / 1000.0 END, 0.5)").as("median_task_seconds"));
+
+    // Session length over all of the session's events; a session counts for each feature it used.
+    Dataset<Row> sessions = ev.groupBy("session_id").agg(
+        ((unix_seconds(max("event_ts")).minus(unix_seconds(min("event_ts")))).divide(60.0)).as("session_minutes"));
+    Dataset<Row> sessionLength = featP.select(col("period_type"), col("period_start"), col("feature"), col("session_id"))
+        .distinct().join(sessions, "session_id")
+        .groupBy(Cols.cols(key)).agg(expr("percentile(session_minutes, 0.5)").as("median_session_minutes"));
+
+    // Adoption: first use of the feature ever, counted in the period it falls in.
+    Dataset<Row> firstUse = feat.groupBy("customer_key", "feature").agg(min("event_date").as("first_use"));
+    Dataset<Row> adopters = filter(Periods.explodePeriods(firstUse, col("first_use"), periodTypes), periods)
+        .groupBy(Cols.cols(key)).agg(count(lit(1)).as("new_users"));
+
+    // Retention: users of period P-1 seen again in P (periods: month or 7-day week steps).
+    Dataset<Row> users = Periods.explodePeriods(feat, col("event_date"), periodTypes)
+        .select("customer_key", "feature", "period_type", "period_start").distinct();
+    Column next = when(col("period_type").equalTo("month"), add_months(col("period_start"), 1))
+        .otherwise(date_add(col("period_start"), 7));
+    Dataset<Row> prev = users.select(col("customer_key"), col("feature"), col("period_type"), next.as("period_start"));
+    Dataset<Row> retention = filter(prev, periods)
+        .join(users.withColumn("_again", lit(1)), new String[] {"customer_key", "feature", "period_type", "period_start"}, "left")
+        .groupBy(Cols.cols(key)).agg(count(lit(1)).as("previous_users"), count(col("_again")).as("retained_users"));
+
+    // Happiness: responses of the feature's users in the same period.
+    Dataset<Row> resp = Periods.explodePeriods(factResponse.select("customer_key", "response_date", "nps", "csat"),
+        col("response_date"), periodTypes);
+    Dataset<Row> happiness = filter(featP, periods).select("customer_key", "period_type", "period_start", "feature").distinct()
+        .join(resp, new String[] {"customer_key", "period_type", "period_start"})
+        .groupBy(Cols.cols(key)).agg(count(lit(1)).as("happiness_responses"), avg("csat").as("_csat"),
+            avg(when(col("nps").geq(9), 100.0).when(col("nps").leq(6), -100.0).when(col("nps").isNotNull(), 0.0)).as("_nps"));
+
+    Dataset<Row> all = usage.join(activeUsers, pk, "left")
+        .join(sessionLength, key, "left")
+        .join(adopters, key, "left")
+        .join(retention, key, "full")
+        .join(happiness, key, "left");
+    // A retention row for a period where nobody used the feature still needs the period's active users.
+    all = all.drop("active_users").join(activeUsers, pk, "left");
+    if (periods != null) {
+      all = all.where(periods.predicate());
+    }
+    all = all.where(col("period_start").leq(lit(java.sql.Date.valueOf(asOf))));
+    return all.select(col("period_type"), col("period_start"),
+        Periods.end(col("period_type"), col("period_start")).as("period_end"), col("feature"),
+        coalesce(col("active_users"), lit(0L)).as("active_users"),
+        coalesce(col("feature_users"), lit(0L)).as("feature_users"),
+        coalesce(col("feature_events"), lit(0L)).as("feature_events"),
+        col("happiness_responses"), round(col("_csat"), 4).as("happiness_csat_mean"), round(col("_nps"), 4).as("happiness_nps"),
+        when(col("feature_users").gt(0), round(col("feature_events").divide(col("feature_users")), 4)).as("events_per_user"),
+        round(col("median_session_minutes"), 4).as("median_session_minutes"),
+        coalesce(col("new_users"), lit(0L)).as("new_users"),
+        OperationsKpis.pct(coalesce(col("new_users"), lit(0L)), col("active_users")).as("adoption_pct"),
+        coalesce(col("previous_users"), lit(0L)).as("previous_users"),
+        coalesce(col("retained_users"), lit(0L)).as("retained_users"),
+        OperationsKpis.pct(col("retained_users"), col("previous_users")).as("retention_pct"),
+        coalesce(col("task_successes"), lit(0L)).as("task_successes"),
+        coalesce(col("task_failures"), lit(0L)).as("task_failures"),
+        OperationsKpis.pct(col("task_successes"), col("task_successes").plus(col("task_failures"))).as("task_success_pct"),
+        round(col("median_task_seconds"), 4).as("median_task_seconds"));
+  }
+
+  private static Dataset<Row> filter(Dataset<Row> rows, PeriodSet periods) {
+    return periods == null ? rows : rows.where(periods.predicate());
+  }
+}

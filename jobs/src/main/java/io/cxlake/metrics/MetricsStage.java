@@ -1,0 +1,280 @@
+package io.cxlake.metrics;
+
+import static org.apache.spark.sql.functions.*;
+
+import io.cxlake.contract.GoldWriter;
+import io.cxlake.contract.TableContract;
+import io.cxlake.core.CxlakeConfig;
+import io.cxlake.core.CxlakeException;
+import io.cxlake.core.Entities;
+import io.cxlake.core.EntitySpec;
+import io.cxlake.core.JobContext;
+import io.cxlake.core.Progress;
+import io.cxlake.core.Stage;
+import io.cxlake.core.StageResult;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Silver → gold marts: dimensions, facts, customer_360, kpi_experience, kpi_operations and
+ * kpi_heart, all through the {@link GoldWriter}. Incremental: only when silver changed since
+ * the last run (or the as-of date moved) is anything written; facts and dimensions are
+ * rewritten whole (cheap projections), the KPI tables only in the periods the changed rows
+ * touch (REPLACE WHERE); --full-refresh rebuilds everything.
+ */
+public final class MetricsStage implements Stage {
+  public static final String NAME = "metrics";
+
+  /** Silver entities the stage reads and the day columns of a changed row. */
+  private static final Map<String, List<String>> DAY_COLUMNS = new LinkedHashMap<>();
+
+  static {
+    DAY_COLUMNS.put("customers", List.of());
+    DAY_COLUMNS.put("subscriptions", List.of());
+    DAY_COLUMNS.put("renewals", List.of("due_date", "decided_date"));
+    DAY_COLUMNS.put("orders", List.of("order_ts"));
+    DAY_COLUMNS.put("interactions", List.of("opened_ts"));
+    DAY_COLUMNS.put("survey_responses", List.of("responded_ts"));
+    DAY_COLUMNS.put("survey_ratings", List.of("responded_ts"));
+    DAY_COLUMNS.put("digital_events", List.of("event_ts"));
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  /** What to rebuild: null period sets mean "all periods". */
+  record Plan(boolean anything, String reason, PeriodSet experience, PeriodSet operations, PeriodSet heart) {}
+
+  @Override
+  public StageResult run(JobContext ctx) {
+    SparkSession spark = ctx.spark();
+    CxlakeConfig.Metrics m = ctx.config().metrics();
+    Map<String, String> silver = new LinkedHashMap<>();
+    for (String entity : DAY_COLUMNS.keySet()) {
+      String table = ctx.catalog().silver(Entities.byName(entity).silverTable());
+      if (!spark.catalog().tableExists(table)) {
+        throw new CxlakeException("silver table " + table + " is missing: run ingest and curate first");
+      }
+      silver.put(entity, table);
+    }
+    LocalDate asOf = ctx.asOf() != null ? ctx.asOf() : latestDate(spark, silver);
+    if (asOf == null) {
+      throw new CxlakeException("silver holds no dated rows: nothing to compute (run ingest and curate first)");
+    }
+    Map<String, Long> versions = GoldState.currentVersions(spark, new ArrayList<>(silver.values()));
+    Plan plan = plan(ctx, silver, versions, asOf);
+    if (!plan.anything()) {
+      Progress.info("gold is up to date for as-of {} ({})", asOf, plan.reason());
+      return new StageResult(0, 0, Map.of("tables_written", 0L), List.of());
+    }
+    Progress.info("metrics for as-of {}: {}", asOf, plan.reason());
+
+    String salt = m.pseudonymSalt();
+    GoldWriter writer = new GoldWriter(ctx);
+    Dataset<Row> customers = spark.table(silver.get("customers"));
+    Dataset<Row> subscriptions = spark.table(silver.get("subscriptions"));
+    Dataset<Row> digital = spark.table(silver.get("digital_events"));
+    try {
+      writer.overwrite(GoldContracts.FACT_ORDER,
+          Facts.orders(spark.table(silver.get("orders")), asOf, salt, m.repurchaseWindowDays()));
+      writer.overwrite(GoldContracts.FACT_RENEWAL, Facts.renewals(spark.table(silver.get("renewals")), subscriptions, asOf, salt));
+      writer.overwrite(GoldContracts.FACT_INTERACTION, Facts.interactions(spark.table(silver.get("interactions")), asOf, salt));
+      writer.overwrite(GoldContracts.FACT_SURVEY_RESPONSE,
+          Facts.surveyResponses(spark.table(silver.get("survey_responses")), asOf, salt));
+      Dataset<Row> factResponse = gold(ctx, GoldContracts.FACT_SURVEY_RESPONSE);
+      writer.overwrite(GoldContracts.FACT_SURVEY_RATING, Facts.surveyRatings(spark.table(silver.get("survey_ratings")), factResponse));
+      Dataset<Row> factOrder = gold(ctx, GoldContracts.FACT_ORDER);
+      Dataset<Row> factRenewal = gold(ctx, GoldContracts.FACT_RENEWAL);
+      Dataset<Row> factInteraction = gold(ctx, GoldContracts.FACT_INTERACTION);
+      Dataset<Row> factRating = gold(ctx, GoldContracts.FACT_SURVEY_RATING);
+
+      Dataset<Row> c360 = Customer360.build(new Customer360.Inputs(customers, subscriptions, factOrder, factRenewal,
+          factInteraction, factResponse, factRating, digital), asOf, m);
+      writer.replace(GoldContracts.CUSTOMER_360, c360, "snapshot_date = DATE'" + asOf + "'");
+      Dataset<Row> snapshot = gold(ctx, GoldContracts.CUSTOMER_360).where(col("snapshot_date").equalTo(lit(java.sql.Date.valueOf(asOf))));
+      writer.overwrite(GoldContracts.DIM_CUSTOMER, Customer360.dimension(snapshot));
+      LocalDate firstDay = firstDate(spark, silver, asOf);
+      writer.overwrite(GoldContracts.DIM_DATE, Facts.dates(spark, firstDay, asOf));
+      writer.overwrite(GoldContracts.DIM_TOUCHPOINT, Facts.touchpoints(factResponse, factInteraction));
+
+      Dataset<Row> attrs = gold(ctx, GoldContracts.DIM_CUSTOMER)
+          .select("customer_key", "region", "country", "acquisition_channel", "plan", "lifecycle_stage");
+      List<String> slices = slices(ctx, m);
+
+      Dataset<Row> responses = ExperienceKpis.responsesWithRater(factResponse, factRating)
+          .join(attrs, new String[] {"customer_key"}, "left");
+      Dataset<Row> experience = ExperienceKpis.build(responses, m.periodTypes(), slices, plan.experience(), m.minResponses());
+      writeKpi(ctx, writer, GoldContracts.KPI_EXPERIENCE, experience, plan.experience(), asOf);
+
+      Dataset<Row> keyedSubscriptions = subscriptions.select(Pseudonym.customerKey(col("customer_id"), salt).as("customer_key"),
+          col("subscription_id"), col("start_date"), col("end_date"));
+      Dataset<Row> operations = OperationsKpis.build(new OperationsKpis.Inputs(factOrder, factRenewal, factInteraction,
+              keyedSubscriptions, attrs), asOf, m.periodTypes(), slices, plan.operations(), m.churnBasis(),
+          m.churnInactivityDays());
+      writeKpi(ctx, writer, GoldContracts.KPI_OPERATIONS, operations, plan.operations(), asOf);
+
+      Dataset<Row> heart = HeartKpis.build(digital, factResponse, asOf, m.periodTypes(), plan.heart(), salt);
+      writeKpi(ctx, writer, GoldContracts.KPI_HEART, heart, plan.heart(), asOf);
+    } finally {
+      writer.flush();
+    }
+    if (writer.problems().isEmpty()) {
+      GoldState.record(ctx, NAME, versions, asOf);
+    }
+    Map<String, Long> counts = new LinkedHashMap<>();
+    counts.put("tables_written", (long) writer.tablesWritten());
+    return new StageResult(0, writer.rowsWritten(), counts, writer.problems());
+  }
+
+  private static void writeKpi(JobContext ctx, GoldWriter writer, TableContract contract, Dataset<Row> rows,
+      PeriodSet periods, LocalDate asOf) {
+    Column complete = col("period_end").leq(lit(java.sql.Date.valueOf(asOf.plusDays(1))));
+    Dataset<Row> out = rows.where(col("period_start").leq(lit(java.sql.Date.valueOf(asOf))))
+        .withColumn("is_complete", complete).withColumn("run_id", lit(ctx.runId()));
+    if (periods == null) {
+      writer.overwrite(contract, out);
+    } else if (!periods.isEmpty()) {
+      writer.replace(contract, out, periods.sql());
+    }
+  }
+
+  private static Dataset<Row> gold(JobContext ctx, TableContract contract) {
+    return ctx.spark().table(ctx.catalog().gold(contract.name()));
+  }
+
+  /** Configured slices; segment only once a segmentation table provides it. */
+  private static List<String> slices(JobContext ctx, CxlakeConfig.Metrics m) {
+    List<String> s = new ArrayList<>(m.slices());
+    if (s.remove("segment")) {
+      Progress.warn("metrics.slices: segment is skipped until the segmentation stage has written its table");
+    }
+    return s;
+  }
+
+  /** The change plan: compare silver now with the versions the last run processed. */
+  Plan plan(JobContext ctx, Map<String, String> silver, Map<String, Long> versions, LocalDate asOf) {
+    if (ctx.fullRefresh()) {
+      return new Plan(true, "full refresh", null, null, null);
+    }
+    for (TableContract c : GoldContracts.all()) {
+      if (c != GoldContracts.CX_ALERT && c != GoldContracts.DETRACTOR_FOLLOWUP
+          && !ctx.spark().catalog().tableExists(ctx.catalog().gold(c.name()))) {
+        return new Plan(true, "first run (" + c.name() + " missing)", null, null, null);
+      }
+    }
+    GoldState.Previous prev = GoldState.previous(ctx, NAME);
+    if (prev == null) {
+      return new Plan(true, "no previous state", null, null, null);
+    }
+    CxlakeConfig.Metrics m = ctx.config().metrics();
+    List<String> types = m.periodTypes();
+    PeriodSet experience = new PeriodSet(types);
+    PeriodSet operations = new PeriodSet(types);
+    PeriodSet heart = new PeriodSet(types);
+    List<String> reasons = new ArrayList<>();
+    LocalDate horizon = asOf.isAfter(prev.asOf()) ? asOf : prev.asOf();
+    int forever = 100_000;
+    if (!asOf.equals(prev.asOf())) {
+      LocalDate from = asOf.isBefore(prev.asOf()) ? asOf : prev.asOf();
+      for (LocalDate d = from; !d.isAfter(horizon); d = d.plusDays(1)) {
+        experience.touch(d, 0, horizon);
+        operations.touch(d, 0, horizon);
+      }
+      heart.touch(from, forever, horizon);
+      reasons.add("as-of moved from " + prev.asOf() + " to " + asOf);
+    }
+    for (Map.Entry<String, String> e : silver.entrySet()) {
+      String entity = e.getKey();
+      String table = e.getValue();
+      Long before = prev.versions().get(table);
+      if (before != null && before.equals(versions.get(table))) {
+        continue;
+      }
+      if (before == null) {
+        return new Plan(true, table + " not seen before", null, null, null);
+      }
+      List<String> dayCols = DAY_COLUMNS.get(entity);
+      if (dayCols.isEmpty()) {
+        // Customer attributes slice every KPI; subscriptions feed churn and customer_360.
+        if (entity.equals("customers") || m.churnBasis().equals("subscription")) {
+          return new Plan(true, table + " changed", null, null, null);
+        }
+        reasons.add(table + " changed");
+        continue;
+      }
+      List<LocalDate> days;
+      try {
+        days = changedDays(ctx, entity, table, before);
+      } catch (RuntimeException ex) {
+        // e.g. the old version was vacuumed away: fall back to a rebuild.
+        return new Plan(true, "cannot compare " + table + " with version " + before + " (" + ex.getMessage().split("\n")[0]
+            + ")", null, null, null);
+      }
+      reasons.add(table + ": " + days.size() + " changed day(s)");
+      for (LocalDate d : days) {
+        if (d.isAfter(horizon)) {
+          continue;
+        }
+        switch (entity) {
+          case "orders" -> operations.touch(d, m.churnInactivityDays(), horizon);
+          case "renewals", "interactions" -> operations.touch(d, 0, horizon);
+          case "survey_responses", "survey_ratings" -> {
+            experience.touch(d, 0, horizon);
+            heart.touch(d, 0, horizon);
+          }
+          case "digital_events" -> heart.touch(d, forever, horizon);
+          default -> throw new IllegalStateException(entity);
+        }
+      }
+    }
+    if (reasons.isEmpty()) {
+      return new Plan(false, "silver unchanged since run of as-of " + prev.asOf(), experience, operations, heart);
+    }
+    return new Plan(true, String.join("; ", reasons) + " → periods: experience " + experience + ", operations "
+        + operations + ", heart " + heart, experience, operations, heart);
+  }
+
+  private static List<LocalDate> changedDays(JobContext ctx, String entity, String table, long before) {
+    SparkSession spark = ctx.spark();
+    EntitySpec spec = Entities.byName(entity);
+    Dataset<Row> current = spark.table(table);
+    Dataset<Row> old = GoldState.atVersion(spark, table, before);
+    List<Column> days = new ArrayList<>();
+    if (entity.equals("survey_ratings")) {
+      // Ratings carry no date: take their response's.
+      Dataset<Row> responses = spark.table(ctx.catalog().silver(Entities.SURVEY_RESPONSES.silverTable()))
+          .select("response_id", "responded_ts");
+      current = current.join(responses, new String[] {"response_id"}, "left");
+      old = old.join(responses, new String[] {"response_id"}, "left");
+    }
+    for (String c : DAY_COLUMNS.get(entity)) {
+      days.add(col(c));
+    }
+    return GoldState.changedDays(spark, table, before, spec.key(), current, old, days);
+  }
+
+  /** The latest day with an order, response, contact or digital event. */
+  static LocalDate latestDate(SparkSession spark, Map<String, String> silver) {
+    Dataset<Row> maxes = spark.table(silver.get("orders")).select(max(to_date(col("order_ts"))).as("d"))
+        .unionByName(spark.table(silver.get("survey_responses")).select(max(to_date(col("responded_ts"))).as("d")))
+        .unionByName(spark.table(silver.get("interactions")).select(max(to_date(col("opened_ts"))).as("d")))
+        .unionByName(spark.table(silver.get("digital_events")).select(max(to_date(col("event_ts"))).as("d")));
+    Row r = maxes.agg(max("d")).first();
+    return r.isNullAt(0) ? null : r.getDate(0).toLocalDate();
+  }
+
+  private static LocalDate firstDate(SparkSession spark, Map<String, String> silver, LocalDate asOf) {
+    Row r = spark.table(silver.get("customers")).agg(min("signup_date")).first();
+    LocalDate first = r.isNullAt(0) ? asOf : r.getDate(0).toLocalDate();
+    return first.isAfter(asOf) ? asOf : first;
+  }
+}

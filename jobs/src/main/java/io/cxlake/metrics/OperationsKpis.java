@@ -1,0 +1,208 @@
+package io.cxlake.metrics;
+
+import static org.apache.spark.sql.functions.*;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * kpi_operations (SPEC §7.6) per period and slice. Four families are aggregated separately
+ * (orders, renewals, churn, support contacts), each with every slice it has, and joined on
+ * the period-slice key; a metric a slice does not carry is null (e.g. renewals by channel).
+ *
+ * <ul>
+ *   <li>revenue = Σ(amount − discount) of completed orders; AOV = revenue / orders;
+ *       purchase frequency = orders / active customers (customers with a completed order)</li>
+ *   <li>repurchase rate = customers with ≥ 2 completed orders in the period / with ≥ 1</li>
+ *   <li>renewal rate = renewed / renewals decided in the period</li>
+ *   <li>churn rate = customers churned in the period / active at its start. Inactivity basis:
+ *       a customer is active at day S when a completed order lies in [S − D, S), and churns on
+ *       the day D days after a completed order not followed by another within D days.
+ *       Subscription basis: churned renewals decided in the period / subscriptions active at
+ *       its start.</li>
+ *   <li>complaint rate = complaints / active customers × 1000 (touchpoint slices use all
+ *       active customers of the period)</li>
+ *   <li>first-response and resolution hours: exact median and 90th percentile of contacts
+ *       opened in the period</li>
+ * </ul>
+ */
+public final class OperationsKpis {
+  private OperationsKpis() {}
+
+  static final String[] KEY = {"period_type", "period_start", "slice", "slice_value"};
+
+  /** Facts, subscriptions keyed by customer_key (subscription_id, start_date, end_date) and customer attributes. */
+  public record Inputs(Dataset<Row> factOrder, Dataset<Row> factRenewal, Dataset<Row> factInteraction,
+      Dataset<Row> subscriptions, Dataset<Row> customerAttributes) {}
+
+  public static Dataset<Row> build(Inputs in, LocalDate asOf, List<String> periodTypes, List<String> slices,
+      PeriodSet periods, String churnBasis, int inactivityDays) {
+    List<String> customerSlices = slices.stream()
+        .filter(s -> List.of(in.customerAttributes().columns()).contains(s)).toList();
+    Dataset<Row> attrs = in.customerAttributes().select(concatKey(customerSlices));
+
+    // Orders: revenue, orders, active customers, repurchasers (two-level: per customer first).
+    Dataset<Row> orders = in.factOrder().where(col("is_completed")).join(attrs, "customer_key");
+    orders = explodeBy(orders, col("order_date"), periodTypes, periods, slices);
+    Dataset<Row> perCustomer = Cols.group(orders, cols(KEY, "customer_key"))
+        .agg(count(lit(1)).as("n"), sum("net_amount").as("net"));
+    Dataset<Row> orderFamily = Cols.group(perCustomer, KEY).agg(
+        sum("net").cast("decimal(18,2)").as("revenue"), sum("n").as("orders"), count(lit(1)).as("active_customers"),
+        sum(when(col("n").geq(2), 1L).otherwise(0L)).as("repurchasers"));
+
+    // Renewals decided in the period.
+    Dataset<Row> renewals = in.factRenewal().where(col("is_decided")).join(attrs, "customer_key");
+    renewals = explodeBy(renewals, col("decided_date"), periodTypes, periods, customerSlices);
+    Dataset<Row> renewalFamily = Cols.group(renewals, KEY).agg(
+        count(lit(1)).as("renewals_decided"), sum(when(col("is_renewed"), 1L).otherwise(0L)).as("renewals_renewed"));
+
+    Dataset<Row> churnFamily = churnBasis.equals("subscription")
+        ? subscriptionChurn(in, attrs, asOf, periodTypes, periods, customerSlices)
+        : inactivityChurn(in.factOrder(), attrs, asOf, periodTypes, periods, customerSlices, inactivityDays);
+
+    // Support contacts opened in the period.
+    Dataset<Row> contacts = in.factInteraction().join(attrs, "customer_key");
+    contacts = explodeBy(contacts, col("opened_date"), periodTypes, periods, slices);
+    Dataset<Row> contactFamily = Cols.group(contacts, KEY).agg(
+        count(lit(1)).as("contacts"), sum(when(col("is_complaint"), 1L).otherwise(0L)).as("complaints"),
+        expr("percentile(first_response_hours, 0.5)").as("first_response_hours_median"),
+        expr("percentile(first_response_hours, 0.9)").as("first_response_hours_p90"),
+        expr("percentile(resolution_hours, 0.5)").as("resolution_hours_median"),
+        expr("percentile(resolution_hours, 0.9)").as("resolution_hours_p90"));
+
+    Dataset<Row> joined = orderFamily.join(renewalFamily, KEY, "full")
+        .join(churnFamily, KEY, "full")
+        .join(contactFamily, KEY, "full");
+    // Denominator for slices without their own customer base (touchpoint): the period's active customers.
+    Dataset<Row> allActive = orderFamily.where(col("slice").equalTo(Periods.ALL))
+        .select(col("period_type"), col("period_start"), col("active_customers").as("_all_active"));
+    joined = joined.join(allActive, new String[] {"period_type", "period_start"}, "left");
+    Column complaintBase = when(col("slice").equalTo("touchpoint"), col("_all_active")).otherwise(col("active_customers"));
+
+    return joined.select(col("period_type"), col("period_start"),
+        Periods.end(col("period_type"), col("period_start")).as("period_end"), col("slice"), col("slice_value"),
+        coalesce(col("revenue"), lit(0).cast("decimal(18,2)")).as("revenue"),
+        coalesce(col("orders"), lit(0L)).as("orders"),
+        col("active_customers"),
+        when(col("orders").gt(0), col("revenue").divide(col("orders"))).cast("decimal(18,2)").as("aov"),
+        round(col("orders").divide(col("active_customers")), 4).as("purchase_frequency"),
+        col("repurchasers"),
+        pct(col("repurchasers"), col("active_customers")).as("repurchase_rate"),
+        col("renewals_decided"), col("renewals_renewed"),
+        pct(col("renewals_renewed"), col("renewals_decided")).as("renewal_rate"),
+        col("active_at_start"), col("churned_customers"),
+        pct(col("churned_customers"), col("active_at_start")).as("churn_rate"),
+        coalesce(col("contacts"), lit(0L)).as("contacts"),
+        coalesce(col("complaints"), lit(0L)).as("complaints"),
+        when(complaintBase.gt(0), round(coalesce(col("complaints"), lit(0L)).multiply(1000.0).divide(complaintBase), 4))
+            .as("complaint_rate_per_1000"),
+        round(col("first_response_hours_median"), 4).as("first_response_hours_median"),
+        round(col("first_response_hours_p90"), 4).as("first_response_hours_p90"),
+        round(col("resolution_hours_median"), 4).as("resolution_hours_median"),
+        round(col("resolution_hours_p90"), 4).as("resolution_hours_p90"));
+  }
+
+  /**
+   * Inactivity churn. Each completed order o "keeps the customer active" on the period starts S
+   * with o &lt; S ≤ o + D; a churn happens on o + D when the next completed order is later than
+   * that (or there is none), counted only when o + D is on or before the as-of date.
+   */
+  static Dataset<Row> inactivityChurn(Dataset<Row> factOrder, Dataset<Row> attrs, LocalDate asOf,
+      List<String> periodTypes, PeriodSet periods, List<String> customerSlices, int days) {
+    Column asOfDate = lit(java.sql.Date.valueOf(asOf));
+    Dataset<Row> days1 = factOrder.where(col("is_completed")).select("customer_key", "order_date").distinct()
+        .withColumn("_next", lead(col("order_date"), 1).over(
+            org.apache.spark.sql.expressions.Window.partitionBy("customer_key").orderBy("order_date")));
+    Dataset<Row> churns = days1
+        .withColumn("churn_date", date_add(col("order_date"), days))
+        .where(col("churn_date").leq(asOfDate).and(col("_next").isNull().or(col("_next").gt(col("churn_date")))))
+        .join(attrs, "customer_key");
+    churns = explodeBy(churns, col("churn_date"), periodTypes, periods, customerSlices);
+    Dataset<Row> churned = Cols.group(churns, KEY).agg(countDistinct("customer_key").as("churned_customers"));
+
+    List<Dataset<Row>> active = new ArrayList<>();
+    for (String t : periodTypes) {
+      Column firstStart = t.equals("month") ? add_months(trunc(col("order_date"), "month"), 1)
+          : date_add(date_trunc("week", col("order_date")).cast("date"), 7);
+      Column last = date_add(col("order_date"), days);
+      Column step = expr(t.equals("month") ? "interval 1 month" : "interval 7 days");
+      Dataset<Row> a = days1.where(firstStart.leq(last))
+          .select(col("customer_key"), lit(t).as("period_type"),
+              explode(sequence(firstStart, last, step)).as("period_start"))
+          .where(col("period_start").leq(asOfDate));
+      active.add(a);
+    }
+    Dataset<Row> activeAtStart = active.stream().reduce(Dataset::unionByName).orElseThrow().distinct()
+        .join(attrs, "customer_key");
+    if (periods != null) {
+      activeAtStart = activeAtStart.where(periods.predicate());
+    }
+    activeAtStart = Periods.explodeSlices(activeAtStart, customerSlices);
+    Dataset<Row> base = Cols.group(activeAtStart, KEY).agg(count(lit(1)).as("active_at_start"));
+    return base.join(churned, KEY, "full")
+        .select(col("period_type"), col("period_start"), col("slice"), col("slice_value"),
+            coalesce(col("active_at_start"), lit(0L)).as("active_at_start"),
+            coalesce(col("churned_customers"), lit(0L)).as("churned_customers"));
+  }
+
+  /** Subscription churn: churned renewals decided in the period / subscriptions active at its start. */
+  static Dataset<Row> subscriptionChurn(Inputs in, Dataset<Row> attrs, LocalDate asOf, List<String> periodTypes,
+      PeriodSet periods, List<String> customerSlices) {
+    Column asOfDate = lit(java.sql.Date.valueOf(asOf));
+    Dataset<Row> churns = in.factRenewal().where(col("outcome").equalTo("churned")).join(attrs, "customer_key");
+    churns = explodeBy(churns, col("decided_date"), periodTypes, periods, customerSlices);
+    Dataset<Row> churned = Cols.group(churns, KEY).agg(countDistinct("subscription_id").as("churned_customers"));
+    Dataset<Row> subs = in.subscriptions()
+        .select(col("customer_key"), col("subscription_id"),
+            col("start_date"), least(coalesce(col("end_date"), asOfDate), asOfDate).as("_last"));
+    List<Dataset<Row>> active = new ArrayList<>();
+    for (String t : periodTypes) {
+      Column firstStart = t.equals("month") ? add_months(trunc(col("start_date"), "month"), 1)
+          : date_add(date_trunc("week", col("start_date")).cast("date"), 7);
+      Column step = expr(t.equals("month") ? "interval 1 month" : "interval 7 days");
+      active.add(subs.where(firstStart.leq(col("_last")))
+          .select(col("customer_key"), col("subscription_id"), lit(t).as("period_type"),
+              explode(sequence(firstStart, col("_last"), step)).as("period_start")));
+    }
+    Dataset<Row> activeAtStart = active.stream().reduce(Dataset::unionByName).orElseThrow().join(attrs, "customer_key");
+    if (periods != null) {
+      activeAtStart = activeAtStart.where(periods.predicate());
+    }
+    activeAtStart = Periods.explodeSlices(activeAtStart, customerSlices);
+    Dataset<Row> base = Cols.group(activeAtStart, KEY).agg(countDistinct("subscription_id").as("active_at_start"));
+    return base.join(churned, KEY, "full")
+        .select(col("period_type"), col("period_start"), col("slice"), col("slice_value"),
+            coalesce(col("active_at_start"), lit(0L)).as("active_at_start"),
+            coalesce(col("churned_customers"), lit(0L)).as("churned_customers"));
+  }
+
+  private static Dataset<Row> explodeBy(Dataset<Row> rows, Column date, List<String> periodTypes, PeriodSet periods,
+      List<String> slices) {
+    Dataset<Row> r = Periods.explodePeriods(rows, date, periodTypes);
+    if (periods != null) {
+      r = r.where(periods.predicate());
+    }
+    return Periods.explodeSlices(r, slices);
+  }
+
+  static Column pct(Column part, Column whole) {
+    return when(whole.gt(0), round(part.multiply(100.0).divide(whole), 4));
+  }
+
+  private static Column[] concatKey(List<String> customerSlices) {
+    List<Column> c = new ArrayList<>();
+    c.add(col("customer_key"));
+    customerSlices.forEach(s -> c.add(col(s)));
+    return c.toArray(Column[]::new);
+  }
+
+  private static String[] cols(String[] key, String extra) {
+    String[] out = java.util.Arrays.copyOf(key, key.length + 1);
+    out[key.length] = extra;
+    return out;
+  }
+}
