@@ -63,6 +63,17 @@ public final class TestSpark {
     return JobContext.create(session(), loaded, null, landing, false);
   }
 
+  /** A job context with options: full refresh and the operator's quality checks. */
+  public static JobContext context(String prefix, Path sourcesFile, Path landing, boolean fullRefresh,
+      java.util.List<CxlakeConfig.CustomCheck> checks) {
+    ConfigLoader.Loaded loaded = config(prefix, sourcesFile);
+    CxlakeConfig c = loaded.config();
+    CxlakeConfig withChecks = new CxlakeConfig(c.runtime(), c.catalog(), c.sources(), c.ingest(), c.curate(), c.metrics(),
+        c.alerts(), new CxlakeConfig.Quality(checks), c.generate());
+    return JobContext.create(session(), new ConfigLoader.Loaded(withChecks, loaded.configFile(), loaded.configDir()),
+        null, landing, fullRefresh);
+  }
+
   /** Drops a test class's databases so it starts clean. */
   public static void dropDatabases(String prefix) {
     for (String layer : new String[] {"bronze", "silver", "gold", "ops"}) {

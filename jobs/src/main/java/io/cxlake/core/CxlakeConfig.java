@@ -67,7 +67,7 @@ public record CxlakeConfig(
       /* Lifecycle stage rules of dim_customer and customer_360. */
       Lifecycle lifecycle) {}
 
-  /** Lifecycle stage rules, evaluated in order: churned, new, at_risk, loyal, else developing. */
+  /** Lifecycle stage rules, evaluated in order: new, churned, at_risk, loyal, else developing. */
   public record Lifecycle(
       /* Tenure below this many days: new. */
       Integer newDays,

@@ -46,6 +46,12 @@ public final class AlertsStage implements Stage {
     HIGHER_IS_BETTER.put("repurchase_rate", true);
   }
 
+  /**
+   * A drop is seasonal — and raises no change alert — when the same period last year also fell
+   * against its own trailing baseline, significantly at this level and by at least half as much.
+   */
+  static final double SEASONAL_ALPHA = 0.05;
+
   private final PrintStream out;
 
   public AlertsStage() {
@@ -125,8 +131,9 @@ public final class AlertsStage implements Stage {
   }
 
   /**
-   * Each row counts as "current" in its own period, as "trailing" in the next k periods, and
-   * as "last_year" one year later; the roles come out of one aggregation.
+   * Each row counts as "current" in its own period, as "trailing" in the next k periods, as
+   * "last_year" one year later and as "last_year_trailing" in the k periods after that; all
+   * roles come out of one aggregation.
    */
   static Dataset<Row> withRoles(Dataset<Row> rows, String periodType, int k) {
     List<Column> roles = new ArrayList<>();
@@ -135,6 +142,9 @@ public final class AlertsStage implements Stage {
       roles.add(struct(lit("trailing").as("role"), lit(i).as("steps")));
     }
     roles.add(struct(lit("last_year").as("role"), lit(yearSteps(periodType)).as("steps")));
+    for (int i = 1; i <= k; i++) {
+      roles.add(struct(lit("last_year_trailing").as("role"), lit(yearSteps(periodType) + i).as("steps")));
+    }
     return rows.withColumn("_r", explode(array(roles.toArray(Column[]::new))))
         .withColumn("role", col("_r.role"))
         .withColumn("period_start", shift(periodType, col("period_start"), col("_r.steps")))
@@ -200,7 +210,8 @@ public final class AlertsStage implements Stage {
         .where(col("period_start").leq(lit(java.sql.Date.valueOf(asOf))));
     Dataset<Row> base = rename(stats.where(col("role").equalTo("trailing")).drop("role"), "b_", key);
     Dataset<Row> ly = rename(stats.where(col("role").equalTo("last_year")).drop("role"), "ly_", key);
-    Dataset<Row> j = cur.join(base, key, "left").join(ly, key, "left");
+    Dataset<Row> lyb = rename(stats.where(col("role").equalTo("last_year_trailing")).drop("role"), "lyb_", key);
+    Dataset<Row> j = cur.join(base, key, "left").join(ly, key, "left").join(lyb, key, "left");
 
     int min = a.minResponses();
     Column higherBetter = kpiMap(HIGHER_IS_BETTER.entrySet().stream()
@@ -210,17 +221,23 @@ public final class AlertsStage implements Stage {
     Column method = when(col("kpi").equalTo("nps"), when(small, "adjusted_wald").otherwise("wald"))
         .when(col("x").isNotNull(), "two_proportion").otherwise("z_mean");
     Column z = zFor(method, "", "b_");
-    Column zLy = zFor(method, "", "ly_");
+    // Last year's same period against its own trailing baseline: a seasonal pattern shows there too.
+    Column smallLy = col("ly_n").lt(smallSample).or(col("lyb_n").lt(smallSample));
+    Column methodLy = when(col("kpi").equalTo("nps"), when(smallLy, "adjusted_wald").otherwise("wald"))
+        .when(col("x").isNotNull(), "two_proportion").otherwise("z_mean");
+    Column zLy = zFor(methodLy, "ly_", "lyb_");
     Column change = col("value").minus(col("b_value"));
+    Column lyChange = col("ly_value").minus(col("lyb_value"));
     Column adverse = change.multiply(higherBetter).lt(0);
-    Column adverseLy = col("value").minus(col("ly_value")).multiply(higherBetter).lt(0);
-    Column hasLy = col("ly_n").geq(min);
+    Column hasLy = col("ly_n").geq(min).and(col("lyb_n").geq(min));
     Column p = AlertTests.twoSidedP(col("z"));
     Column pLy = AlertTests.twoSidedP(col("z_ly"));
+    Column seasonal = hasLy.and(lyChange.multiply(higherBetter).lt(0)).and(col("p_ly").lt(SEASONAL_ALPHA))
+        .and(abs(lyChange).geq(abs(change).multiply(0.5)));
     Column changeAlert = col("n").geq(min).and(col("b_n").geq(min)).and(adverse)
         .and(abs(change).geq(coalesce(minChange, lit(0.0))))
         .and(col("p").lt(a.alpha()))
-        .and(not(hasLy).or(adverseLy.and(col("p_ly").lt(a.alpha()))));
+        .and(not(coalesce(seasonal, lit(false))));
 
     Map<String, CxlakeConfig.Threshold> th = a.thresholds() == null ? Map.of() : a.thresholds();
     Column thMin = kpiMap(th.entrySet().stream().filter(e -> e.getValue().min() != null)
@@ -235,6 +252,7 @@ public final class AlertsStage implements Stage {
         .withColumn("p", p).withColumn("p_ly", pLy)
         .withColumn("change_alert", changeAlert).withColumn("threshold_alert", thresholdAlert)
         .withColumn("threshold", when(belowMin, thMin).when(aboveMax, thMax))
+        .withColumn("last_year_change", lyChange)
         .withColumn("baseline_kind", when(hasLy, lit("trailing_" + a.baselinePeriods() + "+last_year"))
             .otherwise(lit("trailing_" + a.baselinePeriods())));
 
@@ -257,7 +275,8 @@ public final class AlertsStage implements Stage {
     return changes.unionByName(thresholds).select(col("period_type"), col("period_start"), col("kpi"), col("slice"),
         col("slice_value"), col("alert_kind"), col("severity"), round(col("value"), 4).as("value"), round(col("n"), 4).as("n"),
         round(col("b_value"), 4).as("baseline_value"), round(col("b_n"), 4).as("baseline_n"), col("baseline_kind"),
-        round(col("ly_value"), 4).as("last_year_value"), round(change, 4).as("change"),
+        round(col("ly_value"), 4).as("last_year_value"), round(col("last_year_change"), 4).as("last_year_change"),
+        round(change, 4).as("change"),
         when(isChange, round(col("z"), 4)).as("z"), when(isChange, round(col("p"), 6)).as("p_value"),
         when(isChange, col("method")).otherwise(lit("threshold")).as("method"),
         col("threshold"), col("message"), lit(java.sql.Date.valueOf(asOf)).as("as_of"), lit(runId).as("run_id"));

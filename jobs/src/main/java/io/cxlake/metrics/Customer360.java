@@ -76,7 +76,9 @@ public final class Customer360 {
         count(lit(1)).as("responses"),
         max("response_date").as("latest_response_date"),
         max_by(col("nps"), when(col("nps").isNotNull(), struct(col("responded_ts"), col("response_id")))).as("latest_nps"),
-        avg("csat").as("csat_mean"), avg("ces").as("ces_mean"), avg("cx_index").as("cx_index_mean"));
+        avg("csat").as("csat_mean"), avg("ces").as("ces_mean"),
+        // decimal: a double average depends on the order rows arrive in (see ExperienceKpis.EXACT)
+        avg(col("cx_index").cast(ExperienceKpis.EXACT)).cast("double").as("cx_index_mean"));
 
     Dataset<Row> rater = in.factRating().where(col("attribute").isin((Object[]) RATER))
         .groupBy("customer_key").pivot("attribute", java.util.List.of((Object[]) RATER)).agg(avg("score_100"));

@@ -40,34 +40,53 @@ public final class ExperienceKpis {
    * Kept apart so alerts can pool periods by adding sums.
    */
   public static List<Column> sums(boolean withRater) {
-    Column w = col("weight");
+    Column w = exact(col("weight"));
     List<Column> s = new ArrayList<>();
     s.add(count(lit(1)).as("responses"));
     s.add(count(col("nps")).as("nps_responses"));
-    s.add(sum(when(col("nps").isNotNull(), w)).as("w_nps"));
-    s.add(sum(when(col("nps").isNotNull(), w.multiply(w))).as("w2_nps"));
-    s.add(sum(when(col("nps").geq(9), w).otherwise(0.0)).as("w_promoters"));
-    s.add(sum(when(col("nps").leq(6), w).otherwise(0.0)).as("w_detractors"));
+    s.add(dbl(sum(when(col("nps").isNotNull(), w))).as("w_nps"));
+    s.add(dbl(sum(when(col("nps").isNotNull(), w.multiply(w)))).as("w2_nps"));
+    s.add(dbl(coalesce(sum(when(col("nps").geq(9), w)), ZERO)).as("w_promoters"));
+    s.add(dbl(coalesce(sum(when(col("nps").leq(6), w)), ZERO)).as("w_detractors"));
     s.addAll(meanSums("csat", col("csat")));
-    s.add(sum(when(col("csat").geq(4), w).otherwise(0.0)).as("w_csat_top2"));
+    s.add(dbl(coalesce(sum(when(col("csat").geq(4), w)), ZERO)).as("w_csat_top2"));
     s.addAll(meanSums("ces", col("ces")));
     s.addAll(meanSums("cx", col("cx_index")));
     for (String d : withRater ? Customer360.RATER : new String[0]) {
-      s.add(sum(when(col("rater_" + d).isNotNull(), w)).as("w_rater_" + d));
-      s.add(sum(w.multiply(col("rater_" + d))).as("wx_rater_" + d));
+      Column x = exact(col("rater_" + d));
+      s.add(dbl(sum(when(x.isNotNull(), w))).as("w_rater_" + d));
+      s.add(dbl(sum(w.multiply(x))).as("wx_rater_" + d));
     }
     return s;
   }
 
+  /**
+   * Sums are taken in decimal: floating-point addition depends on the order rows arrive in,
+   * which differs between runs and between an incremental and a full rebuild; decimal sums
+   * are exact, so reruns give identical tables to the last digit.
+   */
+  static final String EXACT = "decimal(24,10)";
+
+  private static final Column ZERO = lit(0).cast(EXACT);
+
+  static Column exact(Column c) {
+    return c.cast(EXACT);
+  }
+
+  private static Column dbl(Column c) {
+    return c.cast("double");
+  }
+
   /** Σw, Σw², Σw·x, Σw·x² over the non-null answers of one item. */
   private static List<Column> meanSums(String name, Column x) {
-    Column w = col("weight");
+    Column w = exact(col("weight"));
+    Column e = exact(x);
     return List.of(
         count(x).as("n_" + name),
-        sum(when(x.isNotNull(), w)).as("w_" + name),
-        sum(when(x.isNotNull(), w.multiply(w))).as("w2_" + name),
-        sum(w.multiply(x)).as("wx_" + name),
-        sum(w.multiply(x).multiply(x)).as("wxx_" + name));
+        dbl(sum(when(x.isNotNull(), w))).as("w_" + name),
+        dbl(sum(when(x.isNotNull(), w.multiply(w)))).as("w2_" + name),
+        dbl(sum(w.multiply(e))).as("wx_" + name),
+        dbl(sum(w.multiply(e).multiply(e))).as("wxx_" + name));
   }
 
   /** Aggregates rows (with a weight column) by the given columns into sums. */

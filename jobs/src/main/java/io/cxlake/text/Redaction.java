@@ -20,7 +20,7 @@ public final class Redaction {
   public static final String EMAIL = "[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}";
   public static final String IBAN = "\\b[A-Z]{2}[0-9]{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\\b";
   public static final String CARD = "\\b[0-9]{4}(?:[ -]?[0-9]{4}){2}[ -]?[0-9]{1,7}\\b";
-  public static final String PHONE = "(?<![\\w+])\\+?[0-9][0-9 ().-]{6,}[0-9]\\b";
+  public static final String PHONE = "(?<![\\w+(])[+(]?[0-9][0-9 ().-]{6,}[0-9]\\b";
 
   /**
    * The text with PII replaced by [EMAIL], [IBAN], [CARD], [PHONE] and [NAME].

@@ -11,6 +11,11 @@ public final class TestAccess {
     TablesCommand.print(spark, ctx.catalog(), System.out);
   }
 
+  /** The exit code the CLI gives for these stage outcomes. */
+  public static int summarize(java.util.List<io.cxlake.core.JobRunner.StageOutcome> outcomes) {
+    return Pipeline.summarize(outcomes, System.out);
+  }
+
   public static void sql(SparkSession spark, String query, String format) throws Exception {
     SqlCommand.print(spark.sql(query), format, 1000);
   }

@@ -1,0 +1,33 @@
+package io.cxlake.contract;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.cxlake.TestSpark;
+import io.cxlake.cli.GoldTables;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** docs/data-dictionary.md is generated from the contracts and must not drift from them. */
+class DataDictionaryTest {
+  @Test
+  void theCommittedDictionaryMatchesTheContracts() throws Exception {
+    Path file = TestSpark.repoRoot().resolve("docs/data-dictionary.md");
+    String expected = DataDictionary.render("cx_gold", GoldTables.all());
+    assertTrue(Files.exists(file), "run bin/cxlake dictionary");
+    assertEquals(expected, Files.readString(file), "docs/data-dictionary.md is stale: run bin/cxlake dictionary");
+  }
+
+  @Test
+  void everyGoldTableHasAGrainADescriptionAndAUniqueName() {
+    Set<String> names = new HashSet<>();
+    for (TableContract c : GoldTables.all()) {
+      assertTrue(names.add(c.name()), "duplicate table " + c.name());
+      assertTrue(c.grain().startsWith("one row per"), c.name() + ": grain should read 'one row per ...'");
+      assertFalse(c.key().isEmpty(), c.name() + " has no key");
+      assertTrue(c.checks().stream().anyMatch(k -> k.kind().equals("unique")), c.name());
+    }
+  }
+}

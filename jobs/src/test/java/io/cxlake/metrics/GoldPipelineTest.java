@@ -1,0 +1,238 @@
+package io.cxlake.metrics;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cxlake.TestSpark;
+import io.cxlake.cli.GoldTables;
+import io.cxlake.contract.TableContract;
+import io.cxlake.core.CxlakeConfig;
+import io.cxlake.core.JobContext;
+import io.cxlake.core.JobRunner;
+import io.cxlake.core.Stage;
+import io.cxlake.curate.CurateStage;
+import io.cxlake.generate.Generator;
+import io.cxlake.ingest.IngestStage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Generated data (scale 0.02) through ingest, curate, metrics and alerts: the planted NPS drop
+ * raises an alert in its slice and month, reruns change nothing, new data recomputes only the
+ * periods it touches and matches a full rebuild, and every gold table carries its contract.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class GoldPipelineTest {
+  private static final String P = "gp";
+  private static SparkSession spark;
+  private static Path landing;
+  private static Path sources;
+  private static JsonNode truth;
+  private static String printed;
+
+  @BeforeAll
+  static void generateAndRun() throws Exception {
+    spark = TestSpark.session();
+    TestSpark.dropDatabases(P);
+    landing = Files.createTempDirectory("cxlake-gp-landing-");
+    Generator.generate(new Generator.Params(0.02, 4242, landing, 0.01, LocalDate.of(2026, 10, 31), 24));
+    truth = new ObjectMapper().readTree(landing.resolve("_truth.json").toFile());
+    sources = TestSpark.repoRoot().resolve("conf/sources.yaml");
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    run(new IngestStage(), new CurateStage(), new MetricsStage(),
+        new AlertsStage(new PrintStream(buf, true, StandardCharsets.UTF_8)));
+    printed = buf.toString(StandardCharsets.UTF_8);
+  }
+
+  private static List<JobRunner.StageOutcome> run(Stage... stages) {
+    return run(false, stages);
+  }
+
+  private static List<JobRunner.StageOutcome> run(boolean fullRefresh, Stage... stages) {
+    JobContext base = TestSpark.context(P, sources, landing, fullRefresh, List.of());
+    JobContext ctx = new JobContext(base.spark(), new io.cxlake.core.ConfigLoader.Loaded(config(base.config()),
+        base.loaded().configFile(), base.loaded().configDir()), base.catalog(), base.runId(), null, landing, fullRefresh);
+    List<JobRunner.StageOutcome> out = JobRunner.run(ctx, List.of(stages));
+    out.forEach(o -> assertEquals("success", o.status(), o.stage() + ": " + o.error()));
+    return out;
+  }
+
+  /**
+   * The test's configuration: alpha 0.05 instead of 0.01. At scale 0.02 the planted slice-month
+   * has about 35 responses, too few for the production default to see a 40-point drop reliably.
+   */
+  static CxlakeConfig config(CxlakeConfig c) {
+    CxlakeConfig.Alerts a = c.alerts();
+    return new CxlakeConfig(c.runtime(), c.catalog(), c.sources(), c.ingest(), c.curate(), c.metrics(),
+        new CxlakeConfig.Alerts(a.periodType(), a.baselinePeriods(), a.minResponses(), 0.05, a.minChange(), a.thresholds(),
+            a.recentPeriods(), a.followupDays()), c.quality(), c.generate());
+  }
+
+  private static String gold(String table) {
+    return P + "_gold." + table;
+  }
+
+  private static Map<String, Long> versions() {
+    Map<String, Long> v = new HashMap<>();
+    for (TableContract c : GoldTables.all()) {
+      v.put(c.name(), spark.sql("DESCRIBE HISTORY " + gold(c.name()) + " LIMIT 1").first().getLong(0));
+    }
+    return v;
+  }
+
+  @Test
+  @Order(1)
+  void thePlantedNpsDropRaisesAnAlertInItsSliceAndMonth() {
+    String month = truth.at("/kpi_drop/month").asText();
+    String region = truth.at("/kpi_drop/slice_value").asText();
+    Dataset<Row> alert = spark.table(gold("cx_alert")).where("kpi = 'nps' AND alert_kind = 'change' AND slice = 'region' "
+        + "AND slice_value = '" + region + "' AND period_type = 'month' AND period_start = DATE'" + month + "-01'");
+    assertEquals(1, alert.count(), "alerts: " + spark.table(gold("cx_alert")).where("kpi = 'nps'").collectAsList());
+    Row a = alert.first();
+    assertTrue(List.of("medium", "high", "critical").contains(a.<String>getAs("severity")), a.toString());
+    assertTrue(a.<Double>getAs("change") < -20, a.toString());
+    assertTrue(a.<Double>getAs("p_value") < 0.05, a.toString());
+    assertTrue(printed.contains("nps in region=" + region + " fell to"), printed);
+    // No other region dropped significantly in that month.
+    assertEquals(0, spark.table(gold("cx_alert")).where("kpi = 'nps' AND alert_kind = 'change' AND slice = 'region' "
+        + "AND slice_value <> '" + region + "' AND period_start = DATE'" + month + "-01'").count());
+  }
+
+  @Test
+  @Order(2)
+  void aSliceBelowTheMinimumNRaisesNoChangeAlert() {
+    CxlakeConfig.Alerts a = config(TestSpark.config(P, sources).config()).alerts();
+    for (Row r : spark.table(gold("cx_alert")).where("alert_kind = 'change'").collectAsList()) {
+      assertTrue(r.<Double>getAs("n") >= a.minResponses() && r.<Double>getAs("baseline_n") >= a.minResponses(), r.toString());
+    }
+    // The planted drop's slice-month has about 20 responses: with a minimum above that, no alert.
+    String month = truth.at("/kpi_drop/month").asText();
+    String region = truth.at("/kpi_drop/slice_value").asText();
+    Dataset<Row> responses = spark.table(gold("fact_survey_response"))
+        .join(spark.table(gold("dim_customer")).select("customer_key", "region"), "customer_key");
+    Dataset<Row> stats = AlertsStage.experienceStats(responses, "month", 3, List.of("region"));
+    CxlakeConfig.Alerts strict = new CxlakeConfig.Alerts(a.periodType(), a.baselinePeriods(), 1000, a.alpha(),
+        a.minChange(), Map.of(), a.recentPeriods(), a.followupDays());
+    Dataset<Row> none = AlertsStage.evaluate(stats, strict, 30, LocalDate.of(2026, 10, 31), "t")
+        .where("slice_value = '" + region + "' AND period_start = DATE'" + month + "-01'");
+    assertEquals(0, none.count());
+    Dataset<Row> some = AlertsStage.evaluate(stats, a, 30, LocalDate.of(2026, 10, 31), "t")
+        .where("slice_value = '" + region + "' AND period_start = DATE'" + month + "-01' AND kpi = 'nps' AND alert_kind = 'change'");
+    assertEquals(1, some.count(), "same statistics, default minimum: the alert is there");
+  }
+
+  @Test
+  @Order(3)
+  void kpisAreConsistentWithTheFacts() {
+    Row all = spark.sql("SELECT sum(responses), sum(CASE WHEN slice = 'region' THEN responses END) FROM " + gold("kpi_experience")
+        + " WHERE period_type = 'month' AND slice IN ('all', 'region')").first();
+    long facts = spark.table(gold("fact_survey_response")).count();
+    assertEquals(facts, all.getLong(0) / 2, "the all slice and the region slices each count every response once");
+    assertEquals(facts, all.getLong(1));
+    Row rev = spark.sql("SELECT sum(revenue) FROM " + gold("kpi_operations") + " WHERE period_type = 'week' AND slice = 'all'").first();
+    Row factRev = spark.sql("SELECT sum(net_amount) FROM " + gold("fact_order") + " WHERE is_completed").first();
+    assertEquals(0, factRev.getDecimal(0).compareTo(rev.getDecimal(0)));
+    long customers = truth.at("/generator/customers").asLong();
+    assertEquals(customers, spark.sql("SELECT count(*) FROM " + gold("customer_360")).first().getLong(0));
+    assertEquals(0, spark.sql("SELECT count(*) FROM " + gold("detractor_followup")
+        + " WHERE verbatim_redacted RLIKE '@|[0-9]{4} [0-9]{4}|\\\\+[0-9]{2} '").first().getLong(0), "no PII left");
+  }
+
+  @Test
+  @Order(4)
+  void everyGoldTableCarriesItsContract() {
+    for (TableContract c : GoldTables.all()) {
+      String t = gold(c.name());
+      Row comment = spark.sql("DESCRIBE TABLE EXTENDED " + t).where("col_name = 'Comment'").first();
+      assertEquals(c.comment(), comment.getString(1), t);
+      Map<String, String> cols = spark.sql("DESCRIBE TABLE " + t).collectAsList().stream()
+          .filter(r -> r.getString(0) != null && !r.getString(0).startsWith("#") && !r.getString(0).isBlank())
+          .collect(Collectors.toMap(r -> r.getString(0), r -> r.getString(2) == null ? "" : r.getString(2), (x, y) -> x));
+      for (TableContract.Column col : c.columns()) {
+        assertEquals(col.description(), cols.get(col.name()), t + "." + col.name());
+        assertEquals(!col.notNull(), spark.table(t).schema().apply(col.name()).nullable(), t + "." + col.name());
+      }
+      Map<String, String> props = spark.sql("SHOW TBLPROPERTIES " + t).collectAsList().stream()
+          .collect(Collectors.toMap(r -> r.getString(0), r -> r.getString(1)));
+      for (TableContract.Check check : c.checks()) {
+        if (check.enforced() && !check.kind().equals("not_null")) {
+          assertTrue(props.containsKey("delta.constraints." + check.name().toLowerCase()), t + ": " + check.name());
+        }
+      }
+      assertTrue(spark.table(t).count() > 0, t + " is empty");
+    }
+    long failed = spark.table(P + "_ops.dq_result").where("status = 'fail'").count();
+    assertEquals(0, failed, "no data-quality failures on generated data");
+  }
+
+  @Test
+  @Order(5)
+  void aRerunForTheSameAsOfChangesNothing() {
+    Map<String, Long> before = versions();
+    List<JobRunner.StageOutcome> out = run(new MetricsStage(), new AlertsStage(new PrintStream(new ByteArrayOutputStream())));
+    assertEquals(0L, out.get(0).result().counts().get("tables_written"));
+    assertEquals(0L, out.get(0).result().rowsOut());
+    assertEquals(before, versions());
+  }
+
+  @Test
+  @Order(6)
+  void newDataRecomputesOnlyTheTouchedPeriodsAndMatchesAFullRebuild() throws Exception {
+    String oldRun = spark.sql("SELECT max(run_id) FROM " + gold("kpi_experience")).first().getString(0);
+    // Two new orders and one new response in March 2026 for an existing customer.
+    String customer = spark.sql("SELECT customer_id FROM " + P + "_silver.dim_customer ORDER BY customer_id LIMIT 1").first().getString(0);
+    Files.writeString(landing.resolve("orders/orders_late.csv"),
+        "order_id,customer_id,order_ts,product_id,category,quantity,amount,discount,channel,status\n"
+            + "OLATE0001," + customer + ",2026-03-10 10:00:00,P1,books,1,20.00,0.00,web,completed\n"
+            + "OLATE0002," + customer + ",2026-03-12 10:00:00,P1,books,1,30.00,5.00,web,completed\n");
+    Files.writeString(landing.resolve("survey_responses/late.jsonl"),
+        "{\"response_id\":\"SRLATE01\",\"customer_id\":\"" + customer + "\",\"survey_type\":\"transactional\","
+            + "\"touchpoint\":\"website\",\"journey_stage\":\"purchase\",\"channel\":\"web\","
+            + "\"responded_ts\":\"2026-03-11T10:00:00Z\",\"nps\":0,\"csat\":1}\n");
+    run(new IngestStage(), new CurateStage(), new MetricsStage());
+    String newRun = spark.sql("SELECT max(run_id) FROM " + gold("kpi_experience")).first().getString(0);
+    assertNotEquals(oldRun, newRun);
+    Dataset<Row> exp = spark.table(gold("kpi_experience"));
+    assertEquals(newRun, exp.where("period_type = 'month' AND period_start = DATE'2026-03-01' AND slice = 'all'")
+        .first().getAs("run_id"));
+    assertEquals(oldRun, exp.where("period_type = 'month' AND period_start = DATE'2026-02-01' AND slice = 'all'")
+        .first().getAs("run_id"), "February was not recomputed");
+    assertEquals(oldRun, exp.where("period_type = 'month' AND period_start = DATE'2026-04-01' AND slice = 'all'")
+        .first().getAs("run_id"), "April was not recomputed");
+    assertEquals(oldRun, spark.table(gold("kpi_operations"))
+        .where("period_type = 'month' AND period_start = DATE'2026-01-01' AND slice = 'all'").first().getAs("run_id"));
+    assertEquals(newRun, spark.table(gold("kpi_operations"))
+        .where("period_type = 'month' AND period_start = DATE'2026-05-01' AND slice = 'all'").first().getAs("run_id"),
+        "orders reach forward by churn_inactivity_days");
+
+    Map<String, Dataset<Row>> incremental = new HashMap<>();
+    for (String t : List.of("kpi_experience", "kpi_operations", "kpi_heart")) {
+      incremental.put(t, spark.table(gold(t)).drop("run_id").localCheckpoint());
+    }
+    run(true, new MetricsStage());
+    for (String t : incremental.keySet()) {
+      Dataset<Row> full = spark.table(gold(t)).drop("run_id");
+      List<Row> onlyIncremental = incremental.get(t).exceptAll(full).limit(5).collectAsList();
+      List<Row> onlyFull = full.exceptAll(incremental.get(t)).limit(5).collectAsList();
+      assertEquals(List.of(), onlyIncremental, t + ": incremental rows not in the full rebuild; full has " + onlyFull);
+      assertEquals(List.of(), onlyFull, t + ": full-rebuild rows missing from the incremental result");
+    }
+  }
+}
