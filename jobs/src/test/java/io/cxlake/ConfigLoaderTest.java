@@ -82,4 +82,24 @@ class ConfigLoaderTest {
     assertEquals(2, Main.execute("no-such-command"));
     assertEquals(2, Main.execute("--config", dir.resolve("missing.yaml").toString(), "generate", "--out", "x"));
   }
+
+  @Test
+  void metricsAlertsAndQualityKeysAreValidated(@TempDir Path dir) throws IOException {
+    Path f = write(dir, "bad.yaml", "metrics:\n  slices: [region, planet]\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> new ConfigLoader().load(f));
+    assertEquals("metrics.slices", e.key());
+    assertEquals(f.toString(), e.file());
+    Path g = write(dir, "bad2.yaml", "alerts:\n  alpha: 1.5\n");
+    assertEquals("alerts.alpha", assertThrows(ConfigException.class, () -> new ConfigLoader().load(g)).key());
+    Path h = write(dir, "bad3.yaml", "alerts:\n  thresholds:\n    happiness: {min: 1}\n");
+    assertEquals("alerts.thresholds.happiness", assertThrows(ConfigException.class, () -> new ConfigLoader().load(h)).key());
+    Path q = write(dir, "bad4.yaml", "quality:\n  checks:\n    - {table: kpi_experience, name: ok_name, expression: 'nps > 0', severity: maybe}\n");
+    ConfigException qe = assertThrows(ConfigException.class, () -> new ConfigLoader().load(q));
+    assertEquals("quality.checks[0].severity", qe.key());
+    assertEquals(q.toString(), qe.file(), "reported against the user's file");
+    Path ok = write(dir, "ok.yaml", "alerts:\n  min_change: {nps: 5}\n");
+    CxlakeConfig c = new ConfigLoader().load(ok).config();
+    assertEquals(5.0, c.alerts().minChange().get("nps"));
+    assertEquals(3, c.alerts().baselinePeriods(), "other keys keep their defaults");
+  }
 }

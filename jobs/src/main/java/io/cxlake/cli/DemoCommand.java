@@ -20,9 +20,14 @@ class DemoCommand implements Callable<Integer> {
       TablesCommand.print(s.spark, s.ctx.catalog(), System.out);
       System.out.println();
       System.out.println("Query them, e.g.:");
+      System.out.println("  bin/cxlake sql \"SELECT period_start, slice_value, nps, nps_ci_low, nps_ci_high, low_confidence FROM "
+          + s.ctx.catalog().gold("kpi_experience") + " WHERE period_type = 'month' AND slice = 'region' ORDER BY 1 DESC, 2\"");
+      System.out.println("  bin/cxlake sql \"SELECT severity, message FROM " + s.ctx.catalog().gold("cx_alert")
+          + " WHERE alert_kind = 'change' ORDER BY period_start DESC\"");
       System.out.println("  bin/cxlake sql \"SELECT reason, count(*) FROM " + s.ctx.catalog().ops("quarantine")
           + " GROUP BY reason ORDER BY 2 DESC\"");
-      System.out.println("  bin/cxlake tables");
+      System.out.println("  bin/cxlake tables        # every table with its grain and comment");
+      System.out.println("Column meanings: docs/data-dictionary.md; formulas: docs/metrics.md");
       return code;
     }
   }

@@ -36,7 +36,6 @@ public final class ContractTables {
       spark.sql("DROP TABLE " + qualifiedName);
     }
     spark.sql(ddl(qualifiedName, contract));
-    addMissingConstraints(spark, qualifiedName, contract);
   }
 
   /** CREATE TABLE statement with comments and NOT NULL columns. */
@@ -51,8 +50,16 @@ public final class ContractTables {
     if (!contract.partitionBy().isEmpty()) {
       sql.append(" PARTITIONED BY (").append(String.join(", ", contract.partitionBy())).append(")");
     }
+    // CHECK constraints go in with the CREATE: one commit instead of one ALTER TABLE each.
+    List<String> props = new ArrayList<>();
+    props.add("'delta.enableDeletionVectors' = 'true'");
+    for (TableContract.Check check : contract.checks()) {
+      if (isConstraint(check)) {
+        props.add(quote("delta.constraints." + check.name().toLowerCase()) + " = " + quote(check.validRowSql()));
+      }
+    }
     sql.append(" COMMENT ").append(quote(contract.comment()))
-        .append(" TBLPROPERTIES ('delta.enableDeletionVectors' = 'true')");
+        .append(" TBLPROPERTIES (").append(String.join(", ", props)).append(")");
     return sql.toString();
   }
 
@@ -83,10 +90,15 @@ public final class ContractTables {
         .collect(Collectors.toSet());
     for (TableContract.Check check : contract.checks()) {
       // NOT NULL is already a column property; other enforced row checks become CHECK constraints.
-      if (check.enforced() && !check.kind().equals("not_null") && !existing.contains(check.name().toLowerCase())) {
+      if (isConstraint(check) && !existing.contains(check.name().toLowerCase())) {
         spark.sql("ALTER TABLE " + qualifiedName + " ADD CONSTRAINT " + check.name() + " CHECK (" + check.validRowSql() + ")");
       }
     }
+  }
+
+  /** NOT NULL is a column property; the other enforced row checks are CHECK constraints. */
+  static boolean isConstraint(TableContract.Check check) {
+    return check.enforced() && !check.kind().equals("not_null");
   }
 
   static String quote(String text) {

@@ -157,8 +157,11 @@ public final class AlertsStage implements Stage {
    */
   static Dataset<Row> experienceStats(Dataset<Row> responses, String periodType, int k, List<String> slices) {
     Dataset<Row> rows = Periods.explodePeriods(responses, col("response_date"), List.of(periodType));
-    rows = Periods.explodeSlices(withRoles(rows, periodType, k), slices);
-    Dataset<Row> s = ExperienceKpis.aggregate(rows, "period_type", "period_start", "slice", "slice_value", "role");
+    // Aggregate once per period and slice combination, then roll up per role and slice.
+    Dataset<Row> perCombo = ExperienceKpis.aggregate(rows, ExperienceKpis.comboColumns(rows, slices));
+    Dataset<Row> s = ExperienceKpis.asDouble(ExperienceKpis.resum(
+        Periods.explodeSlices(withRoles(perCombo, periodType, k), slices),
+        "period_type", "period_start", "slice", "slice_value", "role"));
     Column nNps = ExperienceKpis.kish("nps");
     Column pP = col("w_promoters").divide(col("w_nps"));
     Column pD = col("w_detractors").divide(col("w_nps"));

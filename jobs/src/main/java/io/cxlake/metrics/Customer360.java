@@ -50,9 +50,10 @@ public final class Customer360 {
         sum(when(col("is_renewed"), 1).otherwise(0)).as("renewals"),
         sum(when(col("outcome").equalTo("churned"), 1).otherwise(0)).as("renewals_churned"));
 
+    // Silver inputs are joined by the source id (base carries both): no per-row hashing of big tables.
     Dataset<Row> subs = in.subscriptions()
         .where(col("start_date").leq(asOfDate).and(col("end_date").isNull().or(col("end_date").gt(asOfDate))))
-        .select(Pseudonym.customerKey(col("customer_id"), salt).as("customer_key")).distinct()
+        .select(col("customer_id").as("_customer_id")).distinct()
         .withColumn("has_active_subscription", lit(true));
 
     Column last90 = col("opened_date").gt(date_sub(asOfDate, 90));
@@ -64,8 +65,8 @@ public final class Customer360 {
 
     Column eventDate = to_date(col("event_ts"));
     Dataset<Row> digital = in.digitalEvents().where(Facts.upTo(col("event_ts"), asOf))
-        .select(Pseudonym.customerKey(col("customer_id"), salt).as("customer_key"), col("session_id"), eventDate.as("d"))
-        .groupBy("customer_key").agg(
+        .select(col("customer_id").as("_customer_id"), col("session_id"), eventDate.as("d"))
+        .groupBy("_customer_id").agg(
             countDistinct(when(col("d").gt(date_sub(asOfDate, 30)), col("session_id"))).as("sessions_30d"),
             countDistinct(when(col("d").gt(date_sub(asOfDate, 30)), col("d"))).as("active_days_30d"),
             countDistinct(when(col("d").gt(date_sub(asOfDate, 60)).and(col("d").leq(date_sub(asOfDate, 30))), col("session_id")))
@@ -88,9 +89,9 @@ public final class Customer360 {
 
     Dataset<Row> all = base.join(orders, "customer_key", "left")
         .join(renewals, "customer_key", "left")
-        .join(subs, "customer_key", "left")
+        .join(subs, "_customer_id", "left")
         .join(contacts, "customer_key", "left")
-        .join(digital, "customer_key", "left")
+        .join(digital, "_customer_id", "left")
         .join(x, "customer_key", "left")
         .join(rater, "customer_key", "left");
 

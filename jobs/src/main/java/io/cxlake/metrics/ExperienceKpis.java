@@ -44,18 +44,18 @@ public final class ExperienceKpis {
     List<Column> s = new ArrayList<>();
     s.add(count(lit(1)).as("responses"));
     s.add(count(col("nps")).as("nps_responses"));
-    s.add(dbl(sum(when(col("nps").isNotNull(), w))).as("w_nps"));
-    s.add(dbl(sum(when(col("nps").isNotNull(), w.multiply(w)))).as("w2_nps"));
-    s.add(dbl(coalesce(sum(when(col("nps").geq(9), w)), ZERO)).as("w_promoters"));
-    s.add(dbl(coalesce(sum(when(col("nps").leq(6), w)), ZERO)).as("w_detractors"));
+    s.add(sum(when(col("nps").isNotNull(), w)).as("w_nps"));
+    s.add(sum(when(col("nps").isNotNull(), w.multiply(w))).as("w2_nps"));
+    s.add(coalesce(sum(when(col("nps").geq(9), w)), ZERO).as("w_promoters"));
+    s.add(coalesce(sum(when(col("nps").leq(6), w)), ZERO).as("w_detractors"));
     s.addAll(meanSums("csat", col("csat")));
-    s.add(dbl(coalesce(sum(when(col("csat").geq(4), w)), ZERO)).as("w_csat_top2"));
+    s.add(coalesce(sum(when(col("csat").geq(4), w)), ZERO).as("w_csat_top2"));
     s.addAll(meanSums("ces", col("ces")));
     s.addAll(meanSums("cx", col("cx_index")));
     for (String d : withRater ? Customer360.RATER : new String[0]) {
       Column x = exact(col("rater_" + d));
-      s.add(dbl(sum(when(x.isNotNull(), w))).as("w_rater_" + d));
-      s.add(dbl(sum(w.multiply(x))).as("wx_rater_" + d));
+      s.add(sum(when(x.isNotNull(), w)).as("w_rater_" + d));
+      s.add(sum(w.multiply(x)).as("wx_rater_" + d));
     }
     return s;
   }
@@ -73,9 +73,6 @@ public final class ExperienceKpis {
     return c.cast(EXACT);
   }
 
-  private static Column dbl(Column c) {
-    return c.cast("double");
-  }
 
   /** Σw, Σw², Σw·x, Σw·x² over the non-null answers of one item. */
   private static List<Column> meanSums(String name, Column x) {
@@ -83,16 +80,46 @@ public final class ExperienceKpis {
     Column e = exact(x);
     return List.of(
         count(x).as("n_" + name),
-        dbl(sum(when(x.isNotNull(), w))).as("w_" + name),
-        dbl(sum(when(x.isNotNull(), w.multiply(w)))).as("w2_" + name),
-        dbl(sum(w.multiply(e))).as("wx_" + name),
-        dbl(sum(w.multiply(e).multiply(e))).as("wxx_" + name));
+        sum(when(x.isNotNull(), w)).as("w_" + name),
+        sum(when(x.isNotNull(), w.multiply(w))).as("w2_" + name),
+        sum(w.multiply(e)).as("wx_" + name),
+        sum(w.multiply(e).multiply(e)).as("wxx_" + name));
   }
 
-  /** Aggregates rows (with a weight column) by the given columns into sums. */
+  /** Aggregates rows (with a weight column) by the given columns into sums (decimal, exact). */
   public static Dataset<Row> aggregate(Dataset<Row> rows, String... groupBy) {
     List<Column> s = sums(List.of(rows.columns()).contains("rater_reliability"));
     return Cols.group(rows, groupBy).agg(s.get(0), s.subList(1, s.size()).toArray(Column[]::new));
+  }
+
+  /** Names of the sum columns {@link #aggregate} produces. */
+  static List<String> sumColumns(Dataset<Row> sums) {
+    List<String> out = new ArrayList<>();
+    for (String c : sums.columns()) {
+      if (c.equals("responses") || c.equals("nps_responses") || c.startsWith("n_") || c.startsWith("w")) {
+        out.add(c);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Adds up sums by coarser groups: every slice and pooled period is a roll-up of a small
+   * pre-aggregate instead of a pass over exploded raw rows. Exact because the sums are decimal.
+   */
+  public static Dataset<Row> resum(Dataset<Row> sums, String... groupBy) {
+    List<Column> s = sumColumns(sums).stream().map(c -> sum(col(c)).as(c)).toList();
+    return Cols.group(sums, groupBy).agg(s.get(0), s.subList(1, s.size()).toArray(Column[]::new));
+  }
+
+  /** The decimal sums as doubles, for the KPI formulas. */
+  public static Dataset<Row> asDouble(Dataset<Row> sums) {
+    List<Column> cols = new ArrayList<>();
+    for (org.apache.spark.sql.types.StructField f : sums.schema().fields()) {
+      cols.add(f.dataType() instanceof org.apache.spark.sql.types.DecimalType
+          ? col(f.name()).cast("double").as(f.name()) : col(f.name()));
+    }
+    return sums.select(cols.toArray(Column[]::new));
   }
 
   /** KPI columns computed from the sums (names of the kpi_experience table). */
@@ -155,6 +182,14 @@ public final class ExperienceKpis {
     return when(effN.gt(1), sqrt(sample.divide(effN)));
   }
 
+  /** period_type, period_start and every configured slice column the rows have. */
+  static String[] comboColumns(Dataset<Row> rows, List<String> slices) {
+    List<String> have = List.of(rows.columns());
+    List<String> out = new ArrayList<>(List.of("period_type", "period_start"));
+    slices.stream().filter(have::contains).forEach(out::add);
+    return out.toArray(String[]::new);
+  }
+
   /** kpi_experience rows for the given periods and slices (all periods when periods is null). */
   public static Dataset<Row> build(Dataset<Row> responsesWithRater, List<String> periodTypes, List<String> slices,
       PeriodSet periods, int minResponses) {
@@ -162,8 +197,9 @@ public final class ExperienceKpis {
     if (periods != null) {
       rows = rows.where(periods.predicate());
     }
-    rows = Periods.explodeSlices(rows, slices);
-    Dataset<Row> sums = aggregate(rows, "period_type", "period_start", "slice", "slice_value");
+    Dataset<Row> perCombo = aggregate(rows, comboColumns(rows, slices));
+    Dataset<Row> sums = asDouble(resum(Periods.explodeSlices(perCombo, slices),
+        "period_type", "period_start", "slice", "slice_value"));
     List<Column> out = new ArrayList<>(List.of(col("period_type"), col("period_start"),
         Periods.end(col("period_type"), col("period_start")).as("period_end"), col("slice"), col("slice_value")));
     out.addAll(metrics(minResponses));

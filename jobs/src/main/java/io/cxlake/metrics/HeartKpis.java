@@ -28,11 +28,23 @@ public final class HeartKpis {
 
   static final List<String> FEATURE_EVENTS = List.of("feature_use", "task_start", "task_success", "task_fail");
 
-  public static Dataset<Row> build(Dataset<Row> digitalEvents, Dataset<Row> factResponse, LocalDate asOf,
-      List<String> periodTypes, PeriodSet periods, String salt) {
-    Dataset<Row> ev = digitalEvents.where(Facts.upTo(col("event_ts"), asOf))
-        .select(Pseudonym.customerKey(col("customer_id"), salt).as("customer_key"), col("session_id"), col("event_ts"),
+  /**
+   * Digital events up to the as-of date, by source customer id (HEART only outputs aggregates,
+   * so no key needs hashing). The stage caches this: six aggregations below read it.
+   */
+  public static Dataset<Row> events(Dataset<Row> digitalEvents, LocalDate asOf) {
+    return digitalEvents.where(Facts.upTo(col("event_ts"), asOf))
+        .select(col("customer_id").as("customer_key"), col("session_id"), col("event_ts"),
             to_date(col("event_ts")).as("event_date"), col("feature"), col("event_type"), col("duration_ms"));
+  }
+
+  /**
+   * @param ev        {@link #events} output
+   * @param responses survey responses with customer_id, response_date, nps, csat
+   */
+  public static Dataset<Row> build(Dataset<Row> ev, Dataset<Row> responses, LocalDate asOf,
+      List<String> periodTypes, PeriodSet periods) {
+    Dataset<Row> factResponse = responses.withColumnRenamed("customer_id", "customer_key");
     Dataset<Row> feat = ev.where(col("event_type").isin(FEATURE_EVENTS.toArray()));
     String[] pk = {"period_type", "period_start"};
     String[] key = {"period_type", "period_start", "feature"};
@@ -89,7 +101,7 @@ public final class HeartKpis {
       all = all.where(periods.predicate());
     }
     all = all.where(col("period_start").leq(lit(java.sql.Date.valueOf(asOf))));
-    return all.select(col("period_type"), col("period_start"),
+    Dataset<Row> out = all.select(col("period_type"), col("period_start"),
         Periods.end(col("period_type"), col("period_start")).as("period_end"), col("feature"),
         coalesce(col("active_users"), lit(0L)).as("active_users"),
         coalesce(col("feature_users"), lit(0L)).as("feature_users"),
@@ -106,6 +118,7 @@ public final class HeartKpis {
         coalesce(col("task_failures"), lit(0L)).as("task_failures"),
         OperationsKpis.pct(col("task_successes"), col("task_successes").plus(col("task_failures"))).as("task_success_pct"),
         round(col("median_task_seconds"), 4).as("median_task_seconds"));
+    return out;
   }
 
   private static Dataset<Row> filter(Dataset<Row> rows, PeriodSet periods) {

@@ -21,6 +21,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * Silver → gold marts: dimensions, facts, customer_360, kpi_experience, kpi_operations and
@@ -122,8 +123,16 @@ public final class MetricsStage implements Stage {
           m.churnInactivityDays());
       writeKpi(ctx, writer, GoldContracts.KPI_OPERATIONS, operations, plan.operations(), asOf);
 
-      Dataset<Row> heart = HeartKpis.build(digital, factResponse, asOf, m.periodTypes(), plan.heart(), salt);
-      writeKpi(ctx, writer, GoldContracts.KPI_HEART, heart, plan.heart(), asOf);
+      Dataset<Row> events = HeartKpis.events(digital, asOf).persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        Dataset<Row> responsesById = spark.table(silver.get("survey_responses"))
+            .where(Facts.upTo(col("responded_ts"), asOf))
+            .select(col("customer_id"), to_date(col("responded_ts")).as("response_date"), col("nps"), col("csat"));
+        Dataset<Row> heart = HeartKpis.build(events, responsesById, asOf, m.periodTypes(), plan.heart());
+        writeKpi(ctx, writer, GoldContracts.KPI_HEART, heart, plan.heart(), asOf);
+      } finally {
+        events.unpersist();
+      }
     } finally {
       writer.flush();
     }

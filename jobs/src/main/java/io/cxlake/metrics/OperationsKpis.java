@@ -124,25 +124,31 @@ public final class OperationsKpis {
     churns = explodeBy(churns, col("churn_date"), periodTypes, periods, customerSlices);
     Dataset<Row> churned = Cols.group(churns, KEY).agg(countDistinct("customer_key").as("churned_customers"));
 
+    // Order o keeps the customer active on starts S in (o, min(o + D, next order)]: these spans
+    // do not overlap for one customer, so each (customer, period start) comes out once.
     List<Dataset<Row>> active = new ArrayList<>();
     for (String t : periodTypes) {
       Column firstStart = t.equals("month") ? add_months(trunc(col("order_date"), "month"), 1)
           : date_add(date_trunc("week", col("order_date")).cast("date"), 7);
-      Column last = date_add(col("order_date"), days);
+      Column last = least(date_add(col("order_date"), days), coalesce(col("_next"), lit(java.sql.Date.valueOf("9999-12-31"))),
+          asOfDate);
       Column step = expr(t.equals("month") ? "interval 1 month" : "interval 7 days");
       Dataset<Row> a = days1.where(firstStart.leq(last))
           .select(col("customer_key"), lit(t).as("period_type"),
-              explode(sequence(firstStart, last, step)).as("period_start"))
-          .where(col("period_start").leq(asOfDate));
+              explode(sequence(firstStart, last, step)).as("period_start"));
       active.add(a);
     }
-    Dataset<Row> activeAtStart = active.stream().reduce(Dataset::unionByName).orElseThrow().distinct()
+    Dataset<Row> activeAtStart = active.stream().reduce(Dataset::unionByName).orElseThrow()
         .join(attrs, "customer_key");
     if (periods != null) {
       activeAtStart = activeAtStart.where(periods.predicate());
     }
-    activeAtStart = Periods.explodeSlices(activeAtStart, customerSlices);
-    Dataset<Row> base = Cols.group(activeAtStart, KEY).agg(count(lit(1)).as("active_at_start"));
+    // Count per combination of slice values first, then roll the small result up per slice.
+    List<String> combo = new ArrayList<>(List.of("period_type", "period_start"));
+    combo.addAll(customerSlices);
+    Dataset<Row> perCombo = Cols.group(activeAtStart, combo.toArray(String[]::new)).agg(count(lit(1)).as("_n"));
+    Dataset<Row> base = Cols.group(Periods.explodeSlices(perCombo, customerSlices), KEY)
+        .agg(sum("_n").as("active_at_start"));
     return base.join(churned, KEY, "full")
         .select(col("period_type"), col("period_start"), col("slice"), col("slice_value"),
             coalesce(col("active_at_start"), lit(0L)).as("active_at_start"),

@@ -37,10 +37,10 @@ class HeartKpisTest {
         + "('u4', 's5', '2026-02-04 08:10:00', 'search', 'feature_use', NULL), "
         + "('u2', 's6', '2026-02-05 08:00:00', 'app', 'session_start', NULL) "
         + "AS t(customer_id, session_id, ts, feature, event_type, duration_ms)");
-    Dataset<Row> responses = spark.sql("SELECT substring(sha2(concat('salt|', id), 256), 1, 16) AS customer_key, "
-        + "DATE(d) AS response_date, nps, csat FROM VALUES "
+    Dataset<Row> responses = spark.sql("SELECT id AS customer_id, DATE(d) AS response_date, nps, csat FROM VALUES "
         + "('u1', '2026-01-20', 10, 4), ('u2', '2026-01-21', 3, 2), ('u3', '2026-01-22', 9, 5) AS t(id, d, nps, csat)");
-    return HeartKpis.build(events, responses, LocalDate.of(2026, 2, 28), List.of("month"), null, "salt");
+    LocalDate asOf = LocalDate.of(2026, 2, 28);
+    return HeartKpis.build(HeartKpis.events(events, asOf), responses, asOf, List.of("month"), null);
   }
 
   private static Row month(Dataset<Row> heart, String start) {
