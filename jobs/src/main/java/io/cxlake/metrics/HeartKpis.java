@@ -49,48 +49,60 @@ public final class HeartKpis {
     String[] pk = {"period_type", "period_start"};
     String[] key = {"period_type", "period_start", "feature"};
 
-    Dataset<Row> evP = filter(Periods.explodePeriods(ev, col("event_date"), periodTypes), periods);
-    Dataset<Row> activeUsers = Cols.group(evP, pk).agg(countDistinct("customer_key").as("active_users"));
+    // Daily pre-aggregate per customer, day and feature: every period figure below is a
+    // roll-up of it instead of another pass over exploded raw events.
+    Dataset<Row> daily = Cols.group(feat, "customer_key", "event_date", "feature").agg(
+        count(lit(1)).as("events"),
+        sum(when(col("event_type").equalTo("task_success"), 1L).otherwise(0L)).as("successes"),
+        sum(when(col("event_type").equalTo("task_fail"), 1L).otherwise(0L)).as("failures"));
+    Dataset<Row> users = Cols.group(Periods.explodePeriods(daily, col("event_date"), periodTypes),
+            "period_type", "period_start", "feature", "customer_key")
+        .agg(sum("events").as("events"), sum("successes").as("successes"), sum("failures").as("failures"));
+    Dataset<Row> periodUsers = filter(users, periods);
+    Dataset<Row> usage = Cols.group(periodUsers, key).agg(
+        count(lit(1)).as("feature_users"), sum("events").as("feature_events"),
+        sum("successes").as("task_successes"), sum("failures").as("task_failures"));
+    Dataset<Row> taskTime = Cols.group(filter(Periods.explodePeriods(
+            feat.where(col("event_type").equalTo("task_success")).select("feature", "event_date", "duration_ms"),
+            col("event_date"), periodTypes), periods), key)
+        .agg(expr("percentile(duration_ms / 1000.0, 0.5)").as("median_task_seconds"));
 
-    Dataset<Row> featP = filter(Periods.explodePeriods(feat, col("event_date"), periodTypes), periods);
-    Dataset<Row> usage = Cols.group(featP, key).agg(
-        countDistinct("customer_key").as("feature_users"),
-        count(lit(1)).as("feature_events"),
-        sum(when(col("event_type").equalTo("task_success"), 1L).otherwise(0L)).as("task_successes"),
-        sum(when(col("event_type").equalTo("task_fail"), 1L).otherwise(0L)).as("task_failures"),
-        expr("percentile(CASE WHEN event_type = 'task_success' THEN duration_ms / 1000.0 END, 0.5)").as("median_task_seconds"));
+    Dataset<Row> activeDays = ev.select("customer_key", "event_date").distinct();
+    Dataset<Row> activeUsers = Cols.group(filter(Periods.explodePeriods(activeDays, col("event_date"), periodTypes), periods), pk)
+        .agg(countDistinct("customer_key").as("active_users"));
 
     // Session length over all of the session's events; a session counts for each feature it used.
     Dataset<Row> sessions = ev.groupBy("session_id").agg(
         ((unix_seconds(max("event_ts")).minus(unix_seconds(min("event_ts")))).divide(60.0)).as("session_minutes"));
-    Dataset<Row> sessionLength = featP.select(col("period_type"), col("period_start"), col("feature"), col("session_id"))
-        .distinct().join(sessions, "session_id")
-        .groupBy(Cols.cols(key)).agg(expr("percentile(session_minutes, 0.5)").as("median_session_minutes"));
+    Dataset<Row> sessionFeatures = filter(Periods.explodePeriods(feat.select("session_id", "feature", "event_date").distinct(),
+        col("event_date"), periodTypes), periods).select("period_type", "period_start", "feature", "session_id").distinct();
+    Dataset<Row> sessionLength = Cols.group(sessionFeatures.join(sessions, "session_id"), key)
+        .agg(expr("percentile(session_minutes, 0.5)").as("median_session_minutes"));
 
     // Adoption: first use of the feature ever, counted in the period it falls in.
-    Dataset<Row> firstUse = feat.groupBy("customer_key", "feature").agg(min("event_date").as("first_use"));
+    Dataset<Row> firstUse = daily.groupBy("customer_key", "feature").agg(min("event_date").as("first_use"));
     Dataset<Row> adopters = filter(Periods.explodePeriods(firstUse, col("first_use"), periodTypes), periods)
         .groupBy(Cols.cols(key)).agg(count(lit(1)).as("new_users"));
 
     // Retention: users of period P-1 seen again in P (periods: month or 7-day week steps).
-    Dataset<Row> users = Periods.explodePeriods(feat, col("event_date"), periodTypes)
-        .select("customer_key", "feature", "period_type", "period_start").distinct();
+    Dataset<Row> userSet = users.select("customer_key", "feature", "period_type", "period_start");
     Column next = when(col("period_type").equalTo("month"), add_months(col("period_start"), 1))
         .otherwise(date_add(col("period_start"), 7));
-    Dataset<Row> prev = users.select(col("customer_key"), col("feature"), col("period_type"), next.as("period_start"));
+    Dataset<Row> prev = userSet.select(col("customer_key"), col("feature"), col("period_type"), next.as("period_start"));
     Dataset<Row> retention = filter(prev, periods)
-        .join(users.withColumn("_again", lit(1)), new String[] {"customer_key", "feature", "period_type", "period_start"}, "left")
+        .join(userSet.withColumn("_again", lit(1)), new String[] {"customer_key", "feature", "period_type", "period_start"}, "left")
         .groupBy(Cols.cols(key)).agg(count(lit(1)).as("previous_users"), count(col("_again")).as("retained_users"));
 
     // Happiness: responses of the feature's users in the same period.
     Dataset<Row> resp = Periods.explodePeriods(factResponse.select("customer_key", "response_date", "nps", "csat"),
         col("response_date"), periodTypes);
-    Dataset<Row> happiness = filter(featP, periods).select("customer_key", "period_type", "period_start", "feature").distinct()
+    Dataset<Row> happiness = periodUsers.select("customer_key", "period_type", "period_start", "feature")
         .join(resp, new String[] {"customer_key", "period_type", "period_start"})
         .groupBy(Cols.cols(key)).agg(count(lit(1)).as("happiness_responses"), avg("csat").as("_csat"),
             avg(when(col("nps").geq(9), 100.0).when(col("nps").leq(6), -100.0).when(col("nps").isNotNull(), 0.0)).as("_nps"));
 
     Dataset<Row> all = usage.join(activeUsers, pk, "left")
+        .join(taskTime, key, "left")
         .join(sessionLength, key, "left")
         .join(adopters, key, "left")
         .join(retention, key, "full")
