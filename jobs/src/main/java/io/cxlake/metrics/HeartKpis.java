@@ -44,6 +44,12 @@ public final class HeartKpis {
    */
   public static Dataset<Row> build(Dataset<Row> ev, Dataset<Row> responses, LocalDate asOf,
       List<String> periodTypes, PeriodSet periods) {
+    return build(ev, responses, asOf, periodTypes, periods, CacheScope.none());
+  }
+
+  /** As above; {@code cache} keeps the daily and per-user roll-ups that several figures read. */
+  public static Dataset<Row> build(Dataset<Row> ev, Dataset<Row> responses, LocalDate asOf,
+      List<String> periodTypes, PeriodSet periods, CacheScope cache) {
     Dataset<Row> factResponse = responses.withColumnRenamed("customer_id", "customer_key");
     Dataset<Row> feat = ev.where(col("event_type").isin(FEATURE_EVENTS.toArray()));
     String[] pk = {"period_type", "period_start"};
@@ -51,13 +57,13 @@ public final class HeartKpis {
 
     // Daily pre-aggregate per customer, day and feature: every period figure below is a
     // roll-up of it instead of another pass over exploded raw events.
-    Dataset<Row> daily = Cols.group(feat, "customer_key", "event_date", "feature").agg(
+    Dataset<Row> daily = cache.keep(Cols.group(feat, "customer_key", "event_date", "feature").agg(
         count(lit(1)).as("events"),
         sum(when(col("event_type").equalTo("task_success"), 1L).otherwise(0L)).as("successes"),
-        sum(when(col("event_type").equalTo("task_fail"), 1L).otherwise(0L)).as("failures"));
-    Dataset<Row> users = Cols.group(Periods.explodePeriods(daily, col("event_date"), periodTypes),
+        sum(when(col("event_type").equalTo("task_fail"), 1L).otherwise(0L)).as("failures")));
+    Dataset<Row> users = cache.keep(Cols.group(Periods.explodePeriods(daily, col("event_date"), periodTypes),
             "period_type", "period_start", "feature", "customer_key")
-        .agg(sum("events").as("events"), sum("successes").as("successes"), sum("failures").as("failures"));
+        .agg(sum("events").as("events"), sum("successes").as("successes"), sum("failures").as("failures")));
     Dataset<Row> periodUsers = filter(users, periods);
     Dataset<Row> usage = Cols.group(periodUsers, key).agg(
         count(lit(1)).as("feature_users"), sum("events").as("feature_events"),
@@ -65,15 +71,17 @@ public final class HeartKpis {
     Dataset<Row> taskTime = Cols.group(filter(Periods.explodePeriods(
             feat.where(col("event_type").equalTo("task_success")).select("feature", "event_date", "duration_ms"),
             col("event_date"), periodTypes), periods), key)
-        .agg(expr("percentile(duration_ms / 1000.0, 0.5)").as("median_task_seconds"));
+        // Exact median of values rounded to 0.1 s: the same answer to the precision shown, and
+        // Spark's percentile keeps a count per distinct value, so few distinct values are cheap.
+        .agg(expr("percentile(round(duration_ms / 1000.0, 1), 0.5)").as("median_task_seconds"));
 
     Dataset<Row> activeDays = ev.select("customer_key", "event_date").distinct();
-    Dataset<Row> activeUsers = Cols.group(filter(Periods.explodePeriods(activeDays, col("event_date"), periodTypes), periods), pk)
-        .agg(countDistinct("customer_key").as("active_users"));
+    Dataset<Row> activeUsers = cache.keep(Cols.group(filter(Periods.explodePeriods(activeDays, col("event_date"), periodTypes),
+        periods), pk).agg(countDistinct("customer_key").as("active_users")));
 
     // Session length over all of the session's events; a session counts for each feature it used.
     Dataset<Row> sessions = ev.groupBy("session_id").agg(
-        ((unix_seconds(max("event_ts")).minus(unix_seconds(min("event_ts")))).divide(60.0)).as("session_minutes"));
+        round((unix_seconds(max("event_ts")).minus(unix_seconds(min("event_ts")))).divide(60.0), 1).as("session_minutes"));
     Dataset<Row> sessionFeatures = filter(Periods.explodePeriods(feat.select("session_id", "feature", "event_date").distinct(),
         col("event_date"), periodTypes), periods).select("period_type", "period_start", "feature", "session_id").distinct();
     Dataset<Row> sessionLength = Cols.group(sessionFeatures.join(sessions, "session_id"), key)

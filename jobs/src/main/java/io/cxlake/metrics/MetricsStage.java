@@ -21,7 +21,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * Silver → gold marts: dimensions, facts, customer_360, kpi_experience, kpi_operations and
@@ -118,20 +117,20 @@ public final class MetricsStage implements Stage {
 
       Dataset<Row> keyedSubscriptions = subscriptions.select(Pseudonym.customerKey(col("customer_id"), salt).as("customer_key"),
           col("subscription_id"), col("start_date"), col("end_date"));
-      Dataset<Row> operations = OperationsKpis.build(new OperationsKpis.Inputs(factOrder, factRenewal, factInteraction,
-              keyedSubscriptions, attrs), asOf, m.periodTypes(), slices, plan.operations(), m.churnBasis(),
-          m.churnInactivityDays());
-      writeKpi(ctx, writer, GoldContracts.KPI_OPERATIONS, operations, plan.operations(), asOf);
+      try (CacheScope cache = CacheScope.open()) {
+        Dataset<Row> operations = OperationsKpis.build(new OperationsKpis.Inputs(factOrder, factRenewal, factInteraction,
+                keyedSubscriptions, attrs), asOf, m.periodTypes(), slices, plan.operations(), m.churnBasis(),
+            m.churnInactivityDays(), cache);
+        writeKpi(ctx, writer, GoldContracts.KPI_OPERATIONS, operations, plan.operations(), asOf);
+      }
 
-      Dataset<Row> events = HeartKpis.events(digital, asOf).persist(StorageLevel.MEMORY_AND_DISK());
-      try {
+      try (CacheScope cache = CacheScope.open()) {
+        Dataset<Row> events = cache.keep(HeartKpis.events(digital, asOf));
         Dataset<Row> responsesById = spark.table(silver.get("survey_responses"))
             .where(Facts.upTo(col("responded_ts"), asOf))
             .select(col("customer_id"), to_date(col("responded_ts")).as("response_date"), col("nps"), col("csat"));
-        Dataset<Row> heart = HeartKpis.build(events, responsesById, asOf, m.periodTypes(), plan.heart());
+        Dataset<Row> heart = HeartKpis.build(events, responsesById, asOf, m.periodTypes(), plan.heart(), cache);
         writeKpi(ctx, writer, GoldContracts.KPI_HEART, heart, plan.heart(), asOf);
-      } finally {
-        events.unpersist();
       }
     } finally {
       writer.flush();

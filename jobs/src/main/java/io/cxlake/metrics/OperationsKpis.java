@@ -41,6 +41,12 @@ public final class OperationsKpis {
 
   public static Dataset<Row> build(Inputs in, LocalDate asOf, List<String> periodTypes, List<String> slices,
       PeriodSet periods, String churnBasis, int inactivityDays) {
+    return build(in, asOf, periodTypes, slices, periods, churnBasis, inactivityDays, CacheScope.none());
+  }
+
+  /** As above; {@code cache} keeps intermediates read more than once. */
+  public static Dataset<Row> build(Inputs in, LocalDate asOf, List<String> periodTypes, List<String> slices,
+      PeriodSet periods, String churnBasis, int inactivityDays, CacheScope cache) {
     List<String> customerSlices = slices.stream()
         .filter(s -> List.of(in.customerAttributes().columns()).contains(s)).toList();
     Dataset<Row> attrs = in.customerAttributes().select(concatKey(customerSlices));
@@ -62,7 +68,7 @@ public final class OperationsKpis {
 
     Dataset<Row> churnFamily = churnBasis.equals("subscription")
         ? subscriptionChurn(in, attrs, asOf, periodTypes, periods, customerSlices)
-        : inactivityChurn(in.factOrder(), attrs, asOf, periodTypes, periods, customerSlices, inactivityDays);
+        : inactivityChurn(in.factOrder(), attrs, asOf, periodTypes, periods, customerSlices, inactivityDays, cache);
 
     // Support contacts opened in the period.
     Dataset<Row> contacts = in.factInteraction().join(attrs, "customer_key");
@@ -112,11 +118,11 @@ public final class OperationsKpis {
    * that (or there is none), counted only when o + D is on or before the as-of date.
    */
   static Dataset<Row> inactivityChurn(Dataset<Row> factOrder, Dataset<Row> attrs, LocalDate asOf,
-      List<String> periodTypes, PeriodSet periods, List<String> customerSlices, int days) {
+      List<String> periodTypes, PeriodSet periods, List<String> customerSlices, int days, CacheScope cache) {
     Column asOfDate = lit(java.sql.Date.valueOf(asOf));
-    Dataset<Row> days1 = factOrder.where(col("is_completed")).select("customer_key", "order_date").distinct()
+    Dataset<Row> days1 = cache.keep(factOrder.where(col("is_completed")).select("customer_key", "order_date").distinct()
         .withColumn("_next", lead(col("order_date"), 1).over(
-            org.apache.spark.sql.expressions.Window.partitionBy("customer_key").orderBy("order_date")));
+            org.apache.spark.sql.expressions.Window.partitionBy("customer_key").orderBy("order_date"))));
     Dataset<Row> churns = days1
         .withColumn("churn_date", date_add(col("order_date"), days))
         .where(col("churn_date").leq(asOfDate).and(col("_next").isNull().or(col("_next").gt(col("churn_date")))))
