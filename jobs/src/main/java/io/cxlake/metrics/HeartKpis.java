@@ -13,7 +13,8 @@ import org.apache.spark.sql.Row;
  * <ul>
  *   <li>Happiness: mean CSAT and NPS of the responses the feature's users gave in the period</li>
  *   <li>Engagement: the feature's events per feature user, and the median length (minutes,
- *       first to last event) of the sessions that used the feature</li>
+ *       first to last event) of the sessions that used the feature, in the period the session
+ *       started</li>
  *   <li>Adoption: users using the feature for the first time ever / active users of the period</li>
  *   <li>Retention: users of the feature in the previous period who use it again / users of the
  *       previous period</li>
@@ -80,11 +81,16 @@ public final class HeartKpis {
         periods), pk).agg(countDistinct("customer_key").as("active_users")));
 
     // Session length over all of the session's events; a session counts for each feature it used.
+    // One pass over the events per session: its length and the features it used; the session
+    // counts in the period of its first event.
     Dataset<Row> sessions = ev.groupBy("session_id").agg(
-        round((unix_seconds(max("event_ts")).minus(unix_seconds(min("event_ts")))).divide(60.0), 1).as("session_minutes"));
-    Dataset<Row> sessionFeatures = filter(Periods.explodePeriods(feat.select("session_id", "feature", "event_date").distinct(),
-        col("event_date"), periodTypes), periods).select("period_type", "period_start", "feature", "session_id").distinct();
-    Dataset<Row> sessionLength = Cols.group(sessionFeatures.join(sessions, "session_id"), key)
+        round((unix_seconds(max("event_ts")).minus(unix_seconds(min("event_ts")))).divide(60.0), 1).as("session_minutes"),
+        min("event_date").as("session_date"),
+        collect_set(when(col("event_type").isin(FEATURE_EVENTS.toArray()), col("feature"))).as("features"));
+    Dataset<Row> sessionFeatures = filter(Periods.explodePeriods(
+        sessions.select(col("session_minutes"), col("session_date"), explode(col("features")).as("feature")),
+        col("session_date"), periodTypes), periods);
+    Dataset<Row> sessionLength = Cols.group(sessionFeatures, key)
         .agg(expr("percentile(session_minutes, 0.5)").as("median_session_minutes"));
 
     // Adoption: first use of the feature ever, counted in the period it falls in.
@@ -92,14 +98,18 @@ public final class HeartKpis {
     Dataset<Row> adopters = filter(Periods.explodePeriods(firstUse, col("first_use"), periodTypes), periods)
         .groupBy(Cols.cols(key)).agg(count(lit(1)).as("new_users"));
 
-    // Retention: users of period P-1 seen again in P (periods: month or 7-day week steps).
-    Dataset<Row> userSet = users.select("customer_key", "feature", "period_type", "period_start");
+    // Retention: users of period P-1 seen again in P (month or 7-day week steps), from each
+    // user's previous period of use (a window per user and feature, no self-join).
+    Column prevStart = when(col("period_type").equalTo("month"), add_months(col("period_start"), -1))
+        .otherwise(date_sub(col("period_start"), 7));
+    Dataset<Row> retained = Cols.group(filter(users.withColumn("_last", lag(col("period_start"), 1).over(
+            org.apache.spark.sql.expressions.Window.partitionBy("customer_key", "feature", "period_type").orderBy("period_start")))
+        .where(col("_last").equalTo(prevStart)), periods), key).agg(count(lit(1)).as("retained_users"));
     Column next = when(col("period_type").equalTo("month"), add_months(col("period_start"), 1))
         .otherwise(date_add(col("period_start"), 7));
-    Dataset<Row> prev = userSet.select(col("customer_key"), col("feature"), col("period_type"), next.as("period_start"));
-    Dataset<Row> retention = filter(prev, periods)
-        .join(userSet.withColumn("_again", lit(1)), new String[] {"customer_key", "feature", "period_type", "period_start"}, "left")
-        .groupBy(Cols.cols(key)).agg(count(lit(1)).as("previous_users"), count(col("_again")).as("retained_users"));
+    Dataset<Row> previous = filter(Cols.group(users, key).agg(count(lit(1)).as("previous_users"))
+        .select(col("period_type"), next.as("period_start"), col("feature"), col("previous_users")), periods);
+    Dataset<Row> retention = previous.join(retained, key, "left");
 
     // Happiness: responses of the feature's users in the same period.
     Dataset<Row> resp = Periods.explodePeriods(factResponse.select("customer_key", "response_date", "nps", "csat"),

@@ -75,10 +75,15 @@ public final class OperationsKpis {
     contacts = explodeBy(contacts, col("opened_date"), periodTypes, periods, slices);
     Dataset<Row> contactFamily = Cols.group(contacts, KEY).agg(
         count(lit(1)).as("contacts"), sum(when(col("is_complaint"), 1L).otherwise(0L)).as("complaints"),
-        expr("percentile(first_response_hours, 0.5)").as("first_response_hours_median"),
-        expr("percentile(first_response_hours, 0.9)").as("first_response_hours_p90"),
-        expr("percentile(resolution_hours, 0.5)").as("resolution_hours_median"),
-        expr("percentile(resolution_hours, 0.9)").as("resolution_hours_p90"));
+        // Exact percentiles of hours rounded to 0.01 (36 s): Spark's percentile keeps a count per
+        // distinct value, so rounding makes it cheap without changing the figures shown.
+        expr("percentile(round(first_response_hours, 2), array(0.5, 0.9))").as("_fr"),
+        expr("percentile(round(resolution_hours, 2), array(0.5, 0.9))").as("_res"))
+        .withColumn("first_response_hours_median", element_at(col("_fr"), 1))
+        .withColumn("first_response_hours_p90", element_at(col("_fr"), 2))
+        .withColumn("resolution_hours_median", element_at(col("_res"), 1))
+        .withColumn("resolution_hours_p90", element_at(col("_res"), 2))
+        .drop("_fr", "_res");
 
     Dataset<Row> joined = orderFamily.join(renewalFamily, KEY, "full")
         .join(churnFamily, KEY, "full")
