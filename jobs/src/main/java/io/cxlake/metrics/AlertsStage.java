@@ -98,11 +98,11 @@ public final class AlertsStage implements Stage {
       Dataset<Row> responses = gold(ctx, GoldContracts.FACT_SURVEY_RESPONSE).join(attrs, new String[] {"customer_key"}, "left");
       List<String> slices = new ArrayList<>(m.slices());
       slices.remove("segment");
-      Dataset<Row> stats = experienceStats(responses, a.periodType(), a.baselinePeriods(), slices)
-          .unionByName(operationsStats(gold(ctx, GoldContracts.KPI_OPERATIONS), a.periodType(), a.baselinePeriods()));
-      Dataset<Row> alerts = evaluate(stats, a, m.minResponses(), asOf, ctx.runId());
-      try {
-        writer.overwrite(GoldContracts.CX_ALERT, alerts);
+      // evaluate() reads the statistics four times (current, trailing, last year, its trailing).
+      try (CacheScope cache = CacheScope.open()) {
+        Dataset<Row> stats = cache.keep(experienceStats(responses, a.periodType(), a.baselinePeriods(), slices)
+            .unionByName(operationsStats(gold(ctx, GoldContracts.KPI_OPERATIONS), a.periodType(), a.baselinePeriods())));
+        writer.overwrite(GoldContracts.CX_ALERT, evaluate(stats, a, m.minResponses(), asOf, ctx.runId()));
         writer.overwrite(GoldContracts.DETRACTOR_FOLLOWUP, followUp(ctx, responses, asOf, a.followupDays()));
       } finally {
         writer.flush();

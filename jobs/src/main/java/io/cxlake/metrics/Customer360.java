@@ -63,15 +63,17 @@ public final class Customer360 {
         expr("percentile(first_response_hours, 0.5)").as("first_response_hours_median"),
         expr("percentile(resolution_hours, 0.5)").as("resolution_hours_median"));
 
+    // The distinct counts only need the last 60 days: filter before the (expanding) distinct
+    // aggregation; the latest active day comes from a plain max over everything.
     Column eventDate = to_date(col("event_ts"));
-    Dataset<Row> digital = in.digitalEvents().where(Facts.upTo(col("event_ts"), asOf))
-        .select(col("customer_id").as("_customer_id"), col("session_id"), eventDate.as("d"))
-        .groupBy("_customer_id").agg(
-            countDistinct(when(col("d").gt(date_sub(asOfDate, 30)), col("session_id"))).as("sessions_30d"),
-            countDistinct(when(col("d").gt(date_sub(asOfDate, 30)), col("d"))).as("active_days_30d"),
-            countDistinct(when(col("d").gt(date_sub(asOfDate, 60)).and(col("d").leq(date_sub(asOfDate, 30))), col("session_id")))
-                .as("_sessions_prev_30d"),
-            max("d").as("last_digital_date"));
+    Dataset<Row> events = in.digitalEvents().where(Facts.upTo(col("event_ts"), asOf))
+        .select(col("customer_id").as("_customer_id"), col("session_id"), eventDate.as("d"));
+    Dataset<Row> recent = events.where(col("d").gt(date_sub(asOfDate, 60))).groupBy("_customer_id").agg(
+        countDistinct(when(col("d").gt(date_sub(asOfDate, 30)), col("session_id"))).as("sessions_30d"),
+        countDistinct(when(col("d").gt(date_sub(asOfDate, 30)), col("d"))).as("active_days_30d"),
+        countDistinct(when(col("d").leq(date_sub(asOfDate, 30)), col("session_id"))).as("_sessions_prev_30d"));
+    Dataset<Row> digital = events.groupBy("_customer_id").agg(max("d").as("last_digital_date"))
+        .join(recent, new String[] {"_customer_id"}, "left");
 
     Dataset<Row> x = in.factResponse().groupBy("customer_key").agg(
         count(lit(1)).as("responses"),
