@@ -201,6 +201,11 @@ public final class TableContract {
       return check(checkName, "expectation", validRowSql, Severity.WARN, description);
     }
 
+    /** Applies a shared group of columns and checks (e.g. the period and slice key of KPI tables). */
+    public Builder with(java.util.function.UnaryOperator<Builder> part) {
+      return part.apply(this);
+    }
+
     public Builder key(String... columns) {
       key.addAll(List.of(columns));
       return this;

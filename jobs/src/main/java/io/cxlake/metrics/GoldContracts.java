@@ -17,6 +17,20 @@ public final class GoldContracts {
   private static final String RUN_ID = "Run that computed this row (unchanged rows keep the run that last computed them)";
   private static final String KEY = "Pseudonymous customer key: first 16 hex digits of sha-256(salt|customer_id)";
 
+  /** period_type, period_start, period_end, is_complete: the period key of the KPI tables. */
+  private static TableContract.Builder period(TableContract.Builder b) {
+    return b.column("period_type", "string", PERIOD_TYPE).notNull().accepted("month", "week")
+        .column("period_start", "date", PERIOD_START).notNull()
+        .column("period_end", "date", PERIOD_END).notNull()
+        .column("is_complete", "boolean", IS_COMPLETE).notNull();
+  }
+
+  /** The period key plus slice and slice_value. */
+  private static TableContract.Builder periodAndSlice(TableContract.Builder b) {
+    return period(b).column("slice", "string", SLICE).notNull()
+        .column("slice_value", "string", SLICE_VALUE).notNull();
+  }
+
   public static final TableContract DIM_CUSTOMER = TableContract.table("dim_customer",
           "one row per customer who signed up by the as-of date")
       .describe("Customer dimension: attributes and lifecycle stage at the as-of date, without PII (no id, e-mail, phone, birth year).")
@@ -181,12 +195,7 @@ public final class GoldContracts {
   public static final TableContract KPI_EXPERIENCE = TableContract.table("kpi_experience",
           "one row per period (month, ISO week) and slice (all, region, channel, touchpoint, journey_stage, ...)")
       .describe("Experience KPIs: NPS with 95% CI, CSAT, CES, CX index and RATER, weighted by respondent weight (docs/metrics.md).")
-      .column("period_type", "string", PERIOD_TYPE).notNull().accepted("month", "week")
-      .column("period_start", "date", PERIOD_START).notNull()
-      .column("period_end", "date", PERIOD_END).notNull()
-      .column("is_complete", "boolean", IS_COMPLETE).notNull()
-      .column("slice", "string", SLICE).notNull()
-      .column("slice_value", "string", SLICE_VALUE).notNull()
+      .with(GoldContracts::periodAndSlice)
       .column("responses", "bigint", "Survey responses in the period and slice").notNull().min(1)
       .column("nps_responses", "bigint", "Responses with an NPS answer").notNull().min(0)
       .column("effective_n", "double", "Kish effective sample size of the NPS answers: (Σw)² / Σw²").min(0)
@@ -226,12 +235,7 @@ public final class GoldContracts {
   public static final TableContract KPI_OPERATIONS = TableContract.table("kpi_operations",
           "one row per period (month, ISO week) and slice (all, customer attributes, channel, touchpoint)")
       .describe("Operational KPIs: revenue, orders, active customers, AOV, frequency, repurchase, renewal, churn, complaints and response times (docs/metrics.md). Metrics a slice does not carry are null.")
-      .column("period_type", "string", PERIOD_TYPE).notNull().accepted("month", "week")
-      .column("period_start", "date", PERIOD_START).notNull()
-      .column("period_end", "date", PERIOD_END).notNull()
-      .column("is_complete", "boolean", IS_COMPLETE).notNull()
-      .column("slice", "string", SLICE).notNull()
-      .column("slice_value", "string", SLICE_VALUE).notNull()
+      .with(GoldContracts::periodAndSlice)
       .column("revenue", "decimal(18,2)", "Σ(amount − discount) of completed orders").notNull()
       .column("orders", "bigint", "Completed orders").notNull().min(0)
       .column("active_customers", "bigint", "Customers with at least one completed order in the period").min(0)
@@ -260,10 +264,7 @@ public final class GoldContracts {
   public static final TableContract KPI_HEART = TableContract.table("kpi_heart",
           "one row per period (month, ISO week) and digital feature")
       .describe("HEART metrics of digital features: Happiness, Engagement, Adoption, Retention, Task success (SPEC §7.5, docs/metrics.md).")
-      .column("period_type", "string", PERIOD_TYPE).notNull().accepted("month", "week")
-      .column("period_start", "date", PERIOD_START).notNull()
-      .column("period_end", "date", PERIOD_END).notNull()
-      .column("is_complete", "boolean", IS_COMPLETE).notNull()
+      .with(GoldContracts::period)
       .column("feature", "string", "Digital feature").notNull()
       .column("active_users", "bigint", "Customers with any digital event in the period").notNull().min(0)
       .column("feature_users", "bigint", "Customers with events of the feature in the period").notNull().min(0)

@@ -84,8 +84,8 @@ public final class GoldState {
    * rows added, removed or changed (compared on the key and the row hash), both the old and the
    * new version of a changed row. {@code dayColumns} are date or timestamp expressions of the row.
    */
-  public static List<LocalDate> changedDays(SparkSession spark, String table, long oldVersion, List<String> key,
-      Dataset<Row> current, Dataset<Row> old, List<Column> dayColumns) {
+  public static List<LocalDate> changedDays(List<String> key, Dataset<Row> current, Dataset<Row> old,
+      List<Column> dayColumns) {
     List<String> match = new ArrayList<>(key);
     match.add("_row_hash");
     Column[] matchCols = match.stream().map(c -> col(c)).toArray(Column[]::new);

@@ -267,7 +267,7 @@ public final class MetricsStage implements Stage {
     for (String c : DAY_COLUMNS.get(entity)) {
       days.add(col(c));
     }
-    return GoldState.changedDays(spark, table, before, spec.key(), current, old, days);
+    return GoldState.changedDays(spec.key(), current, old, days);
   }
 
   /** The latest day with an order, response, contact or digital event. */
