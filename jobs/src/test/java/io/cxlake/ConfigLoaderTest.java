@@ -102,4 +102,38 @@ class ConfigLoaderTest {
     assertEquals(5.0, c.alerts().minChange().get("nps"));
     assertEquals(3, c.alerts().baselinePeriods(), "other keys keep their defaults");
   }
+
+  @Test
+  void anRfmSegmentMapWithAGapIsRejected(@TempDir Path dir) throws IOException {
+    Path f = write(dir, "bad.yaml", "segmentation:\n  rfm:\n    segments:\n      - {name: Best, r: [4, 5]}\n"
+        + "      - {name: Rest, r: [1, 2]}\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> new ConfigLoader().load(f));
+    assertEquals("segmentation.rfm.segments", e.key());
+    assertEquals(f.toString(), e.file());
+    assertTrue(e.getMessage().contains("R=3 F=1 M=1"), e.getMessage());
+  }
+
+  @Test
+  void stageWeightsMustSumToOne(@TempDir Path dir) throws IOException {
+    Path f = write(dir, "bad.yaml", "segmentation:\n  value:\n    weights:\n"
+        + "      loyal: {attitude: 0.5, behaviour: 0.4, consumption: 0.4}\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> new ConfigLoader().load(f));
+    assertEquals("segmentation.value.weights.loyal", e.key());
+    assertEquals(f.toString(), e.file());
+  }
+
+  @Test
+  void anUnknownClusterFeatureIsRejected(@TempDir Path dir) throws IOException {
+    Path f = write(dir, "bad.yaml", "segmentation:\n  cluster:\n    features:\n      - {name: orders_per_month, transform: log}\n"
+        + "      - {name: shoe_size, transform: none}\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> new ConfigLoader().load(f));
+    assertEquals("segmentation.cluster.features[1].name", e.key());
+    assertTrue(e.getMessage().contains("shoe_size"), e.getMessage());
+  }
+
+  @Test
+  void everyClusterFeatureOfTheCatalogueIsKnownToTheValidation() {
+    assertEquals(io.cxlake.core.SegmentationValidation.CLUSTER_FEATURES,
+        io.cxlake.segment.ClusterFeatures.CATALOGUE.keySet());
+  }
 }

@@ -24,10 +24,14 @@ class DemoCommand implements Callable<Integer> {
           + s.ctx.catalog().gold("kpi_experience") + " WHERE period_type = 'month' AND slice = 'region' ORDER BY 1 DESC, 2\"");
       System.out.println("  bin/cxlake sql \"SELECT severity, message FROM " + s.ctx.catalog().gold("cx_alert")
           + " WHERE alert_kind = 'change' ORDER BY period_start DESC\"");
+      System.out.println("  bin/cxlake sql \"SELECT segment, count(*), avg(monetary) FROM " + s.ctx.catalog().gold("customer_rfm")
+          + " GROUP BY segment ORDER BY 2 DESC\"");
+      System.out.println("  bin/cxlake sql \"SELECT DISTINCT cluster_id, cluster_label, customers, share_pct FROM "
+          + s.ctx.catalog().gold("cluster_profile") + " ORDER BY cluster_id\"");
       System.out.println("  bin/cxlake sql \"SELECT reason, count(*) FROM " + s.ctx.catalog().ops("quarantine")
           + " GROUP BY reason ORDER BY 2 DESC\"");
       System.out.println("  bin/cxlake tables        # every table with its grain and comment");
-      System.out.println("Column meanings: docs/data-dictionary.md; formulas: docs/metrics.md");
+      System.out.println("Column meanings: docs/data-dictionary.md; formulas: docs/metrics.md; segments and clusters: docs/segmentation.md");
       return code;
     }
   }

@@ -2,6 +2,7 @@ package io.cxlake.cli;
 
 import io.cxlake.contract.TableContract;
 import io.cxlake.metrics.GoldContracts;
+import io.cxlake.segment.SegmentContracts;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,6 +12,7 @@ public final class GoldTables {
 
   public static List<TableContract> all() {
     List<TableContract> all = new ArrayList<>(GoldContracts.all());
+    all.addAll(SegmentContracts.all());
     return all;
   }
 }

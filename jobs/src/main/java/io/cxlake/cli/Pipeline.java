@@ -6,6 +6,8 @@ import io.cxlake.curate.CurateStage;
 import io.cxlake.ingest.IngestStage;
 import io.cxlake.metrics.AlertsStage;
 import io.cxlake.metrics.MetricsStage;
+import io.cxlake.segment.ClusterStage;
+import io.cxlake.segment.SegmentStage;
 import java.io.PrintStream;
 import java.util.List;
 
@@ -14,7 +16,8 @@ final class Pipeline {
   private Pipeline() {}
 
   static List<Stage> stages() {
-    return List.of(new IngestStage(), new CurateStage(), new MetricsStage(), new AlertsStage());
+    return List.of(new IngestStage(), new CurateStage(), new MetricsStage(), new SegmentStage(), new ClusterStage(),
+        new AlertsStage());
   }
 
   /** Stages to run for --only / --from (null: all). */

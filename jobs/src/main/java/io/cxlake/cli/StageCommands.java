@@ -6,6 +6,8 @@ import io.cxlake.curate.CurateStage;
 import io.cxlake.ingest.IngestStage;
 import io.cxlake.metrics.AlertsStage;
 import io.cxlake.metrics.MetricsStage;
+import io.cxlake.segment.ClusterStage;
+import io.cxlake.segment.SegmentStage;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -61,5 +63,25 @@ class AlertsCommand extends StageCommand {
   @Override
   List<Stage> stages() {
     return List.of(new AlertsStage());
+  }
+}
+
+@Command(name = "segment", mixinStandardHelpOptions = true,
+    description = "RFM scores and segments (customer_rfm) and the ABC value model with Pareto classes (customer_value) "
+        + "for the latest customer_360 snapshot (or --as-of).")
+class SegmentCommand extends StageCommand {
+  @Override
+  List<Stage> stages() {
+    return List.of(new SegmentStage());
+  }
+}
+
+@Command(name = "cluster", mixinStandardHelpOptions = true,
+    description = "Clusters customers on the configured features (k by silhouette), writes customer_cluster and "
+        + "cluster_profile with plain-language labels.")
+class ClusterCommand extends StageCommand {
+  @Override
+  List<Stage> stages() {
+    return List.of(new ClusterStage());
   }
 }

@@ -130,9 +130,11 @@ public final class ConfigLoader {
     requireSection(c.metrics(), "metrics", userTree, userFile);
     requireSection(c.alerts(), "alerts", userTree, userFile);
     requireSection(c.quality(), "quality", userTree, userFile);
+    requireSection(c.segmentation(), "segmentation", userTree, userFile);
     validateMetrics(c.metrics(), userTree, userFile);
     validateAlerts(c.alerts(), userTree, userFile);
     validateQuality(c.quality(), userTree, userFile);
+    SegmentationValidation.validate(c.segmentation(), userTree, userFile);
     if (c.sources() == null || c.sources().isBlank()) {
       fail(userTree, userFile, "sources", "must name the sources file");
     }
@@ -259,7 +261,7 @@ public final class ConfigLoader {
     }
   }
 
-  private static void positive(Integer v, String key, JsonNode t, String f) {
+  static void positive(Integer v, String key, JsonNode t, String f) {
     if (v == null || v < 1) {
       fail(t, f, key, "must be a whole number of 1 or more, was " + v);
     }
@@ -278,7 +280,7 @@ public final class ConfigLoader {
   }
 
   /** Reports a bad value against the user's file when the key is there, else the defaults. */
-  private static void fail(JsonNode userTree, String userFile, String key, String problem) {
+  static void fail(JsonNode userTree, String userFile, String key, String problem) {
     JsonNode node = userTree;
     for (String part : key.split("\\.")) {
       int bracket = part.indexOf('[');

@@ -15,6 +15,7 @@ public record CxlakeConfig(
     Metrics metrics,
     Alerts alerts,
     Quality quality,
+    Segmentation segmentation,
     Generate generate) {
 
   /** Where and how Spark runs. */
@@ -105,6 +106,76 @@ public record CxlakeConfig(
 
   /** A check from config: every written row of {@code table} must satisfy {@code expression}. */
   public record CustomCheck(String table, String name, String expression, String severity) {}
+
+  /** Segmentation (SPEC §8.1–§8.3): RFM, the ABC value model and clustering. */
+  public record Segmentation(Rfm rfm, Value value, Cluster cluster) {}
+
+  /** RFM scores and the named segment map. */
+  public record Rfm(
+      /* Orders in the last this many days before the as-of date count. */
+      Integer lookbackDays,
+      /* Segment of customers without a completed order in the window (they get no scores). */
+      String noOrdersSegment,
+      /* Named segments, first match wins; r, f, m are inclusive score ranges [lo, hi], omitted = any. */
+      java.util.List<RfmRule> segments) {}
+
+  /** One rule of the RFM segment map. */
+  public record RfmRule(String name, java.util.List<Integer> r, java.util.List<Integer> f, java.util.List<Integer> m) {}
+
+  /** The attitude–behaviour–consumption value model and the Pareto classes. */
+  public record Value(
+      /* customer_360 columns behind the attitude factor (X-data). */
+      java.util.List<String> attitude,
+      /* customer_360 columns behind the behaviour factor (activity and loyalty). */
+      java.util.List<String> behaviour,
+      /* customer_360 columns behind the consumption factor. */
+      java.util.List<String> consumption,
+      /* Weights of attitude, behaviour and consumption per lifecycle stage; each sums to 1. */
+      java.util.Map<String, StageWeights> weights,
+      /* Value tiers, highest first: a score at or above min gets the tier. */
+      java.util.List<Tier> tiers,
+      /* Class A: customers making the top this % of revenue (percent). */
+      Double paretoA,
+      /* Class B: the customers making the next revenue up to this cumulative %; the rest are C. */
+      Double paretoB) {}
+
+  /** Factor weights of one lifecycle stage. */
+  public record StageWeights(Double attitude, Double behaviour, Double consumption) {}
+
+  /** A value tier: value_score at or above {@code min}. */
+  public record Tier(String name, Double min) {}
+
+  /** Clustering of customers on a configured feature set. */
+  public record Cluster(
+      /* kmeans | bisecting_kmeans | gaussian_mixture. */
+      String algorithm,
+      /* auto: chosen by silhouette over k_range; or a fixed number of clusters. */
+      String k,
+      /* Smallest and largest k tried by the silhouette selection. */
+      java.util.List<Integer> kRange,
+      /* Customers sampled for the k selection (all when fewer). */
+      Integer sampleSize,
+      /* Behaviour of the last this many days describes a customer. */
+      Integer windowDays,
+      /* Customers with fewer completed orders in the window are not clustered (too little history). */
+      Integer minOrders,
+      /* Pseudo-observations at the population rate added to every share feature (additive smoothing). */
+      Double sharePrior,
+      /* Seed of the sample and the final model. */
+      Integer seed,
+      /* Second seed: the adjusted Rand index between the two fits is recorded as stability. */
+      Integer stabilitySeed,
+      /* Iterations of the clustering algorithm. */
+      Integer maxIter,
+      /* Each fit keeps the best of this many initialisations (lowest within-cluster sum of squares). */
+      Integer restarts,
+      /* A profile feature with |z| at least this names the cluster's label. */
+      Double labelMinZ,
+      /* Features and their transform before standard scaling: log (ln(1+x)) or none. */
+      java.util.List<ClusterFeature> features) {}
+
+  /** One clustering feature. */
+  public record ClusterFeature(String name, String transform) {}
 
   /** Synthetic data generator defaults. */
   public record Generate(

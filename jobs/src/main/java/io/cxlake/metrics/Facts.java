@@ -18,7 +18,7 @@ public final class Facts {
   private Facts() {}
 
   /** Timestamps up to the end of the as-of day (UTC). */
-  static Column upTo(Column ts, LocalDate asOf) {
+  public static Column upTo(Column ts, LocalDate asOf) {
     return ts.lt(lit(java.sql.Timestamp.valueOf(asOf.plusDays(1).atStartOfDay())));
   }
 

@@ -334,6 +334,14 @@ public final class GoldContracts {
       .column("rater_tangibles", "double", "X: mean tangibles rating, 0-100").range(0, 100)
       .column("rater_empathy", "double", "X: mean empathy rating, 0-100").range(0, 100)
       .column("rater_responsiveness", "double", "X: mean responsiveness rating, 0-100").range(0, 100)
+      .column("rfm_segment", "string", "Segment: RFM segment name at the snapshot date (customer_rfm; null until the segment stage ran)")
+      .column("rfm_cell", "string", "Segment: R, F and M scores as three digits, e.g. 545 (null: no orders in the RFM window)")
+      .column("value_score", "double", "Segment: overall value 0-100 of the attitude-behaviour-consumption model (customer_value)").range(0, 100)
+      .column("value_tier", "string", "Segment: value tier from segmentation.value.tiers")
+      .column("pareto_class", "string", "Segment: Pareto ABC class on revenue share: A (top 80%), B (next 15%), C (rest)")
+      .accepted("A", "B", "C")
+      .column("cluster_id", "int", "Segment: cluster number (customer_cluster; 1 = largest); null when not clustered").min(1)
+      .column("cluster_label", "string", "Segment: plain-language label of the cluster")
       .key("snapshot_date", "customer_key").partitionBy("snapshot_date").zorderBy("customer_key")
       .build();
 

@@ -99,6 +99,8 @@ public final class MetricsStage implements Stage {
 
       Dataset<Row> c360 = Customer360.build(new Customer360.Inputs(customers, subscriptions, factOrder, factRenewal,
           factInteraction, factResponse, factRating, digital), asOf, m);
+      // A rebuilt snapshot keeps the segmentation columns of its as-of date (segment/cluster stages).
+      c360 = io.cxlake.segment.SegmentColumns.attach(ctx, c360, asOf);
       writer.replace(GoldContracts.CUSTOMER_360, c360, "snapshot_date = DATE'" + asOf + "'");
       Dataset<Row> snapshot = gold(ctx, GoldContracts.CUSTOMER_360).where(col("snapshot_date").equalTo(lit(java.sql.Date.valueOf(asOf))));
       writer.overwrite(GoldContracts.DIM_CUSTOMER, Customer360.dimension(snapshot));

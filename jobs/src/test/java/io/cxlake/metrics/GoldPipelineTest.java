@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.*;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cxlake.TestSpark;
-import io.cxlake.cli.GoldTables;
 import io.cxlake.contract.TableContract;
 import io.cxlake.core.CxlakeConfig;
 import io.cxlake.core.JobContext;
@@ -82,7 +81,7 @@ class GoldPipelineTest {
     CxlakeConfig.Alerts a = c.alerts();
     return new CxlakeConfig(c.runtime(), c.catalog(), c.sources(), c.ingest(), c.curate(), c.metrics(),
         new CxlakeConfig.Alerts(a.periodType(), a.baselinePeriods(), a.minResponses(), 0.05, a.minChange(), a.thresholds(),
-            a.recentPeriods(), a.followupDays()), c.quality(), c.generate());
+            a.recentPeriods(), a.followupDays()), c.quality(), c.segmentation(), c.generate());
   }
 
   private static String gold(String table) {
@@ -91,7 +90,7 @@ class GoldPipelineTest {
 
   private static Map<String, Long> versions() {
     Map<String, Long> v = new HashMap<>();
-    for (TableContract c : GoldTables.all()) {
+    for (TableContract c : GoldContracts.all()) {
       v.put(c.name(), spark.sql("DESCRIBE HISTORY " + gold(c.name()) + " LIMIT 1").first().getLong(0));
     }
     return v;
@@ -158,25 +157,8 @@ class GoldPipelineTest {
   @Test
   @Order(4)
   void everyGoldTableCarriesItsContract() {
-    for (TableContract c : GoldTables.all()) {
-      String t = gold(c.name());
-      Row comment = spark.sql("DESCRIBE TABLE EXTENDED " + t).where("col_name = 'Comment'").first();
-      assertEquals(c.comment(), comment.getString(1), t);
-      Map<String, String> cols = spark.sql("DESCRIBE TABLE " + t).collectAsList().stream()
-          .filter(r -> r.getString(0) != null && !r.getString(0).startsWith("#") && !r.getString(0).isBlank())
-          .collect(Collectors.toMap(r -> r.getString(0), r -> r.getString(2) == null ? "" : r.getString(2), (x, y) -> x));
-      for (TableContract.Column col : c.columns()) {
-        assertEquals(col.description(), cols.get(col.name()), t + "." + col.name());
-        assertEquals(!col.notNull(), spark.table(t).schema().apply(col.name()).nullable(), t + "." + col.name());
-      }
-      Map<String, String> props = spark.sql("SHOW TBLPROPERTIES " + t).collectAsList().stream()
-          .collect(Collectors.toMap(r -> r.getString(0), r -> r.getString(1)));
-      for (TableContract.Check check : c.checks()) {
-        if (check.enforced() && !check.kind().equals("not_null")) {
-          assertTrue(props.containsKey("delta.constraints." + check.name().toLowerCase()), t + ": " + check.name());
-        }
-      }
-      assertTrue(spark.table(t).count() > 0, t + " is empty");
+    for (TableContract c : GoldContracts.all()) {
+      io.cxlake.contract.ContractAssert.carries(spark, gold(c.name()), c);
     }
     long failed = spark.table(P + "_ops.dq_result").where("status = 'fail'").count();
     assertEquals(0, failed, "no data-quality failures on generated data");

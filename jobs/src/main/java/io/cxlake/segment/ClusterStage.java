@@ -1,0 +1,180 @@
+package io.cxlake.segment;
+
+import static org.apache.spark.sql.functions.*;
+
+import io.cxlake.contract.GoldWriter;
+import io.cxlake.core.CxlakeConfig;
+import io.cxlake.core.CxlakeException;
+import io.cxlake.core.Entities;
+import io.cxlake.core.JobContext;
+import io.cxlake.core.Progress;
+import io.cxlake.core.Stage;
+import io.cxlake.core.StageResult;
+import io.cxlake.metrics.GoldContracts;
+import java.sql.Date;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * customer_cluster and cluster_profile for one as-of date (latest customer_360 snapshot unless
+ * --as-of); replaces that date's rows, then updates the snapshot's cluster columns in customer_360.
+ */
+public final class ClusterStage implements Stage {
+  public static final String NAME = "cluster";
+
+  private static final Set<String> RFM_FEATURES = Set.of("recency_days", "frequency", "monetary");
+  private static final Set<String> VALUE_FEATURES = Set.of("attitude_score", "behaviour_score", "consumption_score",
+      "value_score");
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public StageResult run(JobContext ctx) {
+    CxlakeConfig.Cluster cfg = ctx.config().segmentation().cluster();
+    Snapshot snap = Snapshot.resolve(ctx);
+    List<String> names = cfg.features().stream().map(CxlakeConfig.ClusterFeature::name).toList();
+    Progress.info("clustering for as-of {}: {} on {} features", snap.asOf(), cfg.algorithm(), names.size());
+    Dataset<Row> rfm = names.stream().anyMatch(RFM_FEATURES::contains) ? segmentTable(ctx, snap, SegmentContracts.CUSTOMER_RFM.name()) : null;
+    Dataset<Row> value = names.stream().anyMatch(VALUE_FEATURES::contains)
+        ? segmentTable(ctx, snap, SegmentContracts.CUSTOMER_VALUE.name()) : null;
+    ClusterFeatures.Inputs in = new ClusterFeatures.Inputs(snap.c360(), gold(ctx, GoldContracts.FACT_ORDER.name()),
+        gold(ctx, GoldContracts.FACT_INTERACTION.name()), gold(ctx, GoldContracts.FACT_SURVEY_RESPONSE.name()),
+        ctx.spark().table(ctx.catalog().silver(Entities.DIGITAL_EVENTS.silverTable())), rfm, value,
+        ctx.config().metrics().pseudonymSalt());
+    // Fixed partitioning and order: the sample and the algorithms' initialisation see the same
+    // rows in the same order on every run, so a rerun gives the same clusters.
+    Dataset<Row> features = ClusterFeatures.build(in, snap.asOf(), cfg.windowDays(), cfg.sharePrior())
+        .repartition(ctx.spark().sessionState().conf().numShufflePartitions(), col("customer_key"))
+        .sortWithinPartitions("customer_key")
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    GoldWriter writer = new GoldWriter(ctx);
+    Dataset<Row> assigned = null;
+    Clustering.Prepared prepared = null;
+    try {
+      Dataset<Row> eligible = features.where(col("completed_orders").geq(cfg.minOrders()))
+          .select(concatCols("customer_key", names));
+      prepared = Clustering.prepare(eligible, cfg.features());
+      prepared.rows().persist(StorageLevel.MEMORY_AND_DISK());
+      Clustering.Result result = Clustering.fit(prepared, cfg);
+      assigned = result.assigned().persist(StorageLevel.MEMORY_AND_DISK());
+      List<ClusterProfiles.Profile> profiles = ClusterProfiles.build(assigned, names, cfg.labelMinZ());
+      Map<Integer, String> labels = ClusterProfiles.labels(profiles);
+
+      Column label = lit("not clustered: fewer than " + cfg.minOrders() + " completed orders in the last "
+          + cfg.windowDays() + " days");
+      Column byId = null;
+      for (Map.Entry<Integer, String> e : labels.entrySet()) {
+        Column cond = col("cluster_id").equalTo(e.getKey());
+        byId = byId == null ? when(cond, e.getValue()) : byId.when(cond, e.getValue());
+      }
+      Dataset<Row> customers = features.select("customer_key", "completed_orders")
+          .join(assigned.select("customer_key", "cluster_id", "distance"), new String[] {"customer_key"}, "left")
+          .select(lit(Date.valueOf(snap.asOf())).as("as_of_date"), col("customer_key"), col("cluster_id"),
+              when(col("cluster_id").isNotNull(), byId).otherwise(label).as("cluster_label"),
+              col("cluster_id").isNotNull().as("is_clustered"), col("completed_orders"), col("distance"),
+              lit(cfg.algorithm()).as("algorithm"));
+      if (writer.replace(SegmentContracts.CUSTOMER_CLUSTER, customers, snap.where())) {
+        SegmentColumns.update(ctx, SegmentContracts.CUSTOMER_CLUSTER.name(), snap.asOf());
+      }
+      writer.replace(SegmentContracts.CLUSTER_PROFILE, profileRows(ctx, snap, cfg, result, profiles), snap.where());
+      print(result, profiles);
+    } finally {
+      writer.flush();
+      if (assigned != null) {
+        assigned.unpersist();
+      }
+      if (prepared != null) {
+        prepared.rows().unpersist();
+      }
+      features.unpersist();
+    }
+    Map<String, Long> counts = new LinkedHashMap<>();
+    counts.put("tables_written", (long) writer.tablesWritten());
+    return new StageResult(0, writer.rowsWritten(), counts, writer.problems());
+  }
+
+  private static Column[] concatCols(String first, List<String> rest) {
+    List<Column> cols = new ArrayList<>();
+    cols.add(col(first));
+    rest.forEach(n -> cols.add(col(n)));
+    return cols.toArray(Column[]::new);
+  }
+
+  private static Dataset<Row> gold(JobContext ctx, String table) {
+    return ctx.spark().table(ctx.catalog().gold(table));
+  }
+
+  private static Dataset<Row> segmentTable(JobContext ctx, Snapshot snap, String table) {
+    if (!ctx.spark().catalog().tableExists(ctx.catalog().gold(table)) || snap.gold(ctx, table).isEmpty()) {
+      throw new CxlakeException("segmentation.cluster.features uses " + table + " columns, but " + table
+          + " has no rows for " + snap.asOf() + ": run `cxlake segment` first");
+    }
+    return snap.gold(ctx, table);
+  }
+
+  private static Dataset<Row> profileRows(JobContext ctx, Snapshot snap, CxlakeConfig.Cluster cfg,
+      Clustering.Result result, List<ClusterProfiles.Profile> profiles) {
+    Map<String, String> transforms = ClusterProfiles.transforms(cfg.features());
+    List<Row> rows = new ArrayList<>();
+    for (ClusterProfiles.Profile p : profiles) {
+      for (ClusterProfiles.Stat s : p.stats()) {
+        rows.add(RowFactory.create(Date.valueOf(snap.asOf()), p.clusterId(), p.label(), p.customers(),
+            Math.round(p.sharePct() * 1e4) / 1e4, s.feature(), ClusterFeatures.CATALOGUE.get(s.feature()).description(),
+            transforms.get(s.feature()), round6(s.clusterMean()), round6(s.populationMean()), round6(s.populationSd()),
+            round6(s.z()), p.labelFeatures().contains(s.feature()), result.algorithm(), result.k(),
+            round6(result.silhouette()), round6(result.stabilityAri())));
+      }
+    }
+    StructType schema = new StructType()
+        .add("as_of_date", DataTypes.DateType).add("cluster_id", DataTypes.IntegerType)
+        .add("cluster_label", DataTypes.StringType).add("customers", DataTypes.LongType)
+        .add("share_pct", DataTypes.DoubleType).add("feature", DataTypes.StringType)
+        .add("feature_description", DataTypes.StringType).add("transform", DataTypes.StringType)
+        .add("cluster_mean", DataTypes.DoubleType).add("population_mean", DataTypes.DoubleType)
+        .add("population_sd", DataTypes.DoubleType).add("z_score", DataTypes.DoubleType)
+        .add("in_label", DataTypes.BooleanType).add("algorithm", DataTypes.StringType)
+        .add("k", DataTypes.IntegerType).add("silhouette", DataTypes.DoubleType)
+        .add("stability_ari", DataTypes.DoubleType);
+    List<Column> ks = new ArrayList<>();
+    List<Column> sils = new ArrayList<>();
+    result.silhouetteByK().forEach((k, s) -> {
+      ks.add(lit(k));
+      sils.add(lit(round6(s)));
+    });
+    return ctx.spark().createDataFrame(rows, schema).withColumn("silhouette_by_k",
+        map_from_arrays(array(ks.toArray(Column[]::new)), array(sils.toArray(Column[]::new))));
+  }
+
+  private static double round6(double x) {
+    return Math.round(x * 1e6) / 1e6;
+  }
+
+  private static void print(Clustering.Result result, List<ClusterProfiles.Profile> profiles) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format("Clusters: %s, k=%d (silhouette %.3f; by k: %s), stability ARI %.3f between two seeds",
+        result.algorithm(), result.k(), result.silhouette(), format(result.silhouetteByK()), result.stabilityAri()));
+    for (ClusterProfiles.Profile p : profiles) {
+      sb.append(String.format("%n  %d  %7d customers %5.1f%%  %s", p.clusterId(), p.customers(), p.sharePct(), p.label()));
+    }
+    System.out.println(sb);
+  }
+
+  private static String format(Map<Integer, Double> byK) {
+    List<String> parts = new ArrayList<>();
+    byK.forEach((k, s) -> parts.add(k + ": " + String.format("%.3f", s)));
+    return String.join(", ", parts);
+  }
+}

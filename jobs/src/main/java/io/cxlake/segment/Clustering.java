@@ -1,0 +1,229 @@
+package io.cxlake.segment;
+
+import static org.apache.spark.sql.functions.*;
+
+import io.cxlake.core.CxlakeConfig;
+import io.cxlake.core.Progress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.ml.Model;
+import org.apache.spark.ml.clustering.BisectingKMeans;
+import org.apache.spark.ml.clustering.BisectingKMeansModel;
+import org.apache.spark.ml.clustering.GaussianMixture;
+import org.apache.spark.ml.clustering.GaussianMixtureModel;
+import org.apache.spark.ml.clustering.KMeans;
+import org.apache.spark.ml.clustering.KMeansModel;
+import org.apache.spark.ml.evaluation.ClusteringEvaluator;
+import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.ml.functions;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Scaling, k selection and fitting. Features are imputed (population median), transformed
+ * (log: ln(1+x)), and standardised (mean 0, population sd 1) so each weighs the same in the
+ * Euclidean distance. Models are fitted on a sample of sample_size customers (everyone when
+ * fewer): k is the best silhouette over the configured range, and the chosen model assigns
+ * every customer to its nearest cluster.
+ */
+public final class Clustering {
+  private Clustering() {}
+
+  /** Standardised rows: customer_key, the imputed raw features and the vector {@code features}. */
+  public record Prepared(Dataset<Row> rows, List<String> features, Map<String, Double> medians) {}
+
+  /** The outcome: assignments (customer_key, cluster_id 1..k by size, distance) and the fit's figures. */
+  public record Result(Dataset<Row> assigned, int k, double silhouette, Map<Integer, Double> silhouetteByK,
+      double stabilityAri, String algorithm) {}
+
+  /** Imputes, transforms and standardises the configured features of the eligible customers. */
+  public static Prepared prepare(Dataset<Row> eligible, List<CxlakeConfig.ClusterFeature> features) {
+    List<String> names = features.stream().map(CxlakeConfig.ClusterFeature::name).toList();
+    List<Column> medianAggs = new ArrayList<>();
+    for (String f : names) {
+      medianAggs.add(percentile_approx(col(f).cast("double"), lit(0.5), lit(10000)).as(f));
+    }
+    Row med = eligible.agg(medianAggs.get(0), medianAggs.subList(1, medianAggs.size()).toArray(Column[]::new)).first();
+    Map<String, Double> medians = new LinkedHashMap<>();
+    Dataset<Row> imputed = eligible;
+    for (int i = 0; i < names.size(); i++) {
+      double m = med.isNullAt(i) ? 0.0 : med.getDouble(i);
+      medians.put(names.get(i), m);
+      imputed = imputed.withColumn(names.get(i), coalesce(col(names.get(i)).cast("double"), lit(m)));
+    }
+    List<Column> stats = new ArrayList<>();
+    for (CxlakeConfig.ClusterFeature f : features) {
+      Column t = transformed(f);
+      stats.add(avg(t));
+      stats.add(stddev_pop(t));
+    }
+    Row s = imputed.agg(stats.get(0), stats.subList(1, stats.size()).toArray(Column[]::new)).first();
+    Dataset<Row> scaled = imputed;
+    List<String> zCols = new ArrayList<>();
+    for (int i = 0; i < features.size(); i++) {
+      double mean = s.isNullAt(2 * i) ? 0 : s.getDouble(2 * i);
+      double sd = s.isNullAt(2 * i + 1) ? 0 : s.getDouble(2 * i + 1);
+      String z = "_z_" + names.get(i);
+      // A constant feature carries no information: 0 for everyone instead of a division by 0.
+      scaled = scaled.withColumn(z, sd > 0 ? transformed(features.get(i)).minus(mean).divide(sd) : lit(0.0));
+      zCols.add(z);
+    }
+    Dataset<Row> rows = new VectorAssembler().setInputCols(zCols.toArray(String[]::new)).setOutputCol("features")
+        .transform(scaled).drop(zCols.toArray(String[]::new));
+    return new Prepared(rows, names, medians);
+  }
+
+  private static Column transformed(CxlakeConfig.ClusterFeature f) {
+    Column x = col(f.name());
+    return f.transform().equals("log") ? log1p(greatest(x, lit(0.0))) : x;
+  }
+
+  /**
+   * Chooses k (unless fixed) on a sample, assigns everyone to the chosen model's nearest
+   * cluster, and measures stability: a second model fitted with the stability seed on a second
+   * sample assigns everyone too, and the adjusted Rand index compares the two assignments.
+   */
+  public static Result fit(Prepared p, CxlakeConfig.Cluster cfg) {
+    Dataset<Row> rows = p.rows();
+    long n = rows.count();
+    int lo = cfg.kRange().get(0);
+    int hi = cfg.kRange().get(1);
+    if (!cfg.k().equals("auto")) {
+      lo = hi = Integer.parseInt(cfg.k());
+    }
+    if (n <= hi) {
+      throw new io.cxlake.core.CxlakeException("only " + n + " customers qualify for clustering (segmentation.cluster"
+          + ".min_orders=" + cfg.minOrders() + "); need more than k=" + hi);
+    }
+    Map<Integer, Double> silhouettes = new LinkedHashMap<>();
+    Fitted chosen = null;
+    int bestK = lo;
+    Dataset<Row> sample = sample(rows, n, cfg.sampleSize(), cfg.seed());
+    try {
+      ClusteringEvaluator evaluator = new ClusteringEvaluator().setFeaturesCol("features").setPredictionCol("prediction");
+      for (int k = lo; k <= hi; k++) {
+        Fitted f = fitModel(cfg, k, cfg.seed(), sample);
+        double sil = evaluator.evaluate(f.predicted());
+        silhouettes.put(k, sil);
+        Progress.info("k={} silhouette {} (sample of {})", k, String.format("%.4f", sil), Math.min(n, cfg.sampleSize()));
+        if (chosen == null || sil > silhouettes.get(bestK)) {
+          bestK = k;
+          chosen = f;
+        }
+      }
+    } finally {
+      sample.unpersist();
+    }
+    Dataset<Row> second = sample(rows, n, cfg.sampleSize(), cfg.stabilitySeed());
+    Fitted other;
+    try {
+      other = fitModel(cfg, bestK, cfg.stabilitySeed(), second);
+    } finally {
+      second.unpersist();
+    }
+    Dataset<Row> assigned = chosen.model().transform(rows);
+    Dataset<Row> both = assigned.select(col("customer_key"), col("prediction").as("a"))
+        .join(other.model().transform(rows).select(col("customer_key"), col("prediction").as("b")), "customer_key");
+    double stability = AdjustedRand.of(both, "a", "b");
+    if (assigned.columns().length > 0 && java.util.Arrays.asList(assigned.columns()).contains("probability")) {
+      assigned = assigned.drop("probability");
+    }
+    return new Result(renumber(assigned, chosen.centres()), bestK, silhouettes.get(bestK), silhouettes, stability,
+        cfg.algorithm());
+  }
+
+  /**
+   * A sample of about {@code size} rows (all when fewer), in one partition: the rows are a few
+   * doubles each, and one partition makes each of the k sweep's many short jobs one task.
+   */
+  private static Dataset<Row> sample(Dataset<Row> rows, long n, int size, long seed) {
+    double fraction = Math.min(1.0, size / (double) n);
+    return (fraction < 1.0 ? rows.sample(false, fraction, seed) : rows).coalesce(1)
+        .persist(StorageLevel.MEMORY_AND_DISK());
+  }
+
+  /** A fitted model (applies to any rows), its predictions on the fitting rows, centres and loss (lower is better). */
+  private record Fitted(Model<?> model, Dataset<Row> predicted, double[][] centres, double loss) {}
+
+  /**
+   * The best of {@code restarts} fits from different initialisations (seed, seed+1, ...): lowest
+   * within-cluster sum of squares, or highest log-likelihood for the Gaussian mixture. One k-means
+   * run can stop in a poor local optimum; several restarts make the result depend far less on
+   * the seed (the stability figure measures how much).
+   */
+  private static Fitted fitModel(CxlakeConfig.Cluster cfg, int k, long seed, Dataset<Row> rows) {
+    Fitted best = null;
+    for (int r = 0; r < cfg.restarts(); r++) {
+      Fitted f = fitOnce(cfg, k, seed + r, rows);
+      if (best == null || f.loss() < best.loss()) {
+        best = f;
+      }
+    }
+    return best;
+  }
+
+  private static Fitted fitOnce(CxlakeConfig.Cluster cfg, int k, long seed, Dataset<Row> rows) {
+    switch (cfg.algorithm()) {
+      case "kmeans" -> {
+        KMeansModel m = new KMeans().setK(k).setSeed(seed).setMaxIter(cfg.maxIter()).setFeaturesCol("features").fit(rows);
+        return new Fitted(m, m.transform(rows), arrays(m.clusterCenters()), m.summary().trainingCost());
+      }
+      case "bisecting_kmeans" -> {
+        BisectingKMeansModel m = new BisectingKMeans().setK(k).setSeed(seed).setMaxIter(cfg.maxIter())
+            .setFeaturesCol("features").fit(rows);
+        return new Fitted(m, m.transform(rows), arrays(m.clusterCenters()), m.summary().trainingCost());
+      }
+      case "gaussian_mixture" -> {
+        GaussianMixtureModel m = new GaussianMixture().setK(k).setSeed(seed).setMaxIter(cfg.maxIter())
+            .setFeaturesCol("features").fit(rows);
+        Vector[] means = new Vector[m.gaussians().length];
+        for (int i = 0; i < means.length; i++) {
+          means[i] = m.gaussians()[i].mean();
+        }
+        return new Fitted(m, m.transform(rows).drop("probability"), arrays(means), -m.summary().logLikelihood());
+      }
+      default -> throw new IllegalStateException("algorithm " + cfg.algorithm());
+    }
+  }
+
+  private static double[][] arrays(Vector[] vs) {
+    double[][] out = new double[vs.length][];
+    for (int i = 0; i < vs.length; i++) {
+      out[i] = vs[i].toArray();
+    }
+    return out;
+  }
+
+  /**
+   * Cluster ids 1..k by size (largest first, ties by the algorithm's id) so the numbering does
+   * not depend on the algorithm's internal order; adds the distance to the cluster's centre in
+   * standardised units.
+   */
+  static Dataset<Row> renumber(Dataset<Row> predicted, double[][] centres) {
+    List<Row> sizes = predicted.groupBy("prediction").count()
+        .orderBy(col("count").desc(), col("prediction")).collectAsList();
+    Column id = null;
+    for (int i = 0; i < sizes.size(); i++) {
+      Column cond = col("prediction").equalTo(sizes.get(i).getInt(0));
+      id = id == null ? when(cond, i + 1) : id.when(cond, i + 1);
+    }
+    List<Column> centreArrays = new ArrayList<>();
+    for (double[] c : centres) {
+      List<Column> xs = new ArrayList<>();
+      for (double x : c) {
+        xs.add(lit(x));
+      }
+      centreArrays.add(array(xs.toArray(Column[]::new)));
+    }
+    Column centre = element_at(array(centreArrays.toArray(Column[]::new)), col("prediction").plus(1));
+    Column squares = zip_with(functions.vector_to_array(col("features"), "float64"), centre,
+        (x, c) -> x.minus(c).multiply(x.minus(c)));
+    Column distance = sqrt(aggregate(squares, lit(0.0), (acc, v) -> acc.plus(v)));
+    return predicted.withColumn("cluster_id", id).withColumn("distance", round(distance, 6)).drop("prediction");
+  }
+}

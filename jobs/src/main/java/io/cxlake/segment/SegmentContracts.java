@@ -1,0 +1,102 @@
+package io.cxlake.segment;
+
+import io.cxlake.contract.TableContract;
+import java.util.List;
+
+/** Contracts of the segmentation tables (docs/segmentation.md explains how to read them). */
+public final class SegmentContracts {
+  private SegmentContracts() {}
+
+  private static final String KEY = "Pseudonymous customer key: first 16 hex digits of sha-256(salt|customer_id)";
+  private static final String AS_OF = "As-of date the row describes (data up to and including this day)";
+
+  public static final TableContract CUSTOMER_RFM = TableContract.table("customer_rfm",
+          "one row per as-of date and customer (every customer signed up by the as-of date)")
+      .describe("RFM: recency, frequency and monetary value of completed orders in the lookback window, quintile scores and the named segment (SPEC §8.1). Returned orders are not completed, so monetary is net of returns and discounts.")
+      .column("as_of_date", "date", AS_OF).notNull()
+      .column("customer_key", "string", KEY).notNull()
+      .column("lookback_days", "int", "Window length: completed orders of the last this many days count").notNull().min(1)
+      .column("last_order_date", "date", "Latest completed order in the window (null: none)")
+      .column("recency_days", "int", "R: days from the latest completed order in the window to the as-of date (null: none)").min(0)
+      .column("frequency", "bigint", "F: completed orders in the window").notNull().min(0)
+      .column("monetary", "decimal(18,2)", "M: net amount (amount - discount) of the completed orders in the window").notNull()
+      .column("r_score", "int", "Recency quintile 1-5, 5 = most recent; ties share the score of their group's first position").range(1, 5)
+      .column("f_score", "int", "Frequency quintile 1-5, 5 = most orders").range(1, 5)
+      .column("m_score", "int", "Monetary quintile 1-5, 5 = highest revenue").range(1, 5)
+      .column("rfm_cell", "string", "The three scores as digits R F M, e.g. 545 (null: no orders in the window)")
+      .column("rfm_score", "int", "r_score + f_score + m_score, 3-15").range(3, 15)
+      .column("segment", "string", "Named segment from segmentation.rfm.segments (first matching rule), or the no-orders segment").notNull()
+      .invariant("scores_iff_orders", "(frequency > 0) = (r_score IS NOT NULL AND f_score IS NOT NULL AND m_score IS NOT NULL)",
+          "customers with orders in the window have all three scores, others none")
+      .key("as_of_date", "customer_key").partitionBy("as_of_date").zorderBy("customer_key")
+      .build();
+
+  public static final TableContract CUSTOMER_VALUE = TableContract.table("customer_value",
+          "one row per as-of date and customer (every customer signed up by the as-of date)")
+      .describe("ABC value model: attitude (X), behaviour and consumption factor scores 0-100 by percentile rank, lifecycle-stage weights, overall value score and tier; and the Pareto ABC class on revenue share (SPEC §8.2).")
+      .column("as_of_date", "date", AS_OF).notNull()
+      .column("customer_key", "string", KEY).notNull()
+      .column("lifecycle_stage", "string", "Lifecycle stage from customer_360 (metrics.lifecycle)").notNull()
+      .accepted("new", "developing", "loyal", "at_risk", "churned")
+      .column("attitude_score", "double", "A: mean percentile rank 0-100 of the attitude inputs the customer has (null: never answered a survey)").range(0, 100)
+      .column("behaviour_score", "double", "B: mean percentile rank 0-100 of the behaviour inputs").range(0, 100)
+      .column("consumption_score", "double", "C: mean percentile rank 0-100 of the consumption inputs").range(0, 100)
+      .column("weight_attitude", "double", "Weight of attitude for the customer's lifecycle stage").notNull().range(0, 1)
+      .column("weight_behaviour", "double", "Weight of behaviour for the customer's lifecycle stage").notNull().range(0, 1)
+      .column("weight_consumption", "double", "Weight of consumption for the customer's lifecycle stage").notNull().range(0, 1)
+      .column("value_score", "double", "Overall value 0-100: weighted mean of the factors present (weights renormalised when a factor is null)").range(0, 100)
+      .column("value_tier", "string", "Tier of value_score from segmentation.value.tiers")
+      .column("revenue", "decimal(18,2)", "Net revenue in the RFM window (customer_rfm.monetary), the basis of the Pareto class").notNull()
+      .column("revenue_share_pct", "double", "The customer's share of total revenue, %").range(0, 100)
+      .column("cumulative_revenue_pct", "double", "Share of total revenue made by customers with at least this revenue, %").range(0, 100)
+      .column("pareto_class", "string", "A: customers making the top 80% of revenue; B: the next 15%; C: the rest (bounds: segmentation.value.pareto_a and pareto_b)").notNull()
+      .accepted("A", "B", "C")
+      .invariant("weights_sum_to_one", "abs(weight_attitude + weight_behaviour + weight_consumption - 1) < 1e-6",
+          "the stage weights sum to 1")
+      .key("as_of_date", "customer_key").partitionBy("as_of_date").zorderBy("customer_key")
+      .build();
+
+  public static final TableContract CUSTOMER_CLUSTER = TableContract.table("customer_cluster",
+          "one row per as-of date and customer (every customer signed up by the as-of date)")
+      .describe("Cluster of each customer on the configured behavioural and experience features (SPEC §8.3); customers with too little history are listed, not clustered.")
+      .column("as_of_date", "date", AS_OF).notNull()
+      .column("customer_key", "string", KEY).notNull()
+      .column("cluster_id", "int", "Cluster 1..k, numbered by size (1 = largest); null when not clustered").min(1)
+      .column("cluster_label", "string", "Plain-language label of the cluster, or why the customer was not clustered").notNull()
+      .column("is_clustered", "boolean", "Whether the customer had enough history (segmentation.cluster.min_orders) to be clustered").notNull()
+      .column("completed_orders", "bigint", "Completed orders in the clustering window").notNull().min(0)
+      .column("distance", "double", "Euclidean distance to the cluster centre in standardised units (small = typical member)").min(0)
+      .column("algorithm", "string", "kmeans, bisecting_kmeans or gaussian_mixture").notNull()
+      .accepted("kmeans", "bisecting_kmeans", "gaussian_mixture")
+      .invariant("clustered_has_id", "is_clustered = (cluster_id IS NOT NULL)", "clustered customers and only they have a cluster")
+      .key("as_of_date", "customer_key").partitionBy("as_of_date").zorderBy("cluster_id")
+      .build();
+
+  public static final TableContract CLUSTER_PROFILE = TableContract.table("cluster_profile",
+          "one row per as-of date, cluster and feature")
+      .describe("Profile of each cluster in original units: per feature the cluster mean, the mean and standard deviation of all clustered customers, and the z-score; with size, share, label and the fit's figures (k, silhouette by k, stability).")
+      .column("as_of_date", "date", AS_OF).notNull()
+      .column("cluster_id", "int", "Cluster 1..k (1 = largest)").notNull().min(1)
+      .column("cluster_label", "string", "Plain-language label from the features with the largest |z| (segmentation.cluster.label_min_z)").notNull()
+      .column("customers", "bigint", "Customers in the cluster").notNull().min(1)
+      .column("share_pct", "double", "Share of clustered customers, %").notNull().range(0, 100)
+      .column("feature", "string", "Feature name (docs/segmentation.md#features)").notNull()
+      .column("feature_description", "string", "What the feature measures").notNull()
+      .column("transform", "string", "Transform before standard scaling: log (ln(1+x)) or none").notNull().accepted("log", "none")
+      .column("cluster_mean", "double", "Mean of the feature in the cluster, original units (missing values imputed with the population median)").notNull()
+      .column("population_mean", "double", "Mean over all clustered customers, original units").notNull()
+      .column("population_sd", "double", "Standard deviation over all clustered customers, original units").notNull().min(0)
+      .column("z_score", "double", "(cluster_mean - population_mean) / population_sd; 0 when the sd is 0").notNull()
+      .column("in_label", "boolean", "Whether the feature names the cluster in its label").notNull()
+      .column("algorithm", "string", "kmeans, bisecting_kmeans or gaussian_mixture").notNull()
+      .column("k", "int", "Number of clusters").notNull().min(1)
+      .column("silhouette", "double", "Silhouette of the chosen k on the selection sample (squared Euclidean, -1..1)").range(-1, 1)
+      .column("silhouette_by_k", "map<int,double>", "Silhouette of every k tried (empty entries: k fixed in config)")
+      .column("stability_ari", "double", "Adjusted Rand index between the fits with seed and stability_seed (1 = identical)").range(-1, 1)
+      .key("as_of_date", "cluster_id", "feature").partitionBy("as_of_date")
+      .build();
+
+  public static List<TableContract> all() {
+    return List.of(CUSTOMER_RFM, CUSTOMER_VALUE, CUSTOMER_CLUSTER, CLUSTER_PROFILE);
+  }
+}

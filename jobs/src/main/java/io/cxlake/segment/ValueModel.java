@@ -1,0 +1,135 @@
+package io.cxlake.segment;
+
+import static org.apache.spark.sql.functions.*;
+
+import io.cxlake.core.CxlakeConfig;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+
+/**
+ * customer_value (SPEC §8.2): the attitude–behaviour–consumption model and the Pareto ABC
+ * class on revenue share.
+ *
+ * <p>Each factor is the mean of its inputs' percentile ranks (0-100, {@link Ranks#percentile});
+ * an input a customer lacks (e.g. no survey answered) is left out of that customer's mean, and a
+ * factor with no input at all is null. The value score weights the factors by lifecycle stage;
+ * a null factor's weight is spread over the others (weights renormalised), so a customer who
+ * never answered a survey is scored on behaviour and consumption alone.
+ */
+public final class ValueModel {
+  private ValueModel() {}
+
+  /** The three factors in output order. */
+  static final String[] FACTORS = {"attitude", "behaviour", "consumption"};
+
+  /**
+   * @param c360 customer_360 rows of one snapshot (customer_key, lifecycle_stage and the inputs)
+   * @param rfm  customer_rfm of the same as-of date (customer_key, monetary): the revenue of the
+   *             Pareto classes is the RFM window's net revenue
+   */
+  public static Dataset<Row> build(Dataset<Row> c360, Dataset<Row> rfm, LocalDate asOf, CxlakeConfig.Value cfg) {
+    Dataset<Row> base = c360.join(rfm.select(col("customer_key"), col("monetary").as("revenue")),
+        new String[] {"customer_key"}, "left");
+    List<List<String>> inputs = List.of(cfg.attitude(), cfg.behaviour(), cfg.consumption());
+    for (int i = 0; i < FACTORS.length; i++) {
+      base = base.withColumn(FACTORS[i] + "_score", factor(inputs.get(i)));
+    }
+    base = base.withColumn("weight_attitude", stageWeight(cfg.weights(), "attitude"))
+        .withColumn("weight_behaviour", stageWeight(cfg.weights(), "behaviour"))
+        .withColumn("weight_consumption", stageWeight(cfg.weights(), "consumption"));
+    Column weighted = lit(0.0);
+    Column weightSum = lit(0.0);
+    for (String f : FACTORS) {
+      Column score = col(f + "_score");
+      weighted = weighted.plus(coalesce(score.multiply(col("weight_" + f)), lit(0.0)));
+      weightSum = weightSum.plus(when(score.isNotNull(), col("weight_" + f)).otherwise(0.0));
+    }
+    Column value = when(weightSum.gt(0), round(weighted.divide(weightSum), 4));
+    return pareto(base.withColumn("value_score", value), cfg.paretoA(), cfg.paretoB())
+        .select(lit(java.sql.Date.valueOf(asOf)).as("as_of_date"), col("customer_key"), col("lifecycle_stage"),
+            round(col("attitude_score"), 4).as("attitude_score"), round(col("behaviour_score"), 4).as("behaviour_score"),
+            round(col("consumption_score"), 4).as("consumption_score"),
+            col("weight_attitude"), col("weight_behaviour"), col("weight_consumption"),
+            col("value_score"), tier(cfg.tiers()).as("value_tier"),
+            col("revenue"), col("revenue_share_pct"), col("cumulative_revenue_pct"), col("pareto_class"));
+  }
+
+  /** Mean percentile rank of the inputs a customer has; null when none. */
+  static Column factor(List<String> inputs) {
+    Column sum = lit(0.0);
+    Column n = lit(0);
+    for (String in : inputs) {
+      Column p = Ranks.percentile(col(in));
+      sum = sum.plus(coalesce(p, lit(0.0)));
+      n = n.plus(when(p.isNotNull(), 1).otherwise(0));
+    }
+    return when(n.gt(0), sum.divide(n));
+  }
+
+  private static Column stageWeight(Map<String, CxlakeConfig.StageWeights> weights, String factor) {
+    Column out = null;
+    for (Map.Entry<String, CxlakeConfig.StageWeights> e : weights.entrySet()) {
+      CxlakeConfig.StageWeights w = e.getValue();
+      double v = switch (factor) {
+        case "attitude" -> w.attitude();
+        case "behaviour" -> w.behaviour();
+        default -> w.consumption();
+      };
+      Column cond = col("lifecycle_stage").equalTo(e.getKey());
+      out = out == null ? when(cond, v) : out.when(cond, v);
+    }
+    return out;
+  }
+
+  static Column tier(List<CxlakeConfig.Tier> tiers) {
+    Column out = null;
+    for (CxlakeConfig.Tier t : tiers) {
+      Column cond = col("value_score").geq(t.min());
+      out = out == null ? when(cond, t.name()) : out.when(cond, t.name());
+    }
+    return out;
+  }
+
+  /**
+   * Pareto classes: customers sorted by revenue, highest first; a customer is A while the
+   * revenue of the customers strictly above it is below {@code aPct}% of the total (so the
+   * customer who crosses the line is still A), B while below {@code bPct}%, else C. Tied
+   * revenues share one class; customers without revenue are C.
+   */
+  static Dataset<Row> pareto(Dataset<Row> rows, double aPct, double bPct) {
+    Column revenue = coalesce(col("revenue"), lit(0)).cast("decimal(18,2)");
+    Column total = sum(revenue).over(Window.partitionBy());
+    // RANGE frame: the running sum includes every customer tied with the current one.
+    Column throughTies = sum(revenue).over(Window.orderBy(revenue.desc())
+        .rangeBetween(Window.unboundedPreceding(), Window.currentRow()));
+    Column tied = count(lit(1)).over(Window.partitionBy(revenue));
+    Dataset<Row> r = rows.withColumn("revenue", revenue)
+        .withColumn("_total", total)
+        .withColumn("_through", throughTies)
+        .withColumn("_above", col("_through").minus(col("revenue").multiply(tied)));
+    Column pct = when(col("_total").gt(0), lit(100.0));
+    Column before = col("_above").cast("double").multiply(pct).divide(col("_total").cast("double"));
+    return r.withColumn("revenue_share_pct", round(col("revenue").cast("double").multiply(pct)
+            .divide(col("_total").cast("double")), 6))
+        .withColumn("cumulative_revenue_pct", round(col("_through").cast("double").multiply(pct)
+            .divide(col("_total").cast("double")), 6))
+        .withColumn("pareto_class", when(col("revenue").leq(0).or(col("_total").leq(0)), "C")
+            .when(before.lt(aPct), "A").when(before.lt(bPct), "B").otherwise("C"))
+        .drop("_total", "_through", "_above");
+  }
+
+  /** The factor score columns, for callers that list them. */
+  static List<String> factorColumns() {
+    List<String> out = new ArrayList<>();
+    for (String f : FACTORS) {
+      out.add(f + "_score");
+    }
+    return out;
+  }
+}
