@@ -66,9 +66,13 @@ public final class ClusterStage implements Stage {
     try {
       Dataset<Row> eligible = features.where(col("completed_orders").geq(cfg.minOrders()))
           .select(concatCols("customer_key", names));
+      long t0 = System.nanoTime();
       prepared = Clustering.prepare(eligible, cfg.features());
       prepared.rows().persist(StorageLevel.MEMORY_AND_DISK());
+      Progress.info("features of {} customers ready in {} s", prepared.rows().count(), secs(t0));
+      long t1 = System.nanoTime();
       Clustering.Result result = Clustering.fit(prepared, cfg);
+      Progress.info("k selection and fit in {} s", secs(t1));
       assigned = result.assigned().persist(StorageLevel.MEMORY_AND_DISK());
       List<ClusterProfiles.Profile> profiles = ClusterProfiles.build(assigned, names, cfg.labelMinZ());
       Map<Integer, String> labels = ClusterProfiles.labels(profiles);
@@ -156,6 +160,10 @@ public final class ClusterStage implements Stage {
     });
     return ctx.spark().createDataFrame(rows, schema).withColumn("silhouette_by_k",
         map_from_arrays(array(ks.toArray(Column[]::new)), array(sils.toArray(Column[]::new))));
+  }
+
+  private static String secs(long since) {
+    return String.format("%.1f", (System.nanoTime() - since) / 1e9);
   }
 
   private static double round6(double x) {
