@@ -91,7 +91,7 @@ public final class ClusterStage implements Stage {
               col("cluster_id").isNotNull().as("is_clustered"), col("completed_orders"), col("distance"),
               lit(cfg.algorithm()).as("algorithm"));
       if (writer.replace(SegmentContracts.CUSTOMER_CLUSTER, customers, snap.where())) {
-        SegmentColumns.update(ctx, SegmentContracts.CUSTOMER_CLUSTER.name(), snap.asOf());
+        SegmentColumns.update(ctx, snap.asOf(), SegmentContracts.CUSTOMER_CLUSTER.name());
       }
       writer.replace(SegmentContracts.CLUSTER_PROFILE, profileRows(ctx, snap, cfg, result, profiles), snap.where());
       print(result, profiles);

@@ -101,24 +101,47 @@ public final class Clustering {
           + ".min_orders=" + cfg.minOrders() + "); need more than k=" + hi);
     }
     Map<Integer, Double> silhouettes = new LinkedHashMap<>();
-    Fitted chosen = null;
-    int bestK = lo;
+    Map<Integer, Fitted> fits = new LinkedHashMap<>();
     Dataset<Row> sample = sample(rows, n, cfg.sampleSize(), cfg.seed());
+    // Each k is independent: fit them in parallel driver threads (Spark runs concurrent jobs),
+    // as many as there are cores, since one fit on the one-partition sample uses one core.
+    int threads = Math.max(1, Math.min(hi - lo + 1, rows.sparkSession().sparkContext().defaultParallelism()));
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
     try {
-      ClusteringEvaluator evaluator = new ClusteringEvaluator().setFeaturesCol("features").setPredictionCol("prediction");
+      Map<Integer, java.util.concurrent.Future<Scored>> pending = new LinkedHashMap<>();
       for (int k = lo; k <= hi; k++) {
-        Fitted f = fitModel(cfg, k, cfg.seed(), sample);
-        double sil = evaluator.evaluate(f.predicted());
-        silhouettes.put(k, sil);
-        Progress.info("k={} silhouette {} (sample of {})", k, String.format("%.4f", sil), Math.min(n, cfg.sampleSize()));
-        if (chosen == null || sil > silhouettes.get(bestK)) {
-          bestK = k;
-          chosen = f;
-        }
+        int kk = k;
+        pending.put(k, pool.submit(() -> {
+          Fitted f = fitModel(cfg, kk, cfg.seed(), sample);
+          return new Scored(f, new ClusteringEvaluator().setFeaturesCol("features").setPredictionCol("prediction")
+              .evaluate(f.predicted()));
+        }));
       }
+      for (Map.Entry<Integer, java.util.concurrent.Future<Scored>> e : pending.entrySet()) {
+        Scored scored = e.getValue().get();
+        double sil = scored.silhouette();
+        fits.put(e.getKey(), scored.fit());
+        silhouettes.put(e.getKey(), sil);
+        Progress.info("k={} silhouette {} (sample of {})", e.getKey(), String.format("%.4f", sil),
+            Math.min(n, cfg.sampleSize()));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while fitting", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
     } finally {
+      pool.shutdownNow();
       sample.unpersist();
     }
+    // Highest silhouette; on an exact tie the smaller k.
+    int bestK = lo;
+    for (Map.Entry<Integer, Double> e : silhouettes.entrySet()) {
+      if (e.getValue() > silhouettes.get(bestK)) {
+        bestK = e.getKey();
+      }
+    }
+    Fitted chosen = fits.get(bestK);
     Dataset<Row> second = sample(rows, n, cfg.sampleSize(), cfg.stabilitySeed());
     Fitted other;
     try {
@@ -146,6 +169,8 @@ public final class Clustering {
     return (fraction < 1.0 ? rows.sample(false, fraction, seed) : rows).coalesce(1)
         .persist(StorageLevel.MEMORY_AND_DISK());
   }
+
+  private record Scored(Fitted fit, double silhouette) {}
 
   /** A fitted model (applies to any rows), its predictions on the fitting rows, centres and loss (lower is better). */
   private record Fitted(Model<?> model, Dataset<Row> predicted, double[][] centres, double loss) {}

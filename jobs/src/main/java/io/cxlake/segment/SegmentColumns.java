@@ -63,10 +63,11 @@ public final class SegmentColumns {
   }
 
   /**
-   * Updates the customer_360 snapshot of {@code asOf} from {@code table}'s rows of that date;
-   * snapshot rows the table has no row for are set to null.
+   * Updates the customer_360 snapshot of {@code asOf} from the given tables' rows of that date,
+   * in one MERGE (one rewrite of the snapshot); snapshot rows the tables have no row for are
+   * set to null.
    */
-  public static void update(JobContext ctx, String table, LocalDate asOf) {
+  public static void update(JobContext ctx, LocalDate asOf, String... tables) {
     String c360 = ctx.catalog().gold(GoldContracts.CUSTOMER_360.name());
     if (!ctx.spark().catalog().tableExists(c360)) {
       Progress.warn("customer_360 does not exist: its segmentation columns stay empty until the metrics stage runs");
@@ -75,18 +76,22 @@ public final class SegmentColumns {
     String day = "DATE'" + asOf + "'";
     Map<String, String> set = new LinkedHashMap<>();
     Map<String, String> clear = new LinkedHashMap<>();
-    List<Column> select = new java.util.ArrayList<>();
-    select.add(col("customer_key"));
-    for (Map.Entry<String, Source> e : COLUMNS.entrySet()) {
-      if (e.getValue().table().equals(table)) {
-        set.put(e.getKey(), "s." + e.getKey());
-        clear.put(e.getKey(), "NULL");
-        select.add(col(e.getValue().column()).as(e.getKey()));
+    Dataset<Row> src = null;
+    for (String table : tables) {
+      List<Column> select = new java.util.ArrayList<>();
+      select.add(col("customer_key"));
+      for (Map.Entry<String, Source> e : COLUMNS.entrySet()) {
+        if (e.getValue().table().equals(table)) {
+          set.put(e.getKey(), "s." + e.getKey());
+          clear.put(e.getKey(), "NULL");
+          select.add(col(e.getValue().column()).as(e.getKey()));
+        }
       }
+      Dataset<Row> one = ctx.spark().table(ctx.catalog().gold(table))
+          .where(col("as_of_date").equalTo(lit(java.sql.Date.valueOf(asOf))))
+          .select(select.toArray(Column[]::new));
+      src = src == null ? one : src.join(one, new String[] {"customer_key"}, "full_outer");
     }
-    Dataset<Row> src = ctx.spark().table(ctx.catalog().gold(table))
-        .where(col("as_of_date").equalTo(lit(java.sql.Date.valueOf(asOf))))
-        .select(select.toArray(Column[]::new));
     DeltaTable.forName(ctx.spark(), c360).as("t")
         .merge(src.as("s"), "t.snapshot_date = " + day + " AND t.customer_key = s.customer_key")
         .whenMatched().updateExpr(set)

@@ -41,11 +41,12 @@ public final class SegmentStage implements Stage {
       boolean rfmOk = writer.replace(SegmentContracts.CUSTOMER_RFM, Rfm.build(c360, factOrder, snap.asOf(), cfg.rfm()),
           snap.where());
       if (rfmOk) {
-        SegmentColumns.update(ctx, SegmentContracts.CUSTOMER_RFM.name(), snap.asOf());
         Dataset<Row> rfm = snap.gold(ctx, SegmentContracts.CUSTOMER_RFM.name());
         if (writer.replace(SegmentContracts.CUSTOMER_VALUE, ValueModel.build(c360, rfm, snap.asOf(), cfg.value()),
             snap.where())) {
-          SegmentColumns.update(ctx, SegmentContracts.CUSTOMER_VALUE.name(), snap.asOf());
+          SegmentColumns.update(ctx, snap.asOf(), SegmentContracts.CUSTOMER_RFM.name(), SegmentContracts.CUSTOMER_VALUE.name());
+        } else {
+          SegmentColumns.update(ctx, snap.asOf(), SegmentContracts.CUSTOMER_RFM.name());
         }
       }
     } finally {
