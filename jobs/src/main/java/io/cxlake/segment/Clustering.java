@@ -34,6 +34,9 @@ import org.apache.spark.storage.StorageLevel;
 public final class Clustering {
   private Clustering() {}
 
+  /** Added to every standardised feature: see {@link #prepare}. */
+  static final double OFFSET = 1.0;
+
   /** Standardised rows: customer_key, the imputed raw features and the vector {@code features}. */
   public record Prepared(Dataset<Row> rows, List<String> features, Map<String, Double> medians) {}
 
@@ -70,7 +73,9 @@ public final class Clustering {
       double sd = s.isNullAt(2 * i + 1) ? 0 : s.getDouble(2 * i + 1);
       String z = "_z_" + names.get(i);
       // A constant feature carries no information: 0 for everyone instead of a division by 0.
-      scaled = scaled.withColumn(z, sd > 0 ? transformed(features.get(i)).minus(mean).divide(sd) : lit(0.0));
+      // The + OFFSET moves no distance; Spark's bisecting k-means cannot split a cluster whose
+      // centre is exactly the origin (its split perturbation scales with the centre's norm).
+      scaled = scaled.withColumn(z, (sd > 0 ? transformed(features.get(i)).minus(mean).divide(sd) : lit(0.0)).plus(OFFSET));
       zCols.add(z);
     }
     Dataset<Row> rows = new VectorAssembler().setInputCols(zCols.toArray(String[]::new)).setOutputCol("features")
@@ -113,6 +118,13 @@ public final class Clustering {
         int kk = k;
         pending.put(k, pool.submit(() -> {
           Fitted f = fitModel(cfg, kk, cfg.seed(), sample);
+          // A fit can leave fewer clusters than asked (a mixture component that absorbs
+          // everything); with one cluster the silhouette is undefined: rank it last.
+          long used = f.predicted().select("prediction").distinct().count();
+          if (used < 2) {
+            Progress.warn("k={}: {} found only {} cluster(s); silhouette set to -1", kk, cfg.algorithm(), used);
+            return new Scored(f, -1.0);
+          }
           return new Scored(f, new ClusteringEvaluator().setFeaturesCol("features").setPredictionCol("prediction")
               .evaluate(f.predicted()));
         }));
@@ -142,6 +154,10 @@ public final class Clustering {
       }
     }
     Fitted chosen = fits.get(bestK);
+    if (silhouettes.get(bestK) <= -1.0) {
+      throw new io.cxlake.core.CxlakeException(cfg.algorithm() + " found a single cluster for every k in " + lo + ".." + hi
+          + ": the features do not separate these customers (try kmeans or other segmentation.cluster.features)");
+    }
     Dataset<Row> second = sample(rows, n, cfg.sampleSize(), cfg.stabilitySeed());
     Fitted other;
     try {

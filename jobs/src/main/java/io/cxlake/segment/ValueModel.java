@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.*;
 
 import io.cxlake.core.CxlakeConfig;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Column;
@@ -122,14 +121,5 @@ public final class ValueModel {
         .withColumn("pareto_class", when(col("revenue").leq(0).or(col("_total").leq(0)), "C")
             .when(before.lt(aPct), "A").when(before.lt(bPct), "B").otherwise("C"))
         .drop("_total", "_through", "_above");
-  }
-
-  /** The factor score columns, for callers that list them. */
-  static List<String> factorColumns() {
-    List<String> out = new ArrayList<>();
-    for (String f : FACTORS) {
-      out.add(f + "_score");
-    }
-    return out;
   }
 }
