@@ -2,6 +2,7 @@ package io.cxlake.segment;
 
 import static org.apache.spark.sql.functions.*;
 
+import io.cxlake.metrics.CacheScope;
 import io.cxlake.metrics.Facts;
 import io.cxlake.metrics.Pseudonym;
 import java.time.LocalDate;
@@ -11,7 +12,6 @@ import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Window;
 
 /**
  * The catalogue of clustering features: one row per customer with every feature, computed
@@ -66,7 +66,7 @@ public final class ClusterFeatures {
    * One row per customer of the snapshot: customer_key, completed_orders (in the window) and
    * every catalogue feature (null where a customer has no data for it).
    */
-  public static Dataset<Row> build(Inputs in, LocalDate asOf, int windowDays, double sharePrior) {
+  public static Dataset<Row> build(Inputs in, LocalDate asOf, int windowDays, double sharePrior, CacheScope cache) {
     Column asOfDate = lit(java.sql.Date.valueOf(asOf));
     Column windowStart = date_sub(asOfDate, windowDays - 1);
     Dataset<Row> orders = in.factOrder().where(col("order_date").geq(windowStart).and(col("order_date").leq(asOfDate)))
@@ -82,10 +82,13 @@ public final class ClusterFeatures {
             sum(when(col("channel").equalTo("store"), 1).otherwise(0)).as("store_share"),
             sum(when(col("channel").equalTo("phone"), 1).otherwise(0)).as("phone_share"),
             countDistinct(when(col("is_completed"), col("category"))).as("category_count"));
+    // Per-customer and small; read twice (population rates below, then the join).
+    orders = cache.keep(orders);
     Dataset<Row> contacts = in.factInteraction()
         .where(col("opened_date").geq(windowStart).and(col("opened_date").leq(asOfDate)))
         .groupBy("customer_key").agg(count(lit(1)).as("_contacts"),
             sum(when(col("is_complaint"), 1).otherwise(0)).as("complaint_share"));
+    contacts = cache.keep(contacts);
     Dataset<Row> surveys = in.factResponse()
         .where(col("response_date").geq(windowStart).and(col("response_date").leq(asOfDate)))
         .groupBy("customer_key").agg(avg("nps").as("nps_mean"), avg("csat").as("csat_mean"));
@@ -109,10 +112,20 @@ public final class ClusterFeatures {
     }
     // Active months: later of sign-up and window start, to the latest order; at least one month.
     Column months = greatest(lit(1.0), months_between(col("_last_order"), greatest(col("signup_date"), windowStart)).plus(0.5));
-    for (String share : List.of("discount_share", "return_share", "app_share", "web_share", "store_share", "phone_share")) {
-      all = all.withColumn(share, smoothed(col(share), col("_orders"), sharePrior));
+    // Population rates p0 of the shares: two small aggregations of the cached aggregates.
+    List<String> shares = List.of("discount_share", "return_share", "app_share", "web_share", "store_share", "phone_share");
+    List<Column> sums = new java.util.ArrayList<>();
+    for (String share : shares) {
+      sums.add(sum(col(share)));
     }
-    all = all.withColumn("complaint_share", smoothed(col("complaint_share"), col("_contacts"), sharePrior));
+    Row orderTotals = orders.agg(sum(col("_orders")), sums.toArray(Column[]::new)).first();
+    Row contactTotals = contacts.agg(sum(col("_contacts")), sum(col("complaint_share"))).first();
+    for (int i = 0; i < shares.size(); i++) {
+      all = all.withColumn(shares.get(i), smoothed(col(shares.get(i)), col("_orders"), rate(orderTotals, i + 1, 0),
+          sharePrior));
+    }
+    all = all.withColumn("complaint_share", smoothed(col("complaint_share"), col("_contacts"),
+        rate(contactTotals, 1, 0), sharePrior));
     return all
         .withColumn("completed_orders", coalesce(col("completed_orders"), lit(0L)))
         .withColumn("orders_per_month", col("completed_orders").divide(months))
@@ -122,14 +135,18 @@ public final class ClusterFeatures {
         .drop("_last_order", "_orders", "_contacts", "_sessions", "signup_date");
   }
 
+  private static double rate(Row totals, int hits, int n) {
+    long total = totals.isNullAt(n) ? 0 : totals.getLong(n);
+    return total == 0 ? 0.0 : (totals.isNullAt(hits) ? 0 : totals.getLong(hits)) / (double) total;
+  }
+
   /**
    * A share with additive smoothing: (hits + prior × p₀) / (n + prior), p₀ the share over all
    * customers. A customer with two orders, one of them in the app, is not "50% app" but pulled
    * towards the population's rate, so few orders cannot make an extreme share that splits a
    * cluster on noise; with many orders the customer's own share dominates. No data: p₀.
    */
-  static Column smoothed(Column hits, Column n, double prior) {
-    Column p0 = sum(hits).over(Window.partitionBy()).divide(sum(n).over(Window.partitionBy()));
-    return coalesce(hits, lit(0L)).plus(p0.multiply(prior)).divide(coalesce(n, lit(0L)).plus(prior));
+  static Column smoothed(Column hits, Column n, double p0, double prior) {
+    return coalesce(hits, lit(0L)).plus(lit(p0 * prior)).divide(coalesce(n, lit(0L)).plus(prior));
   }
 }

@@ -56,7 +56,8 @@ public final class ClusterStage implements Stage {
         ctx.config().metrics().pseudonymSalt());
     // Fixed partitioning and order: the sample and the algorithms' initialisation see the same
     // rows in the same order on every run, so a rerun gives the same clusters.
-    Dataset<Row> features = ClusterFeatures.build(in, snap.asOf(), cfg.windowDays(), cfg.sharePrior())
+    io.cxlake.metrics.CacheScope cache = io.cxlake.metrics.CacheScope.open();
+    Dataset<Row> features = ClusterFeatures.build(in, snap.asOf(), cfg.windowDays(), cfg.sharePrior(), cache)
         .repartition(ctx.spark().sessionState().conf().numShufflePartitions(), col("customer_key"))
         .sortWithinPartitions("customer_key")
         .persist(StorageLevel.MEMORY_AND_DISK());
@@ -104,6 +105,7 @@ public final class ClusterStage implements Stage {
         prepared.rows().unpersist();
       }
       features.unpersist();
+      cache.close();
     }
     Map<String, Long> counts = new LinkedHashMap<>();
     counts.put("tables_written", (long) writer.tablesWritten());
