@@ -169,9 +169,7 @@ public final class Clustering {
     Dataset<Row> both = assigned.select(col("customer_key"), col("prediction").as("a"))
         .join(other.model().transform(rows).select(col("customer_key"), col("prediction").as("b")), "customer_key");
     double stability = AdjustedRand.of(both, "a", "b");
-    if (assigned.columns().length > 0 && java.util.Arrays.asList(assigned.columns()).contains("probability")) {
-      assigned = assigned.drop("probability");
-    }
+    assigned = assigned.drop("probability"); // the mixture's per-component probabilities (no-op otherwise)
     return new Result(renumber(assigned, chosen.centres()), bestK, silhouettes.get(bestK), silhouettes, stability,
         cfg.algorithm());
   }
