@@ -61,6 +61,7 @@ public final class ClusterStage implements Stage {
         .repartition(ctx.spark().sessionState().conf().numShufflePartitions(), col("customer_key"))
         .sortWithinPartitions("customer_key")
         .persist(StorageLevel.MEMORY_AND_DISK());
+    long customers = features.count(); // materialises the persisted features: one row per snapshot customer
     GoldWriter writer = new GoldWriter(ctx);
     Dataset<Row> assigned = null;
     Clustering.Prepared prepared = null;
@@ -85,13 +86,13 @@ public final class ClusterStage implements Stage {
         Column cond = col("cluster_id").equalTo(e.getKey());
         byId = byId == null ? when(cond, e.getValue()) : byId.when(cond, e.getValue());
       }
-      Dataset<Row> customers = features.select("customer_key", "completed_orders")
+      Dataset<Row> clusterRows = features.select("customer_key", "completed_orders")
           .join(assigned.select("customer_key", "cluster_id", "distance"), new String[] {"customer_key"}, "left")
           .select(lit(Date.valueOf(snap.asOf())).as("as_of_date"), col("customer_key"), col("cluster_id"),
               when(col("cluster_id").isNotNull(), byId).otherwise(label).as("cluster_label"),
               col("cluster_id").isNotNull().as("is_clustered"), col("completed_orders"), col("distance"),
               lit(cfg.algorithm()).as("algorithm"));
-      if (writer.replace(SegmentContracts.CUSTOMER_CLUSTER, customers, snap.where())) {
+      if (writer.replace(SegmentContracts.CUSTOMER_CLUSTER, clusterRows, snap.where())) {
         SegmentColumns.update(ctx, snap.asOf(), SegmentContracts.CUSTOMER_CLUSTER.name());
       }
       writer.replace(SegmentContracts.CLUSTER_PROFILE, profileRows(ctx, snap, cfg, result, profiles), snap.where());
@@ -109,7 +110,7 @@ public final class ClusterStage implements Stage {
     }
     Map<String, Long> counts = new LinkedHashMap<>();
     counts.put("tables_written", (long) writer.tablesWritten());
-    return new StageResult(0, writer.rowsWritten(), counts, writer.problems());
+    return new StageResult(customers, writer.rowsWritten(), counts, writer.problems());
   }
 
   private static Column[] concatCols(String first, List<String> rest) {

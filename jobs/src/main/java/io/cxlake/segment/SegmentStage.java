@@ -35,6 +35,7 @@ public final class SegmentStage implements Stage {
     Snapshot snap = Snapshot.resolve(ctx);
     Progress.info("segmentation for as-of {}", snap.asOf());
     Dataset<Row> c360 = snap.c360().persist(StorageLevel.MEMORY_AND_DISK());
+    long customers = c360.count();
     GoldWriter writer = new GoldWriter(ctx);
     try {
       Dataset<Row> factOrder = ctx.spark().table(ctx.catalog().gold(GoldContracts.FACT_ORDER.name()));
@@ -56,7 +57,7 @@ public final class SegmentStage implements Stage {
     printSummary(ctx, snap);
     Map<String, Long> counts = new LinkedHashMap<>();
     counts.put("tables_written", (long) writer.tablesWritten());
-    return new StageResult(0, writer.rowsWritten(), counts, writer.problems());
+    return new StageResult(customers, writer.rowsWritten(), counts, writer.problems());
   }
 
   /** Segment sizes and Pareto shares: a few rows each. */

@@ -32,7 +32,9 @@ class SegmentationRecoveryTest {
   static void run() throws Exception {
     lake = GeneratedLakehouse.get();
     spark = TestSpark.session();
-    lake.run(new SegmentStage(), new ClusterStage());
+    List<io.cxlake.core.JobRunner.StageOutcome> out = lake.run(new SegmentStage(), new ClusterStage());
+    long customers = lake.truth.at("/generator/customers").asLong();
+    out.forEach(o -> assertEquals(customers, o.result().rowsIn(), o.stage() + " reads one row per customer"));
   }
 
   private static Dataset<Row> personas() {
