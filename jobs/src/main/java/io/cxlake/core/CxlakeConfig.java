@@ -77,7 +77,10 @@ public record CxlakeConfig(
       /* Tenure of at least this many days ... */
       Integer loyalMinTenureDays,
       /* ... and at least this many completed orders in the lookback window: loyal. */
-      Integer loyalMinOrders) {}
+      Integer loyalMinOrders) {
+    /** Every stage the rules can assign (contracts accept these; value weights need each). */
+    public static final java.util.List<String> STAGES = java.util.List.of("new", "developing", "loyal", "at_risk", "churned");
+  }
 
   /** KPI alerts (SPEC §8.8). */
   public record Alerts(
@@ -173,6 +176,10 @@ public record CxlakeConfig(
       Double labelMinZ,
       /* Features and their transform before standard scaling: log (ln(1+x)) or none. */
       java.util.List<ClusterFeature> features) {}
+
+  /** Clustering algorithms (segmentation.cluster.algorithm). */
+  public static final java.util.List<String> CLUSTER_ALGORITHMS = java.util.List.of("kmeans", "bisecting_kmeans",
+      "gaussian_mixture");
 
   /** One clustering feature. */
   public record ClusterFeature(String name, String transform) {}

@@ -15,7 +15,7 @@ public final class SegmentationValidation {
   private SegmentationValidation() {}
 
   /** Lifecycle stages of customer_360 (metrics.lifecycle): each needs value weights. */
-  public static final List<String> LIFECYCLE_STAGES = List.of("new", "developing", "loyal", "at_risk", "churned");
+  private static final List<String> LIFECYCLE_STAGES = CxlakeConfig.Lifecycle.STAGES;
 
   /** customer_360 columns the value model can use as factor inputs (numeric, higher = more). */
   public static final Set<String> VALUE_INPUTS = Set.of("latest_nps", "csat_mean", "ces_mean", "cx_index_mean",
@@ -154,9 +154,9 @@ public final class SegmentationValidation {
   }
 
   private static void cluster(CxlakeConfig.Cluster c, JsonNode t, String f) {
-    if (!Set.of("kmeans", "bisecting_kmeans", "gaussian_mixture").contains(c.algorithm())) {
+    if (!CxlakeConfig.CLUSTER_ALGORITHMS.contains(c.algorithm())) {
       fail(t, f, "segmentation.cluster.algorithm",
-          "must be kmeans, bisecting_kmeans or gaussian_mixture, was '" + c.algorithm() + "'");
+          "must be one of " + CxlakeConfig.CLUSTER_ALGORITHMS + ", was '" + c.algorithm() + "'");
     }
     List<Integer> range = c.kRange();
     if (range == null || range.size() != 2 || range.get(0) == null || range.get(1) == null || range.get(0) < 2

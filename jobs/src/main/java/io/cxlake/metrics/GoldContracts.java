@@ -1,6 +1,7 @@
 package io.cxlake.metrics;
 
 import io.cxlake.contract.TableContract;
+import io.cxlake.core.CxlakeConfig;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -44,7 +45,7 @@ public final class GoldContracts {
       .column("signup_date", "date", "Date the customer signed up").notNull()
       .column("tenure_days", "int", "Days from sign-up to the as-of date").notNull().min(0)
       .column("lifecycle_stage", "string", "new, developing, loyal, at_risk or churned (rules: metrics.lifecycle)").notNull()
-      .accepted("new", "developing", "loyal", "at_risk", "churned")
+      .accepted(CxlakeConfig.Lifecycle.STAGES.toArray(String[]::new))
       .column("has_active_subscription", "boolean", "Whether a subscription is active at the as-of date").notNull()
       .column("first_order_date", "date", "Date of the first completed order, null when none")
       .column("last_order_date", "date", "Date of the latest completed order up to the as-of date, null when none")
@@ -301,7 +302,7 @@ public final class GoldContracts {
       .column("signup_date", "date", "Sign-up date").notNull()
       .column("tenure_days", "int", "Days since sign-up").notNull().min(0)
       .column("lifecycle_stage", "string", "new, developing, loyal, at_risk or churned (metrics.lifecycle)").notNull()
-      .accepted("new", "developing", "loyal", "at_risk", "churned")
+      .accepted(CxlakeConfig.Lifecycle.STAGES.toArray(String[]::new))
       .column("first_order_date", "date", "First completed order")
       .column("last_order_date", "date", "Latest completed order")
       .column("recency_days", "int", "O: days since the latest completed order (null: never ordered)").min(0)

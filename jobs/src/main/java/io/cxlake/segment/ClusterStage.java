@@ -71,7 +71,7 @@ public final class ClusterStage implements Stage {
       long t0 = System.nanoTime();
       prepared = Clustering.prepare(eligible, cfg.features());
       prepared.rows().persist(StorageLevel.MEMORY_AND_DISK());
-      Progress.info("features of {} customers ready in {} s", prepared.rows().count(), secs(t0));
+      Progress.info("features of {} snapshot customers ready in {} s", customers, secs(t0));
       long t1 = System.nanoTime();
       Clustering.Result result = Clustering.fit(prepared, cfg);
       Progress.info("k selection and fit in {} s", secs(t1));

@@ -1,6 +1,7 @@
 package io.cxlake.segment;
 
 import io.cxlake.contract.TableContract;
+import io.cxlake.core.CxlakeConfig;
 import java.util.List;
 
 /** Contracts of the segmentation tables (docs/segmentation.md explains how to read them). */
@@ -10,11 +11,21 @@ public final class SegmentContracts {
   private static final String KEY = "Pseudonymous customer key: first 16 hex digits of sha-256(salt|customer_id)";
   private static final String AS_OF = "As-of date the row describes (data up to and including this day)";
 
+  /** as_of_date and customer_key: the key columns of the per-customer tables. */
+  private static TableContract.Builder asOfAndCustomer(TableContract.Builder b) {
+    return b.column("as_of_date", "date", AS_OF).notNull()
+        .column("customer_key", "string", KEY).notNull();
+  }
+
+  private static TableContract.Builder algorithm(TableContract.Builder b) {
+    return b.column("algorithm", "string", "kmeans, bisecting_kmeans or gaussian_mixture").notNull()
+        .accepted(CxlakeConfig.CLUSTER_ALGORITHMS.toArray(String[]::new));
+  }
+
   public static final TableContract CUSTOMER_RFM = TableContract.table("customer_rfm",
           "one row per as-of date and customer (every customer signed up by the as-of date)")
       .describe("RFM: recency, frequency and monetary value of completed orders in the lookback window, quintile scores and the named segment (SPEC §8.1). Returned orders are not completed, so monetary is net of returns and discounts.")
-      .column("as_of_date", "date", AS_OF).notNull()
-      .column("customer_key", "string", KEY).notNull()
+      .with(SegmentContracts::asOfAndCustomer)
       .column("lookback_days", "int", "Window length: completed orders of the last this many days count").notNull().min(1)
       .column("last_order_date", "date", "Latest completed order in the window (null: none)")
       .column("recency_days", "int", "R: days from the latest completed order in the window to the as-of date (null: none)").min(0)
@@ -34,10 +45,9 @@ public final class SegmentContracts {
   public static final TableContract CUSTOMER_VALUE = TableContract.table("customer_value",
           "one row per as-of date and customer (every customer signed up by the as-of date)")
       .describe("ABC value model: attitude (X), behaviour and consumption factor scores 0-100 by percentile rank, lifecycle-stage weights, overall value score and tier; and the Pareto ABC class on revenue share (SPEC §8.2).")
-      .column("as_of_date", "date", AS_OF).notNull()
-      .column("customer_key", "string", KEY).notNull()
+      .with(SegmentContracts::asOfAndCustomer)
       .column("lifecycle_stage", "string", "Lifecycle stage from customer_360 (metrics.lifecycle)").notNull()
-      .accepted("new", "developing", "loyal", "at_risk", "churned")
+      .accepted(CxlakeConfig.Lifecycle.STAGES.toArray(String[]::new))
       .column("attitude_score", "double", "A: mean percentile rank 0-100 of the attitude inputs the customer has (null: never answered a survey)").range(0, 100)
       .column("behaviour_score", "double", "B: mean percentile rank 0-100 of the behaviour inputs").range(0, 100)
       .column("consumption_score", "double", "C: mean percentile rank 0-100 of the consumption inputs").range(0, 100)
@@ -59,15 +69,13 @@ public final class SegmentContracts {
   public static final TableContract CUSTOMER_CLUSTER = TableContract.table("customer_cluster",
           "one row per as-of date and customer (every customer signed up by the as-of date)")
       .describe("Cluster of each customer on the configured behavioural and experience features (SPEC §8.3); customers with too little history are listed, not clustered.")
-      .column("as_of_date", "date", AS_OF).notNull()
-      .column("customer_key", "string", KEY).notNull()
+      .with(SegmentContracts::asOfAndCustomer)
       .column("cluster_id", "int", "Cluster 1..k, numbered by size (1 = largest); null when not clustered").min(1)
       .column("cluster_label", "string", "Plain-language label of the cluster, or why the customer was not clustered").notNull()
       .column("is_clustered", "boolean", "Whether the customer had enough history (segmentation.cluster.min_orders) to be clustered").notNull()
       .column("completed_orders", "bigint", "Completed orders in the clustering window").notNull().min(0)
       .column("distance", "double", "Euclidean distance to the cluster centre in standardised units (small = typical member)").min(0)
-      .column("algorithm", "string", "kmeans, bisecting_kmeans or gaussian_mixture").notNull()
-      .accepted("kmeans", "bisecting_kmeans", "gaussian_mixture")
+      .with(SegmentContracts::algorithm)
       .invariant("clustered_has_id", "is_clustered = (cluster_id IS NOT NULL)", "clustered customers and only they have a cluster")
       .key("as_of_date", "customer_key").partitionBy("as_of_date").zorderBy("cluster_id")
       .build();
@@ -88,7 +96,7 @@ public final class SegmentContracts {
       .column("population_sd", "double", "Standard deviation over all clustered customers, original units").notNull().min(0)
       .column("z_score", "double", "(cluster_mean - population_mean) / population_sd; 0 when the sd is 0").notNull()
       .column("in_label", "boolean", "Whether the feature names the cluster in its label").notNull()
-      .column("algorithm", "string", "kmeans, bisecting_kmeans or gaussian_mixture").notNull()
+      .with(SegmentContracts::algorithm)
       .column("k", "int", "Number of clusters").notNull().min(1)
       .column("silhouette", "double", "Silhouette of the chosen k on the selection sample (squared Euclidean, -1..1)").range(-1, 1)
       .column("silhouette_by_k", "map<int,double>", "Silhouette of every k tried (empty entries: k fixed in config)")

@@ -66,7 +66,7 @@ public final class ValueModel {
     for (String in : inputs) {
       Column p = Ranks.percentile(col(in));
       sum = sum.plus(coalesce(p, lit(0.0)));
-      n = n.plus(when(p.isNotNull(), 1).otherwise(0));
+      n = n.plus(when(col(in).isNotNull(), 1).otherwise(0));
     }
     return when(n.gt(0), sum.divide(n));
   }
