@@ -52,7 +52,7 @@ public final class TestSpark {
     CxlakeConfig d = defaults.config();
     CxlakeConfig c = new CxlakeConfig(d.runtime(),
         new CxlakeConfig.Catalog(prefix + "_bronze", prefix + "_silver", prefix + "_gold", prefix + "_ops"),
-        sourcesFile.toAbsolutePath().toString(), d.ingest(), d.curate(), d.metrics(), d.alerts(), d.quality(), d.segmentation(),
+        sourcesFile.toAbsolutePath().toString(), d.ingest(), d.curate(), d.metrics(), d.alerts(), d.quality(), d.segmentation(), d.churn(),
         d.generate());
     return new ConfigLoader.Loaded(c, "test:" + prefix, sourcesFile.toAbsolutePath().getParent());
   }
@@ -69,7 +69,7 @@ public final class TestSpark {
     ConfigLoader.Loaded loaded = config(prefix, sourcesFile);
     CxlakeConfig c = loaded.config();
     CxlakeConfig withChecks = new CxlakeConfig(c.runtime(), c.catalog(), c.sources(), c.ingest(), c.curate(), c.metrics(),
-        c.alerts(), new CxlakeConfig.Quality(checks), c.segmentation(), c.generate());
+        c.alerts(), new CxlakeConfig.Quality(checks), c.segmentation(), c.churn(), c.generate());
     return JobContext.create(session(), new ConfigLoader.Loaded(withChecks, loaded.configFile(), loaded.configDir()),
         null, landing, fullRefresh);
   }

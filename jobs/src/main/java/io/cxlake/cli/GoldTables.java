@@ -13,6 +13,7 @@ public final class GoldTables {
   public static List<TableContract> all() {
     List<TableContract> all = new ArrayList<>(GoldContracts.all());
     all.addAll(SegmentContracts.all());
+    all.addAll(io.cxlake.churn.ChurnContracts.all());
     return all;
   }
 }

@@ -1,5 +1,6 @@
 package io.cxlake.cli;
 
+import io.cxlake.churn.ChurnStage;
 import io.cxlake.core.JobRunner;
 import io.cxlake.core.Stage;
 import io.cxlake.curate.CurateStage;
@@ -17,7 +18,7 @@ final class Pipeline {
 
   static List<Stage> stages() {
     return List.of(new IngestStage(), new CurateStage(), new MetricsStage(), new SegmentStage(), new ClusterStage(),
-        new AlertsStage());
+        new ChurnStage(), new AlertsStage());
   }
 
   /** Stages to run for --only / --from (null: all). */

@@ -43,7 +43,7 @@ public final class ContractTables {
     StringBuilder sql = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(qualifiedName).append(" (");
     List<String> cols = new ArrayList<>();
     for (TableContract.Column c : contract.columns()) {
-      cols.add(c.name() + " " + c.sqlType().toUpperCase() + (c.notNull() ? " NOT NULL" : "")
+      cols.add(c.name() + " " + (c.sqlType().contains("<") ? c.sqlType() : c.sqlType().toUpperCase()) + (c.notNull() ? " NOT NULL" : "")
           + " COMMENT " + quote(c.description()));
     }
     sql.append(String.join(", ", cols)).append(") USING DELTA");

@@ -107,6 +107,15 @@ public final class TableContract {
     return columns;
   }
 
+  /** The table's schema (for building small tables, e.g. one run row, on the driver). */
+  public org.apache.spark.sql.types.StructType schema() {
+    org.apache.spark.sql.types.StructType t = new org.apache.spark.sql.types.StructType();
+    for (Column c : columns) {
+      t = t.add(c.name(), org.apache.spark.sql.types.DataType.fromDDL(c.sqlType()), !c.notNull());
+    }
+    return t;
+  }
+
   public List<String> columnNames() {
     return columns.stream().map(Column::name).toList();
   }

@@ -16,6 +16,7 @@ public record CxlakeConfig(
     Alerts alerts,
     Quality quality,
     Segmentation segmentation,
+    Churn churn,
     Generate generate) {
 
   /** Where and how Spark runs. */
@@ -183,6 +184,40 @@ public record CxlakeConfig(
 
   /** One clustering feature. */
   public record ClusterFeature(String name, String transform) {}
+
+  /** Churn prediction (SPEC §8.4); docs/churn.md. */
+  public record Churn(
+      /* inactivity: no completed order within horizon_days after the cutoff | subscription: a churned renewal or a cancellation. */
+      String label,
+      /* Days after the cutoff the label looks ahead. */
+      Integer horizonDays,
+      /* Inactivity label: a customer with a completed order in the last this many days before the cutoff is active (the others have churned already). */
+      Integer activeDays,
+      /* Monthly cutoffs the models train on, before the validation cutoff. */
+      Integer trainingCutoffs,
+      /* Candidate models: logistic_regression and/or gbt; the best PR-AUC on validation wins. */
+      java.util.List<String> models,
+      /* Regularisation strengths tried for logistic regression. */
+      java.util.List<Double> regParams,
+      /* Elastic-net mix of logistic regression: 0 = ridge (L2), 1 = lasso (L1). */
+      Double elasticNet,
+      /* Tree depths tried for the gradient-boosted trees. */
+      java.util.List<Integer> gbtDepths,
+      /* Boosting iterations (trees). */
+      Integer gbtIterations,
+      /* balanced: churners and stayers weigh the same in training | none. */
+      String classWeights,
+      /* Risk bands on the calibrated probability, highest first: a probability at or above min gets the band. */
+      java.util.List<Tier> riskBands,
+      /* Features of the native mode (docs/churn.md#features lists them all). */
+      java.util.List<String> features,
+      /* Bring-your-own-features mode: share of rows (per class) held out for evaluation. */
+      Double holdoutFraction,
+      /* Seed of splits and models. */
+      Integer seed) {
+    /** Candidate model names (churn.models). */
+    public static final java.util.List<String> MODELS = java.util.List.of("logistic_regression", "gbt");
+  }
 
   /** Synthetic data generator defaults. */
   public record Generate(

@@ -77,6 +77,29 @@ public final class SegmentationValidation {
     }
   }
 
+  /** Ordered bands (highest first) on a 0..max scale; the last must start at 0. */
+  static void tiers(List<CxlakeConfig.Tier> list, String key, double max, JsonNode t, String f) {
+    List<CxlakeConfig.Tier> tiers = list == null ? List.of() : list;
+    if (tiers.isEmpty()) {
+      fail(t, f, key, "must list at least one band");
+    }
+    double previous = Double.POSITIVE_INFINITY;
+    for (int i = 0; i < tiers.size(); i++) {
+      CxlakeConfig.Tier tier = tiers.get(i);
+      String k = key + "[" + i + "]";
+      if (tier.name() == null || tier.name().isBlank()) {
+        fail(t, f, k + ".name", "must be set");
+      }
+      if (tier.min() == null || tier.min() < 0 || tier.min() > max || tier.min() >= previous) {
+        fail(t, f, k + ".min", "must be 0-" + (max == 1 ? "1" : "100") + " and below the one before it, was " + tier.min());
+      }
+      previous = tier.min();
+    }
+    if (previous != 0) {
+      fail(t, f, key + "[" + (tiers.size() - 1) + "].min", "the last one must start at 0");
+    }
+  }
+
   private static boolean in(List<Integer> range, int score) {
     return range == null || (score >= range.get(0) && score <= range.get(1));
   }
@@ -113,25 +136,7 @@ public final class SegmentationValidation {
             + sw.consumption());
       }
     }
-    List<CxlakeConfig.Tier> tiers = v.tiers() == null ? List.of() : v.tiers();
-    if (tiers.isEmpty()) {
-      fail(t, f, "segmentation.value.tiers", "must list at least one tier");
-    }
-    double previous = Double.POSITIVE_INFINITY;
-    for (int i = 0; i < tiers.size(); i++) {
-      CxlakeConfig.Tier tier = tiers.get(i);
-      String key = "segmentation.value.tiers[" + i + "]";
-      if (tier.name() == null || tier.name().isBlank()) {
-        fail(t, f, key + ".name", "must be set");
-      }
-      if (tier.min() == null || tier.min() < 0 || tier.min() > 100 || tier.min() >= previous) {
-        fail(t, f, key + ".min", "must be 0-100 and below the tier before it, was " + tier.min());
-      }
-      previous = tier.min();
-    }
-    if (previous != 0) {
-      fail(t, f, "segmentation.value.tiers[" + (tiers.size() - 1) + "].min", "the last tier must start at 0");
-    }
+    tiers(v.tiers(), "segmentation.value.tiers", 100, t, f);
     Double a = v.paretoA();
     Double b = v.paretoB();
     if (a == null || a <= 0 || a >= 100) {

@@ -343,6 +343,8 @@ public final class GoldContracts {
       .accepted("A", "B", "C")
       .column("cluster_id", "int", "Segment: cluster number (customer_cluster; 1 = largest); null when not clustered").min(1)
       .column("cluster_label", "string", "Segment: plain-language label of the cluster")
+      .column("churn_probability", "double", "Churn: calibrated probability of churning within churn.horizon_days (churn_score; null: not active or not scored yet)").range(0, 1)
+      .column("churn_risk_band", "string", "Churn: risk band of churn_probability (churn.risk_bands)")
       .key("snapshot_date", "customer_key").partitionBy("snapshot_date").zorderBy("customer_key")
       .build();
 

@@ -15,7 +15,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * The segmentation columns of customer_360. Both directions keep them in step whatever runs
+ * The segmentation and churn columns of customer_360. Both directions keep them in step whatever runs
  * first: the metrics stage fills them from the segmentation tables of the same as-of date when
  * it rebuilds a snapshot, and the segment and cluster stages update the snapshot after writing.
  */
@@ -26,6 +26,8 @@ public final class SegmentColumns {
   private record Source(String table, String column, String type) {}
 
   private static final Map<String, Source> COLUMNS = new LinkedHashMap<>();
+  /** churn_score (io.cxlake.churn.ChurnContracts), named here to keep segment free of the churn package. */
+  private static final String CHURN_SCORE = "churn_score";
 
   static {
     COLUMNS.put("rfm_segment", new Source(SegmentContracts.CUSTOMER_RFM.name(), "segment", "string"));
@@ -35,13 +37,14 @@ public final class SegmentColumns {
     COLUMNS.put("pareto_class", new Source(SegmentContracts.CUSTOMER_VALUE.name(), "pareto_class", "string"));
     COLUMNS.put("cluster_id", new Source(SegmentContracts.CUSTOMER_CLUSTER.name(), "cluster_id", "int"));
     COLUMNS.put("cluster_label", new Source(SegmentContracts.CUSTOMER_CLUSTER.name(), "cluster_label", "string"));
+    COLUMNS.put("churn_probability", new Source(CHURN_SCORE, "churn_probability", "double"));
+    COLUMNS.put("churn_risk_band", new Source(CHURN_SCORE, "risk_band", "string"));
   }
 
   /** Adds the segmentation columns to a customer_360 snapshot being built (null where no table has them yet). */
   public static Dataset<Row> attach(JobContext ctx, Dataset<Row> c360, LocalDate asOf) {
     Dataset<Row> out = c360;
-    for (String table : List.of(SegmentContracts.CUSTOMER_RFM.name(), SegmentContracts.CUSTOMER_VALUE.name(),
-        SegmentContracts.CUSTOMER_CLUSTER.name())) {
+    for (String table : COLUMNS.values().stream().map(Source::table).distinct().toList()) {
       String name = ctx.catalog().gold(table);
       List<Map.Entry<String, Source>> cols = COLUMNS.entrySet().stream().filter(e -> e.getValue().table().equals(table)).toList();
       if (ctx.spark().catalog().tableExists(name)) {

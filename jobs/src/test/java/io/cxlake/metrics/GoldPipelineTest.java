@@ -81,7 +81,7 @@ class GoldPipelineTest {
     CxlakeConfig.Alerts a = c.alerts();
     return new CxlakeConfig(c.runtime(), c.catalog(), c.sources(), c.ingest(), c.curate(), c.metrics(),
         new CxlakeConfig.Alerts(a.periodType(), a.baselinePeriods(), a.minResponses(), 0.05, a.minChange(), a.thresholds(),
-            a.recentPeriods(), a.followupDays()), c.quality(), c.segmentation(), c.generate());
+            a.recentPeriods(), a.followupDays()), c.quality(), c.segmentation(), c.churn(), c.generate());
   }
 
   private static String gold(String table) {

@@ -1,0 +1,389 @@
+package io.cxlake.churn;
+
+import static org.apache.spark.sql.functions.*;
+
+import io.cxlake.contract.GoldWriter;
+import io.cxlake.core.CxlakeConfig;
+import io.cxlake.core.CxlakeException;
+import io.cxlake.core.JobContext;
+import io.cxlake.core.Progress;
+import io.cxlake.core.Stage;
+import io.cxlake.core.StageResult;
+import io.cxlake.metrics.CacheScope;
+import io.cxlake.metrics.GoldContracts;
+import io.cxlake.segment.SegmentColumns;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Native churn: train (cutoffs, labels, features, candidates, calibration, model card), score
+ * (active customers at the as-of date, with reasons; customer_360 gets the probability and
+ * band) and evaluate (a saved model on the latest complete cutoff). The pipeline runs train
+ * then score.
+ */
+public final class ChurnStage implements Stage {
+  public enum Mode { TRAIN, SCORE, TRAIN_AND_SCORE, EVALUATE }
+
+  public static final String NAME = "churn";
+  static final String BASELINE = "recency alone: ln(1 + days since the last completed order)";
+
+  private final Mode mode;
+  private final String modelRunId;
+
+  public ChurnStage() {
+    this(Mode.TRAIN_AND_SCORE, null);
+  }
+
+  /** @param modelRunId for score and evaluate: the training run whose model to use (null: the latest) */
+  public ChurnStage(Mode mode, String modelRunId) {
+    this.mode = mode;
+    this.modelRunId = modelRunId;
+  }
+
+  @Override
+  public String name() {
+    return switch (mode) {
+      case TRAIN_AND_SCORE -> NAME;
+      case TRAIN -> NAME + "-train";
+      case SCORE -> NAME + "-score";
+      case EVALUATE -> NAME + "-evaluate";
+    };
+  }
+
+  @Override
+  public StageResult run(JobContext ctx) {
+    LocalDate asOf = asOf(ctx);
+    GoldWriter writer = new GoldWriter(ctx);
+    Map<String, Long> counts = new LinkedHashMap<>();
+    long rowsIn = 0;
+    try (CacheScope cache = CacheScope.open()) {
+      ChurnInputs in = ChurnInputs.read(ctx).cached(cache);
+      String runId = modelRunId;
+      if (mode == Mode.TRAIN || mode == Mode.TRAIN_AND_SCORE) {
+        rowsIn += train(ctx, in, asOf, writer, counts);
+        runId = ctx.runId();
+      }
+      if (mode == Mode.SCORE || mode == Mode.TRAIN_AND_SCORE) {
+        rowsIn += score(ctx, in, asOf, ModelRuns.find(ctx, runId), writer, counts);
+      }
+      if (mode == Mode.EVALUATE) {
+        rowsIn += evaluate(ctx, in, asOf, ModelRuns.find(ctx, runId), writer, counts);
+      }
+    } finally {
+      writer.flush();
+    }
+    counts.put("tables_written", (long) writer.tablesWritten());
+    return new StageResult(rowsIn, writer.rowsWritten(), counts, writer.problems());
+  }
+
+  /** --as-of, else the latest customer_360 snapshot (the date the gold facts reach). */
+  static LocalDate asOf(JobContext ctx) {
+    if (ctx.asOf() != null) {
+      return ctx.asOf();
+    }
+    String table = ctx.catalog().gold(GoldContracts.CUSTOMER_360.name());
+    if (!ctx.spark().catalog().tableExists(table)) {
+      throw new CxlakeException(table + " is missing: run the metrics stage first");
+    }
+    Row r = ctx.spark().table(table).agg(max("snapshot_date")).first();
+    if (r.isNullAt(0)) {
+      throw new CxlakeException(table + " holds no snapshot: run the metrics stage first");
+    }
+    return r.getDate(0).toLocalDate();
+  }
+
+  static String labelDefinition(CxlakeConfig.Churn cfg) {
+    return cfg.label().equals("inactivity")
+        ? "inactivity: no completed order within " + cfg.horizonDays() + " days after the cutoff, among customers with a "
+            + "completed order in the " + cfg.activeDays() + " days up to it"
+        : "subscription: a renewal decided as churned or a subscription ending within " + cfg.horizonDays()
+            + " days after the cutoff, among customers with a running subscription";
+  }
+
+  private long train(JobContext ctx, ChurnInputs in, LocalDate asOf, GoldWriter writer, Map<String, Long> counts) {
+    CxlakeConfig.Churn cfg = ctx.config().churn();
+    Cutoffs cutoffs = Cutoffs.plan(asOf, cfg.horizonDays(), cfg.trainingCutoffs());
+    Progress.info("churn training for as-of {}: validation cutoff {}, training cutoffs {} .. {}", asOf,
+        cutoffs.validation(), cutoffs.training().get(0), cutoffs.tuning());
+    List<String> features = ChurnFeatures.available(cfg.features(), in);
+    List<String> build = new ArrayList<>(features);
+    if (!build.contains("recency_days")) {
+      build.add("recency_days"); // the baseline's input
+    }
+    Dataset<Row> labelled = ChurnLabels.labelled(in, Cutoffs.table(ctx.spark(), cutoffs.all()), cfg);
+    Dataset<Row> rows = ChurnFeatures.build(in, labelled, build)
+        .join(labelled.withColumnRenamed("churned", ChurnModels.LABEL), new String[] {"cutoff_date", "customer_key"})
+        .repartition(ctx.spark().sessionState().conf().numShufflePartitions(), col("customer_key"))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      Map<LocalDate, long[]> perCutoff = perCutoff(rows);
+      long total = perCutoff.values().stream().mapToLong(c -> c[0]).sum();
+      checkHistory(cutoffs, perCutoff, cfg);
+      Column isTraining = col("cutoff_date").lt(lit(Date.valueOf(cutoffs.validation())));
+      Column tuning = col("cutoff_date").equalTo(lit(Date.valueOf(cutoffs.tuning())));
+      ChurnTrainer.Data data = new ChurnTrainer.Data(rows.where(isTraining),
+          rows.where(isTraining.and(not(tuning))), rows.where(tuning),
+          rows.where(col("cutoff_date").equalTo(lit(Date.valueOf(cutoffs.validation())))),
+          concat_ws("|", col("cutoff_date").cast("string"), col("customer_key")),
+          log1p(col("recency_days")), BASELINE);
+      List<String> logged = features.stream().filter(f -> ChurnFeatures.CATALOGUE.get(f).log()).toList();
+      ChurnTrainer.Result r = ChurnTrainer.train(data, features, List.of(), logged, cfg);
+      String path = ModelRuns.modelPath(ctx, ctx.runId());
+      try {
+        r.model().write().overwrite().save(path);
+      } catch (java.io.IOException e) {
+        throw new CxlakeException("could not save the churn model to " + path + ": " + e.getMessage());
+      }
+      long trainRows = 0;
+      double trainChurners = 0;
+      for (LocalDate c : cutoffs.training()) {
+        trainRows += perCutoff.get(c)[0];
+        trainChurners += perCutoff.get(c)[1];
+      }
+      long[] val = perCutoff.get(cutoffs.validation());
+      Map<String, Object> row = runRow(ctx, "train", r.design().numeric(), r);
+      row.put("as_of_date", Date.valueOf(asOf));
+      row.put("source", "gold tables of " + ctx.catalog().names().goldDb());
+      row.put("label_definition", labelDefinition(cfg));
+      row.put("horizon_days", cfg.horizonDays());
+      row.put("training_cutoffs", cutoffs.training().stream().map(Date::valueOf).toList());
+      row.put("validation_cutoff", Date.valueOf(cutoffs.validation()));
+      row.put("train_rows", trainRows);
+      row.put("validation_rows", val[0]);
+      row.put("train_churn_rate", trainChurners / trainRows);
+      row.put("validation_churn_rate", val[1] / (double) val[0]);
+      row.put("model_path", path);
+      row.put("model_card", ModelCard.text(row, r));
+      ModelRuns.write(ctx, writer, row, r.evaluation().deciles(), r.baseline().deciles());
+      System.out.println(row.get("model_card"));
+      counts.put("training_rows", trainRows);
+      counts.put("validation_rows", val[0]);
+      return total;
+    } finally {
+      rows.unpersist();
+    }
+  }
+
+  /** The run-row columns both modes fill the same way from a training result. */
+  static Map<String, Object> runRow(JobContext ctx, String kind, List<String> numeric, ChurnTrainer.Result r) {
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("run_id", ctx.runId());
+    row.put("kind", kind);
+    row.put("model_run_id", ctx.runId());
+    row.put("mode", "native");
+    row.put("created_at", Timestamp.from(Instant.now()));
+    row.put("features", r.design().all());
+    row.put("dropped_features", r.droppedFeatures());
+    row.put("model", r.chosen().family());
+    row.put("params", r.chosen().params());
+    List<Row> candidates = new ArrayList<>();
+    for (ChurnTrainer.Candidate c : r.candidates()) {
+      candidates.add(org.apache.spark.sql.RowFactory.create(c.spec().family(), c.spec().params().toString(),
+          ModelRuns.round(c.tuningPrAuc()), c.validationAucRoc() == null ? null : ModelRuns.round(c.validationAucRoc()),
+          c.validationPrAuc() == null ? null : ModelRuns.round(c.validationPrAuc())));
+    }
+    row.put("candidates", candidates);
+    row.put("auc_roc", ModelRuns.round(r.evaluation().aucRoc()));
+    row.put("pr_auc", ModelRuns.round(r.evaluation().prAuc()));
+    row.put("brier", ModelRuns.round(r.evaluation().brier()));
+    row.put("baseline_auc_roc", ModelRuns.round(r.baseline().aucRoc()));
+    row.put("baseline_pr_auc", ModelRuns.round(r.baseline().prAuc()));
+    row.put("baseline_brier", ModelRuns.round(r.baseline().brier()));
+    row.put("calibration_slope", r.calibration().slope());
+    row.put("calibration_intercept", r.calibration().intercept());
+    Map<String, Double> reference = new LinkedHashMap<>();
+    r.medians().forEach((k, v) -> {
+      if (v != null && numeric.contains(k)) {
+        reference.put(k, v);
+      }
+    });
+    row.put("reference_values", reference);
+    row.put("psi_edges", toList(r.psiEdges()));
+    row.put("psi_expected", toList(r.psiExpected()));
+    row.put("baseline", BASELINE);
+    return row;
+  }
+
+  static List<Double> toList(double[] xs) {
+    List<Double> out = new ArrayList<>();
+    for (double x : xs) {
+      out.add(ModelRuns.round(x));
+    }
+    return out;
+  }
+
+  /** Rows and churners per cutoff (a handful of rows). */
+  private static Map<LocalDate, long[]> perCutoff(Dataset<Row> rows) {
+    Map<LocalDate, long[]> out = new LinkedHashMap<>();
+    for (Row r : rows.groupBy("cutoff_date").agg(count(lit(1)), sum(ChurnModels.LABEL)).orderBy("cutoff_date")
+        .collectAsList()) {
+      out.put(r.getDate(0).toLocalDate(), new long[] {r.getLong(1), Math.round(r.getDouble(2))});
+    }
+    return out;
+  }
+
+  /** Every cutoff needs customers and both outcomes; otherwise the history is too short. */
+  private static void checkHistory(Cutoffs cutoffs, Map<LocalDate, long[]> perCutoff, CxlakeConfig.Churn cfg) {
+    for (LocalDate c : cutoffs.all()) {
+      long[] n = perCutoff.get(c);
+      if (n == null || n[0] == 0 || n[1] == 0 || n[1] == n[0]) {
+        throw new CxlakeException("churn training needs active customers who churned and who stayed at every cutoff, but "
+            + "cutoff " + c + " has " + (n == null ? 0 : n[0]) + " active customers and " + (n == null ? 0 : n[1])
+            + " churners: the data is too short for " + cfg.trainingCutoffs() + " training cutoffs plus validation, "
+            + "each with a " + cfg.horizonDays() + "-day label window (needs about "
+            + (cfg.trainingCutoffs() + 2 * (cfg.horizonDays() / 30 + 1)) + " months); lower churn.training_cutoffs "
+            + "or churn.horizon_days");
+      }
+    }
+  }
+
+  private long score(JobContext ctx, ChurnInputs in, LocalDate asOf, Row run, GoldWriter writer,
+      Map<String, Long> counts) {
+    CxlakeConfig.Churn cfg = ctx.config().churn();
+    String runId = run.getAs("run_id");
+    List<String> features = run.getList(run.fieldIndex("features"));
+    if (features.contains("sentiment_180d") && in.sentiment() == null) {
+      throw new CxlakeException("model " + runId + " uses sentiment_180d but " + ChurnInputs.VOICE_RESPONSE
+          + " is missing: run the voice stage, or train a model without it");
+    }
+    PipelineModel model = PipelineModel.load(run.getAs("model_path"));
+    ChurnModels.Platt platt = new ChurnModels.Platt(run.getAs("calibration_slope"), run.getAs("calibration_intercept"));
+    Map<String, Double> reference = scala.jdk.javaapi.CollectionConverters.asJava(
+        run.<scala.collection.Map<String, Double>>getAs("reference_values"));
+    Dataset<Row> active = ChurnLabels.active(in, Cutoffs.table(ctx.spark(), List.of(asOf)), ctx.config().churn());
+    CacheScope cache = CacheScope.open();
+    Dataset<Row> rows = cache.keep(ChurnFeatures.build(in, active, features));
+    Dataset<Row> scored = cache.keep(ChurnReasons.score(rows, features, model, platt, reference, cache));
+    try {
+      long customers = scored.count();
+      if (customers == 0) {
+        throw new CxlakeException("no active customer at " + asOf + " to score (" + labelDefinition(cfg) + ")");
+      }
+      Column band = null;
+      for (CxlakeConfig.Tier t : cfg.riskBands()) {
+        Column cond = col("churn_probability").geq(t.min());
+        band = band == null ? when(cond, t.name()) : band.when(cond, t.name());
+      }
+      Dataset<Row> out = scored.withColumn("as_of_date", lit(Date.valueOf(asOf)))
+          .withColumn("model_run_id", lit(runId)).withColumn("model", lit(run.<String>getAs("model")))
+          .withColumn("risk_band", band);
+      if (writer.replace(ChurnContracts.CHURN_SCORE, out, "as_of_date = DATE'" + asOf + "'")) {
+        SegmentColumns.update(ctx, asOf, ChurnContracts.CHURN_SCORE.name());
+      }
+      double[] edges = run.getList(run.fieldIndex("psi_edges")).stream().mapToDouble(x -> (Double) x).toArray();
+      double[] expected = run.getList(run.fieldIndex("psi_expected")).stream().mapToDouble(x -> (Double) x).toArray();
+      double psi = ChurnMetrics.psi(expected, ChurnMetrics.binShares(scored, "churn_probability", edges));
+      ModelRuns.recordScoring(ctx, runId, asOf, customers, psi);
+      printScores(scored, runId, asOf, customers, psi, cfg);
+      counts.put("customers_scored", customers);
+      return customers;
+    } finally {
+      cache.close();
+    }
+  }
+
+  private static void printScores(Dataset<Row> scored, String runId, LocalDate asOf, long customers, double psi,
+      CxlakeConfig.Churn cfg) {
+    StringBuilder sb = new StringBuilder(String.format("Churn scores at %s with model %s: %d active customers, "
+        + "PSI vs validation %.3f (%s)", asOf, runId, customers, psi,
+        psi < 0.1 ? "stable" : psi < 0.25 ? "some shift" : "shifted: retrain"));
+    for (Row r : scored.orderBy(col("churn_probability").desc(), col("customer_key")).limit(5).collectAsList()) {
+      sb.append(String.format("%n  %s  p=%.3f  %s", r.getAs("customer_key"), r.<Double>getAs("churn_probability"),
+          String.join("; ", nonNull(r.getAs("reason_1"), r.getAs("reason_2"), r.getAs("reason_3")))));
+    }
+    System.out.println(sb);
+  }
+
+  private static List<String> nonNull(String... xs) {
+    List<String> out = new ArrayList<>();
+    for (String x : xs) {
+      if (x != null) {
+        out.add(x);
+      }
+    }
+    return out;
+  }
+
+  private long evaluate(JobContext ctx, ChurnInputs in, LocalDate asOf, Row run, GoldWriter writer,
+      Map<String, Long> counts) {
+    CxlakeConfig.Churn cfg = ctx.config().churn();
+    LocalDate cutoff = Cutoffs.plan(asOf, cfg.horizonDays(), 2).validation();
+    String modelRun = run.getAs("run_id");
+    List<String> features = run.getList(run.fieldIndex("features"));
+    PipelineModel model = PipelineModel.load(run.getAs("model_path"));
+    ChurnModels.Platt platt = new ChurnModels.Platt(run.getAs("calibration_slope"), run.getAs("calibration_intercept"));
+    Dataset<Row> labelled = ChurnLabels.labelled(in, Cutoffs.table(ctx.spark(), List.of(cutoff)), cfg);
+    List<String> build = new ArrayList<>(features);
+    if (!build.contains("recency_days")) {
+      build.add("recency_days");
+    }
+    Dataset<Row> scored = ChurnModels.predict(model, ChurnFeatures.build(in, labelled, build)
+            .join(labelled.withColumnRenamed("churned", ChurnModels.LABEL), new String[] {"cutoff_date", "customer_key"}))
+        .withColumn(ChurnTrainer.PROBABILITY, platt.apply(ChurnModels.logit(col(ChurnModels.RAW))))
+        .withColumn("_b", coalesce(log1p(col("recency_days")), lit(0.0)))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      Row n = scored.agg(count(lit(1)), sum(ChurnModels.LABEL)).first();
+      long rows = n.getLong(0);
+      if (rows == 0) {
+        throw new CxlakeException("no active customer at the evaluation cutoff " + cutoff);
+      }
+      // The deployed model as it is: its own calibration, no refitting.
+      ChurnTrainer.Evaluation e = new ChurnTrainer.Evaluation(
+          ChurnMetrics.aucRoc(scored, ChurnModels.RAW, ChurnModels.LABEL),
+          ChurnMetrics.prAuc(scored, ChurnModels.RAW, ChurnModels.LABEL),
+          ChurnMetrics.brier(scored, ChurnTrainer.PROBABILITY, ChurnModels.LABEL),
+          ChurnMetrics.deciles(scored, ChurnTrainer.PROBABILITY, ChurnModels.LABEL));
+      Dataset<Row> b = scored.withColumn("_fold", pmod(xxhash64(col("customer_key")), lit(2)));
+      ChurnTrainer.Evaluation baseline = ChurnTrainer.evaluate(b, "_b", "_b");
+      double[] edges = run.getList(run.fieldIndex("psi_edges")).stream().mapToDouble(x -> (Double) x).toArray();
+      double[] expected = run.getList(run.fieldIndex("psi_expected")).stream().mapToDouble(x -> (Double) x).toArray();
+      double psi = ChurnMetrics.psi(expected, ChurnMetrics.binShares(scored, ChurnTrainer.PROBABILITY, edges));
+      Map<String, Object> row = new LinkedHashMap<>();
+      for (String f : run.schema().fieldNames()) {
+        row.put(f, run.getAs(f) instanceof scala.collection.Map<?, ?> m ? scala.jdk.javaapi.CollectionConverters.asJava(m)
+            : run.getAs(f) instanceof scala.collection.Seq<?> s ? scala.jdk.javaapi.CollectionConverters.asJava(s)
+            : run.getAs(f));
+      }
+      row.put("run_id", ctx.runId());
+      row.put("kind", "evaluate");
+      row.put("model_run_id", modelRun);
+      row.put("created_at", Timestamp.from(Instant.now()));
+      row.put("as_of_date", Date.valueOf(asOf));
+      row.put("validation_cutoff", Date.valueOf(cutoff));
+      row.put("validation_rows", rows);
+      row.put("validation_churn_rate", n.getDouble(1) / rows);
+      row.put("auc_roc", ModelRuns.round(e.aucRoc()));
+      row.put("pr_auc", ModelRuns.round(e.prAuc()));
+      row.put("brier", ModelRuns.round(e.brier()));
+      row.put("baseline_auc_roc", ModelRuns.round(baseline.aucRoc()));
+      row.put("baseline_pr_auc", ModelRuns.round(baseline.prAuc()));
+      row.put("baseline_brier", ModelRuns.round(baseline.brier()));
+      row.put("scored_as_of_date", Date.valueOf(cutoff));
+      row.put("scored_customers", rows);
+      row.put("psi", ModelRuns.round(psi));
+      String card = String.format("Evaluation of model %s (%s) at cutoff %s, %d customers, churn rate %.3f:%n"
+              + "  AUC-ROC %.4f (baseline %.4f), PR-AUC %.4f (baseline %.4f), Brier %.4f (baseline %.4f), PSI %.3f",
+          modelRun, run.getAs("model"), cutoff, rows, n.getDouble(1) / rows, e.aucRoc(), baseline.aucRoc(), e.prAuc(),
+          baseline.prAuc(), e.brier(), baseline.brier(), psi);
+      row.put("model_card", card);
+      ModelRuns.write(ctx, writer, row, e.deciles(), baseline.deciles());
+      System.out.println(card);
+      counts.put("validation_rows", rows);
+      return rows;
+    } finally {
+      scored.unpersist();
+    }
+  }
+}

@@ -1,0 +1,102 @@
+package io.cxlake.churn;
+
+import static org.apache.spark.sql.functions.*;
+
+import io.cxlake.contract.GoldWriter;
+import io.cxlake.contract.TableContract;
+import io.cxlake.core.CxlakeException;
+import io.cxlake.core.JobContext;
+import io.delta.tables.DeltaTable;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+
+/**
+ * churn_model_run as the registry of models: a training run writes its row (the model card)
+ * and decile rows, and saves the MLlib pipeline under the warehouse by run id; scoring and
+ * evaluation find a model by run id, or take the latest native training run.
+ */
+final class ModelRuns {
+  private ModelRuns() {}
+
+  /** Where a run's model lives: {warehouse}/_models/churn/{run id} (any Hadoop file system). */
+  static String modelPath(JobContext ctx, String runId) {
+    String warehouse = ctx.spark().conf().get("spark.sql.warehouse.dir");
+    return warehouse.replaceAll("/+$", "") + "/_models/churn/" + runId;
+  }
+
+  /** A native training run: the named one, else the latest. */
+  static Row find(JobContext ctx, String runId) {
+    String table = ctx.catalog().gold(ChurnContracts.CHURN_MODEL_RUN.name());
+    if (!ctx.spark().catalog().tableExists(table)) {
+      throw new CxlakeException("no churn model yet (" + table + " is missing): run `cxlake churn train` first");
+    }
+    Dataset<Row> runs = ctx.spark().table(table).where(col("kind").equalTo("train"));
+    if (runId != null) {
+      List<Row> rows = runs.where(col("run_id").equalTo(runId)).collectAsList();
+      if (rows.isEmpty()) {
+        throw new CxlakeException("no churn training run " + runId + " in " + table);
+      }
+      if (!rows.get(0).<String>getAs("mode").equals("native")) {
+        throw new CxlakeException("run " + runId + " trained on your own feature table (byof); it cannot score the "
+            + "customers of the gold tables");
+      }
+      return rows.get(0);
+    }
+    List<Row> latest = runs.where(col("mode").equalTo("native")).orderBy(col("created_at").desc(), col("run_id").desc())
+        .limit(1).collectAsList();
+    if (latest.isEmpty()) {
+      throw new CxlakeException("no native churn model in " + table + ": run `cxlake churn train` first");
+    }
+    return latest.get(0);
+  }
+
+  /** Writes one run row (values by column name; absent = null) and its decile rows. */
+  static void write(JobContext ctx, GoldWriter writer, Map<String, Object> values, List<ChurnMetrics.Decile> model,
+      List<ChurnMetrics.Decile> baseline) {
+    TableContract run = ChurnContracts.CHURN_MODEL_RUN;
+    Object[] cells = new Object[run.columns().size()];
+    for (int i = 0; i < cells.length; i++) {
+      cells[i] = values.get(run.columns().get(i).name());
+    }
+    for (String k : values.keySet()) {
+      if (run.column(k).isEmpty()) {
+        throw new IllegalStateException("churn_model_run has no column " + k);
+      }
+    }
+    String runId = (String) values.get("run_id");
+    String where = "run_id = '" + runId + "'";
+    writer.replace(run, ctx.spark().createDataFrame(List.of(RowFactory.create(cells)), run.schema()), where);
+    List<Row> rows = new ArrayList<>();
+    addDeciles(rows, runId, "model", model);
+    addDeciles(rows, runId, "baseline", baseline);
+    writer.replace(ChurnContracts.CHURN_MODEL_DECILE,
+        ctx.spark().createDataFrame(rows, ChurnContracts.CHURN_MODEL_DECILE.schema()), where);
+  }
+
+  private static void addDeciles(List<Row> rows, String runId, String scorer, List<ChurnMetrics.Decile> deciles) {
+    for (ChurnMetrics.Decile d : deciles) {
+      rows.add(RowFactory.create(runId, scorer, d.decile(), d.customers(), d.churners(), round(d.observedRate()),
+          round(d.meanPredicted()), round(d.lift()), round(d.capturePct()), round(d.cumulativeCapturePct()),
+          round(d.cumulativeLift())));
+    }
+  }
+
+  /** Records the latest scoring with a model: as-of date, customers and the PSI. */
+  static void recordScoring(JobContext ctx, String runId, LocalDate asOf, long customers, double psi) {
+    DeltaTable.forName(ctx.spark(), ctx.catalog().gold(ChurnContracts.CHURN_MODEL_RUN.name()))
+        .update(col("run_id").equalTo(runId), Map.of(
+            "scored_as_of_date", lit(Date.valueOf(asOf)),
+            "scored_customers", lit(customers),
+            "psi", lit(round(psi))));
+  }
+
+  static double round(double x) {
+    return Math.round(x * 1e6) / 1e6;
+  }
+}

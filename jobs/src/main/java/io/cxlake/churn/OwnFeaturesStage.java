@@ -1,0 +1,279 @@
+package io.cxlake.churn;
+
+import static org.apache.spark.sql.functions.*;
+
+import io.cxlake.contract.GoldWriter;
+import io.cxlake.core.CxlakeConfig;
+import io.cxlake.core.CxlakeException;
+import io.cxlake.core.JobContext;
+import io.cxlake.core.Progress;
+import io.cxlake.core.Stage;
+import io.cxlake.core.StageResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.BooleanType;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Bring your own features: trains and evaluates the same candidate models on any
+ * customer-level table with a label column. Columns are typed from their values (a string
+ * column whose every non-blank value is a number is numeric; blanks are missing), strings are
+ * one-hot encoded, rows without a valid id or label are rejected and counted, and a stratified
+ * holdout (the same share of churners and stayers) judges the models. Results go to
+ * churn_model_run (mode byof) and the console.
+ */
+public final class OwnFeaturesStage implements Stage {
+  static final List<String> YES = List.of("1", "1.0", "yes", "y", "true", "t");
+  static final List<String> NO = List.of("0", "0.0", "no", "n", "false", "f");
+
+  private final String source;
+  private final String format;
+  private final String labelColumn;
+  private final String idColumn;
+
+  /** @param format csv, parquet or delta; null: a table name, or guessed from the path */
+  public OwnFeaturesStage(String source, String format, String labelColumn, String idColumn) {
+    this.source = source;
+    this.format = format;
+    this.labelColumn = labelColumn;
+    this.idColumn = idColumn;
+  }
+
+  @Override
+  public String name() {
+    return ChurnStage.NAME + "-train-byof";
+  }
+
+  /** A typed, cleaned feature table: id, label, numeric and string features (safe column names). */
+  record Prepared(Dataset<Row> rows, List<String> numeric, List<String> categorical, Map<String, String> originalNames,
+      long rowsRead, long rejectedId, long rejectedLabel, long duplicateIds, List<String> skipped) {}
+
+  @Override
+  public StageResult run(JobContext ctx) {
+    CxlakeConfig.Churn cfg = ctx.config().churn();
+    Dataset<Row> raw = read(ctx);
+    Prepared p = prepare(raw, labelColumn, idColumn);
+    Progress.info("{}: {} rows; {} numeric and {} string features; rejected {} without id, {} without a valid label",
+        source, p.rowsRead(), p.numeric().size(), p.categorical().size(), p.rejectedId(), p.rejectedLabel());
+    if (p.duplicateIds() > 0) {
+      Progress.warn("{} ids occur more than once in {}: the table should have one row per customer", p.duplicateIds(), source);
+    }
+    Dataset<Row> rows = split(p.rows(), cfg).persist(StorageLevel.MEMORY_AND_DISK());
+    GoldWriter writer = new GoldWriter(ctx);
+    try {
+      Row n = rows.groupBy().agg(sum(when(col("_holdout"), 0).otherwise(1)), sum(when(col("_holdout"), 0.0).otherwise(col("label"))),
+          sum(when(col("_holdout"), 1).otherwise(0)), sum(when(col("_holdout"), col("label")).otherwise(0.0))).first();
+      long trainRows = n.getLong(0);
+      long holdoutRows = n.getLong(2);
+      double trainChurners = n.getDouble(1);
+      double holdoutChurners = n.getDouble(3);
+      if (trainChurners == 0 || trainChurners == trainRows || holdoutChurners == 0 || holdoutChurners == holdoutRows) {
+        throw new CxlakeException(source + ": both labels (churned and stayed) are needed in the training and the "
+            + "holdout rows; found " + Math.round(trainChurners + holdoutChurners) + " churners in "
+            + (trainRows + holdoutRows) + " rows with a valid label");
+      }
+      Dataset<Row> train = rows.where(not(col("_holdout")));
+      Column inner = pmod(xxhash64(col("_id"), lit(cfg.seed() + 1)), lit(4)).equalTo(0);
+      BaselineChoice baseline = baseline(train, p.numeric());
+      ChurnTrainer.Data data = new ChurnTrainer.Data(train, train.where(not(inner)), train.where(inner),
+          rows.where(col("_holdout")), col("_id"), baseline.score(), baseline.description(p.originalNames()));
+      ChurnTrainer.Result r = ChurnTrainer.train(data, p.numeric(), p.categorical(), List.of(), cfg);
+      String path = ModelRuns.modelPath(ctx, ctx.runId());
+      try {
+        r.model().write().overwrite().save(path);
+      } catch (java.io.IOException e) {
+        throw new CxlakeException("could not save the churn model to " + path + ": " + e.getMessage());
+      }
+      Map<String, Object> row = ChurnStage.runRow(ctx, "train", r.design().numeric(), r);
+      row.put("mode", "byof");
+      row.put("baseline", data.baselineName());
+      row.put("source", source + " (label " + labelColumn + ", id " + idColumn + "; rejected: " + p.rejectedId()
+          + " without id, " + p.rejectedLabel() + " without a valid label"
+          + (p.skipped().isEmpty() ? "" : "; columns skipped: " + p.skipped()) + ")");
+      row.put("label_definition", "column " + labelColumn + " (yes/true/1 = churned, no/false/0 = stayed)");
+      row.put("train_rows", trainRows);
+      row.put("validation_rows", holdoutRows);
+      row.put("train_churn_rate", trainChurners / trainRows);
+      row.put("validation_churn_rate", holdoutChurners / holdoutRows);
+      row.put("model_path", path);
+      row.put("model_card", ModelCard.text(row, r));
+      ModelRuns.write(ctx, writer, row, r.evaluation().deciles(), r.baseline().deciles());
+      System.out.println(row.get("model_card"));
+    } finally {
+      writer.flush();
+      rows.unpersist();
+    }
+    Map<String, Long> counts = new LinkedHashMap<>();
+    counts.put("rejected_no_id", p.rejectedId());
+    counts.put("rejected_no_label", p.rejectedLabel());
+    counts.put("tables_written", (long) writer.tablesWritten());
+    return new StageResult(p.rowsRead(), writer.rowsWritten(), counts, writer.problems());
+  }
+
+  private Dataset<Row> read(JobContext ctx) {
+    String fmt = format;
+    boolean isPath = source.contains("/") || source.contains("\\") || Files.exists(Path.of(source));
+    if (fmt == null && !isPath) {
+      if (!ctx.spark().catalog().tableExists(source)) {
+        throw new CxlakeException("--features: no table " + source + " and no such file");
+      }
+      return ctx.spark().table(source);
+    }
+    if (fmt == null) {
+      String lower = source.toLowerCase(Locale.ROOT);
+      fmt = lower.endsWith(".csv") ? "csv" : lower.endsWith(".parquet") ? "parquet"
+          : Files.isDirectory(Path.of(source).resolve("_delta_log")) ? "delta" : null;
+      if (fmt == null) {
+        throw new CxlakeException("--features " + source + ": cannot tell the format; add --format csv|parquet|delta");
+      }
+    }
+    try {
+      return switch (fmt) {
+        case "csv" -> ctx.spark().read().option("header", "true").option("inferSchema", "false").csv(source);
+        case "parquet" -> ctx.spark().read().parquet(source);
+        case "delta" -> ctx.spark().read().format("delta").load(source);
+        default -> throw new CxlakeException("--format must be csv, parquet or delta, was '" + fmt + "'");
+      };
+    } catch (CxlakeException e) {
+      throw e;
+    } catch (Exception e) {
+      // Spark's AnalysisException (no such path, unreadable file) is checked for javac, so catch broadly.
+      throw new CxlakeException("--features " + source + ": " + io.cxlake.core.JobRunner.oneLine(e));
+    }
+  }
+
+  /** Types the columns, parses the label, and rejects rows without id or valid label (counted). */
+  static Prepared prepare(Dataset<Row> raw, String labelColumn, String idColumn) {
+    List<String> columns = List.of(raw.columns());
+    for (String needed : List.of(labelColumn, idColumn)) {
+      if (!columns.contains(needed)) {
+        throw new CxlakeException("the feature table has no column '" + needed + "' (columns: " + columns + ")");
+      }
+    }
+    // One pass: per string column, how many non-blank values there are and how many are numbers.
+    List<Column> aggs = new ArrayList<>();
+    List<String> strings = new ArrayList<>();
+    List<String> numericTyped = new ArrayList<>();
+    List<String> skipped = new ArrayList<>();
+    for (StructField f : raw.schema().fields()) {
+      String c = f.name();
+      if (c.equals(labelColumn) || c.equals(idColumn)) {
+        continue;
+      }
+      if (f.dataType() instanceof StringType) {
+        strings.add(c);
+        Column v = blankToNull(col(quote(c)));
+        aggs.add(count(v));
+        aggs.add(count(v.try_cast("double")));
+      } else if (f.dataType() instanceof NumericType || f.dataType() instanceof BooleanType) {
+        numericTyped.add(c);
+      } else {
+        skipped.add(c + " (" + f.dataType().simpleString() + ")");
+      }
+    }
+    Column label = lower(trim(col(quote(labelColumn)).cast("string")));
+    Column parsed = when(label.isin(YES.toArray()), 1.0).when(label.isin(NO.toArray()), 0.0);
+    Column id = blankToNull(col(quote(idColumn)).cast("string"));
+    aggs.add(count(lit(1)));
+    aggs.add(count(when(id.isNull(), 1)));
+    aggs.add(count(when(id.isNotNull().and(parsed.isNull()), 1)));
+    aggs.add(count(id).minus(count_distinct(id)));
+    Row stats = raw.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).first();
+    List<String> numeric = new ArrayList<>();
+    List<String> categorical = new ArrayList<>();
+    Map<String, String> originalNames = new LinkedHashMap<>();
+    List<Column> select = new ArrayList<>(List.of(id.as("_id"), parsed.as("label")));
+    for (int i = 0; i < strings.size(); i++) {
+      String c = strings.get(i);
+      long nonBlank = stats.getLong(2 * i);
+      long numbers = stats.getLong(2 * i + 1);
+      String safe = safeName(c, originalNames);
+      if (nonBlank > 0 && numbers == nonBlank) {
+        numeric.add(safe);
+        select.add(blankToNull(col(quote(c))).try_cast("double").as(safe));
+      } else {
+        categorical.add(safe);
+        select.add(coalesce(blankToNull(col(quote(c))), lit("(missing)")).as(safe));
+      }
+    }
+    for (String c : numericTyped) {
+      String safe = safeName(c, originalNames);
+      numeric.add(safe);
+      select.add(col(quote(c)).cast("double").as(safe));
+    }
+    int k = 2 * strings.size();
+    Dataset<Row> rows = raw.select(select.toArray(Column[]::new)).where(col("_id").isNotNull().and(col("label").isNotNull()));
+    return new Prepared(rows, numeric, categorical, originalNames, stats.getLong(k), stats.getLong(k + 1),
+        stats.getLong(k + 2), stats.getLong(k + 3), skipped);
+  }
+
+  private static Column blankToNull(Column c) {
+    return when(length(trim(c)).gt(0), trim(c));
+  }
+
+  private static String quote(String name) {
+    return "`" + name.replace("`", "``") + "`";
+  }
+
+  /** A column name safe in SQL and MLlib (lower case, [a-z0-9_]); the original is remembered. */
+  private static String safeName(String name, Map<String, String> taken) {
+    String base = "f_" + name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+    String safe = base;
+    for (int i = 2; taken.containsKey(safe); i++) {
+      safe = base + "_" + i;
+    }
+    taken.put(safe, name);
+    return safe;
+  }
+
+  /**
+   * Stratified holdout: within each class, the rows whose id hashes below that class's quantile
+   * at holdout_fraction, so churners and stayers are held out in the same share.
+   */
+  static Dataset<Row> split(Dataset<Row> rows, CxlakeConfig.Churn cfg) {
+    Dataset<Row> u = rows.withColumn("_u", pmod(xxhash64(col("_id"), lit(cfg.seed())), lit(1_000_000_007L)));
+    Dataset<Row> cut = u.groupBy("label").agg(percentile_approx(col("_u"), lit(cfg.holdoutFraction()), lit(100_000)).as("_cut"));
+    return u.join(broadcast(cut), new String[] {"label"}).withColumn("_holdout", col("_u").leq(col("_cut")))
+        .drop("_u", "_cut");
+  }
+
+  /** The naive baseline: the one numeric feature that alone ranks training rows best. */
+  record BaselineChoice(String feature, double sign, double median) {
+    Column score() {
+      return feature == null ? lit(0.0) : coalesce(col(feature), lit(median)).multiply(sign);
+    }
+
+    String description(Map<String, String> originalNames) {
+      return feature == null ? "none (no numeric feature)" : "the best single numeric feature on the training rows: "
+          + (sign < 0 ? "low " : "high ") + originalNames.get(feature);
+    }
+  }
+
+  static BaselineChoice baseline(Dataset<Row> train, List<String> numeric) {
+    BaselineChoice best = new BaselineChoice(null, 1, 0);
+    double bestDistance = -1;
+    Map<String, Double> medians = ChurnModels.medians(train, numeric);
+    for (String f : numeric) {
+      if (medians.get(f) == null) {
+        continue;
+      }
+      double auc = ChurnMetrics.aucRoc(train.withColumn("_s", coalesce(col(f), lit(medians.get(f)))), "_s", "label");
+      if (Math.abs(auc - 0.5) > bestDistance) {
+        bestDistance = Math.abs(auc - 0.5);
+        best = new BaselineChoice(f, auc >= 0.5 ? 1 : -1, medians.get(f));
+      }
+    }
+    return best;
+  }
+}
