@@ -74,6 +74,14 @@ public final class TestSpark {
         null, landing, fullRefresh);
   }
 
+  /** A job context whose configuration is changed by {@code change} (e.g. a smaller model grid). */
+  public static JobContext context(String prefix, Path sourcesFile, Path landing,
+      java.util.function.UnaryOperator<CxlakeConfig> change) {
+    ConfigLoader.Loaded loaded = config(prefix, sourcesFile);
+    return JobContext.create(session(), new ConfigLoader.Loaded(change.apply(loaded.config()), loaded.configFile(),
+        loaded.configDir()), null, landing, false);
+  }
+
   /** Drops a test class's databases so it starts clean. */
   public static void dropDatabases(String prefix) {
     for (String layer : new String[] {"bronze", "silver", "gold", "ops"}) {

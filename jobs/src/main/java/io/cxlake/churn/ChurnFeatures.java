@@ -52,7 +52,7 @@ public final class ChurnFeatures {
     add("renewals", "%s renewals so far", 0, "no renewals", true);
     add("latest_nps", "latest NPS %s", 0, "never answered NPS", false);
     add("nps_trend", "NPS %s vs own 365-day average", 1, "no NPS trend", false);
-    add("detractor_180d", "detractor in 180 days: %s (1 = yes)", 0, "no NPS in 180 days", false);
+    add("detractor_180d", "detractor in 180 days: %s (1 = yes)", 0, "no detractor score", false);
     add("latest_csat", "latest CSAT %s", 0, "never answered CSAT", false);
     add("complaints_90d", "%s complaints in 90 days", 0, "no complaints", true);
     add("contacts_90d", "%s support contacts in 90 days", 0, "no support contacts", true);
@@ -148,7 +148,7 @@ public final class ChurnFeatures {
     // No event is a zero for counts and amounts; unknown stays null (imputed, with an indicator).
     for (String zero : List.of("frequency_365", "monetary_365", "orders_90", "spend_trend", "contacts_90d",
         "complaints_90d", "slow_resolutions_90d", "open_contacts", "sessions_30d", "digital_trend", "renewals",
-        "has_subscription")) {
+        "has_subscription", "detractor_180d")) {
       all = all.withColumn(zero, coalesce(col(zero).cast("double"), lit(0.0)));
     }
     // Churned customers go quiet everywhere: days since the latest order, session, contact or answer.

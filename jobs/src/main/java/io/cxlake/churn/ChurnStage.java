@@ -124,10 +124,15 @@ public final class ChurnStage implements Stage {
     Dataset<Row> labelled = ChurnLabels.labelled(in, Cutoffs.table(ctx.spark(), cutoffs.all()), cfg);
     Dataset<Row> rows = ChurnFeatures.build(in, labelled, build)
         .join(labelled.withColumnRenamed("churned", ChurnModels.LABEL), new String[] {"cutoff_date", "customer_key"})
+        // Fixed partitioning and order: tree binning samples rows, so a rerun fits the same model.
         .repartition(ctx.spark().sessionState().conf().numShufflePartitions(), col("customer_key"))
+        .sortWithinPartitions("cutoff_date", "customer_key")
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
+      long t0 = System.nanoTime();
       Map<LocalDate, long[]> perCutoff = perCutoff(rows);
+      Progress.info("labels and features of {} cutoffs ready in {} s", cutoffs.all().size(),
+          String.format("%.1f", (System.nanoTime() - t0) / 1e9));
       long total = perCutoff.values().stream().mapToLong(c -> c[0]).sum();
       checkHistory(cutoffs, perCutoff, cfg);
       Column isTraining = col("cutoff_date").lt(lit(Date.valueOf(cutoffs.validation())));

@@ -68,11 +68,19 @@ public final class ChurnTrainer {
     Map<String, ChurnModels.Spec> bestPerFamily = new LinkedHashMap<>();
     Map<String, Double> bestTuning = new LinkedHashMap<>();
     try {
-      for (ChurnModels.Spec spec : ChurnModels.grid(cfg)) {
+      // Candidates are fitted in parallel threads: on small data each fit is mostly Spark job
+      // overhead, which overlaps well; results do not depend on the order.
+      List<ChurnModels.Spec> grid = ChurnModels.grid(cfg);
+      List<Double> tuningPr = parallel(grid, spec -> {
         long t0 = System.nanoTime();
         PipelineModel m = ChurnModels.fit(spec, design, tuneTrain, cfg.seed());
         double pr = ChurnMetrics.prAuc(ChurnModels.predict(m, data.tuneValid()), ChurnModels.RAW, ChurnModels.LABEL);
         Progress.info("tuning {}: PR-AUC {} ({} s)", spec, String.format("%.4f", pr), secs(t0));
+        return pr;
+      });
+      for (int i = 0; i < grid.size(); i++) {
+        ChurnModels.Spec spec = grid.get(i);
+        double pr = tuningPr.get(i);
         candidates.add(new Candidate(spec, pr, null, null));
         if (!bestTuning.containsKey(spec.family()) || pr > bestTuning.get(spec.family())) {
           bestTuning.put(spec.family(), pr);
@@ -80,10 +88,8 @@ public final class ChurnTrainer {
         }
       }
       tuneTrain.unpersist();
-      ChurnModels.Spec chosen = null;
-      PipelineModel chosenModel = null;
-      double chosenPr = Double.NEGATIVE_INFINITY;
-      for (ChurnModels.Spec spec : bestPerFamily.values()) {
+      List<ChurnModels.Spec> finalists = new ArrayList<>(bestPerFamily.values());
+      List<Fitted> fitted = parallel(finalists, spec -> {
         long t0 = System.nanoTime();
         PipelineModel m = ChurnModels.fit(spec, design, train, cfg.seed());
         Dataset<Row> v = ChurnModels.predict(m, data.validation()).persist(StorageLevel.MEMORY_AND_DISK());
@@ -92,18 +98,23 @@ public final class ChurnTrainer {
         v.unpersist();
         Progress.info("validation {}: AUC-ROC {}, PR-AUC {} ({} s)", spec, String.format("%.4f", auc),
             String.format("%.4f", pr), secs(t0));
+        return new Fitted(spec, m, auc, pr);
+      });
+      Fitted best = null;
+      for (Fitted f : fitted) {
         for (int i = 0; i < candidates.size(); i++) {
-          if (candidates.get(i).spec().equals(spec)) {
-            candidates.set(i, new Candidate(spec, candidates.get(i).tuningPrAuc(), auc, pr));
+          if (candidates.get(i).spec().equals(f.spec())) {
+            candidates.set(i, new Candidate(f.spec(), candidates.get(i).tuningPrAuc(), f.auc(), f.pr()));
           }
         }
-        if (pr > chosenPr) {
-          chosenPr = pr;
-          chosen = spec;
-          chosenModel = m;
+        if (best == null || f.pr() > best.pr()) {
+          best = f;
         }
       }
+      ChurnModels.Spec chosen = best.spec();
+      PipelineModel chosenModel = best.model();
       Map<String, Double> medians = ChurnModels.medians(data.train(), design.numeric());
+      long t1 = System.nanoTime();
 
       Dataset<Row> scored = ChurnModels.predict(chosenModel, data.validation())
           .withColumn("_s", ChurnModels.logit(col(ChurnModels.RAW)))
@@ -117,6 +128,7 @@ public final class ChurnTrainer {
         Dataset<Row> calibrated = scored.withColumn(PROBABILITY, platt.apply(col("_s")));
         double[] edges = ChurnMetrics.decileEdges(calibrated, PROBABILITY);
         double[] expected = ChurnMetrics.binShares(calibrated, PROBABILITY, edges);
+        Progress.info("calibration and validation metrics in {} s", secs(t1));
         return new Result(chosen, chosenModel, design, dropped, platt, model, baseline, candidates, medians, edges,
             expected, scored.count());
       } finally {
@@ -143,6 +155,32 @@ public final class ChurnTrainer {
         ChurnMetrics.prAuc(scored, rank, ChurnModels.LABEL),
         ChurnMetrics.brier(cross, "_p", ChurnModels.LABEL),
         ChurnMetrics.deciles(cross, "_p", ChurnModels.LABEL));
+  }
+
+  private record Fitted(ChurnModels.Spec spec, PipelineModel model, double auc, double pr) {}
+
+  /** Applies {@code work} to every item on up to four threads; results in the items' order. */
+  static <T, R> List<R> parallel(List<T> items, java.util.function.Function<T, R> work) {
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+        Math.max(1, Math.min(4, items.size())));
+    try {
+      List<java.util.concurrent.Future<R>> futures = new ArrayList<>();
+      for (T item : items) {
+        futures.add(pool.submit(() -> work.apply(item)));
+      }
+      List<R> out = new ArrayList<>();
+      for (java.util.concurrent.Future<R> f : futures) {
+        out.add(f.get());
+      }
+      return out;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while fitting churn models", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   private static String secs(long since) {

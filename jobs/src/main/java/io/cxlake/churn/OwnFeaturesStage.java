@@ -69,7 +69,9 @@ public final class OwnFeaturesStage implements Stage {
     if (p.duplicateIds() > 0) {
       Progress.warn("{} ids occur more than once in {}: the table should have one row per customer", p.duplicateIds(), source);
     }
-    Dataset<Row> rows = split(p.rows(), cfg).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> rows = split(p.rows(), cfg)
+        .repartition(ctx.spark().sessionState().conf().numShufflePartitions(), col("_id")).sortWithinPartitions("_id")
+        .persist(StorageLevel.MEMORY_AND_DISK());
     GoldWriter writer = new GoldWriter(ctx);
     try {
       Row n = rows.groupBy().agg(sum(when(col("_holdout"), 0).otherwise(1)), sum(when(col("_holdout"), 0.0).otherwise(col("label"))),

@@ -19,6 +19,11 @@ public record CxlakeConfig(
     Churn churn,
     Generate generate) {
 
+  /** This configuration with another churn section (tests, notebooks). */
+  public CxlakeConfig withChurn(Churn c) {
+    return new CxlakeConfig(runtime, catalog, sources, ingest, curate, metrics, alerts, quality, segmentation, c, generate);
+  }
+
   /** Where and how Spark runs. */
   public record Runtime(
       String appName,
