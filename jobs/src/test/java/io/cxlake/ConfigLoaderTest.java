@@ -136,4 +136,29 @@ class ConfigLoaderTest {
     assertEquals(io.cxlake.core.SegmentationValidation.CLUSTER_FEATURES,
         io.cxlake.segment.ClusterFeatures.CATALOGUE.keySet());
   }
+
+  @Test
+  void churnKeysAreValidated(@TempDir Path dir) throws IOException {
+    Path models = write(dir, "models.yaml", "churn:\n  models: [logistic_regression, random_forest]\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> new ConfigLoader().load(models));
+    assertEquals("churn.models", e.key());
+    assertEquals(models.toString(), e.file());
+    Path bands = write(dir, "bands.yaml", "churn:\n  risk_bands:\n    - {name: high, min: 0.5}\n    - {name: low, min: 0.1}\n");
+    e = assertThrows(ConfigException.class, () -> new ConfigLoader().load(bands));
+    assertEquals("churn.risk_bands[1].min", e.key());
+    Path feature = write(dir, "feature.yaml", "churn:\n  features: [recency_days, shoe_size]\n");
+    e = assertThrows(ConfigException.class, () -> new ConfigLoader().load(feature));
+    assertEquals("churn.features[1]", e.key());
+    Path cutoffs = write(dir, "cutoffs.yaml", "churn:\n  training_cutoffs: 1\n");
+    e = assertThrows(ConfigException.class, () -> new ConfigLoader().load(cutoffs));
+    assertEquals("churn.training_cutoffs", e.key());
+    Path label = write(dir, "label.yaml", "churn:\n  label: unhappy\n");
+    e = assertThrows(ConfigException.class, () -> new ConfigLoader().load(label));
+    assertEquals("churn.label", e.key());
+  }
+
+  @Test
+  void everyChurnFeatureOfTheCatalogueIsKnownToTheValidation() {
+    assertEquals(io.cxlake.core.ChurnValidation.FEATURES, io.cxlake.churn.ChurnFeatures.CATALOGUE.keySet());
+  }
 }

@@ -62,7 +62,8 @@ public final class ChurnTrainer {
     if (design.all().isEmpty()) {
       throw new io.cxlake.core.CxlakeException("no feature has any value in the training rows");
     }
-    Dataset<Row> tuneTrain = ChurnModels.withWeights(data.tuneTrain(), cfg.classWeights()).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> tuneTrain = ChurnModels.withWeights(sample(data.tuneTrain(), cfg.tuningSample(), cfg.seed()),
+        cfg.classWeights()).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> train = ChurnModels.withWeights(data.train(), cfg.classWeights()).persist(StorageLevel.MEMORY_AND_DISK());
     List<Candidate> candidates = new ArrayList<>();
     Map<String, ChurnModels.Spec> bestPerFamily = new LinkedHashMap<>();
@@ -155,6 +156,12 @@ public final class ChurnTrainer {
         ChurnMetrics.prAuc(scored, rank, ChurnModels.LABEL),
         ChurnMetrics.brier(cross, "_p", ChurnModels.LABEL),
         ChurnMetrics.deciles(cross, "_p", ChurnModels.LABEL));
+  }
+
+  /** About {@code max} rows: a seeded Bernoulli sample (the input's partitioning and order are fixed). */
+  static Dataset<Row> sample(Dataset<Row> rows, int max, int seed) {
+    long n = rows.count();
+    return n <= max ? rows : rows.sample(false, (double) max / n, seed);
   }
 
   private record Fitted(ChurnModels.Spec spec, PipelineModel model, double auc, double pr) {}

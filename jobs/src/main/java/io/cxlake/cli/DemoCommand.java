@@ -28,10 +28,14 @@ class DemoCommand implements Callable<Integer> {
           + " GROUP BY segment ORDER BY 2 DESC\"");
       System.out.println("  bin/cxlake sql \"SELECT DISTINCT cluster_id, cluster_label, customers, share_pct FROM "
           + s.ctx.catalog().gold("cluster_profile") + " ORDER BY cluster_id\"");
+      System.out.println("  bin/cxlake sql \"SELECT customer_key, round(churn_probability, 3), risk_band, reason_1, reason_2 FROM "
+          + s.ctx.catalog().gold("churn_score") + " ORDER BY churn_probability DESC LIMIT 10\"");
+      System.out.println("  bin/cxlake sql \"SELECT model_card FROM " + s.ctx.catalog().gold("churn_model_run")
+          + " ORDER BY created_at DESC LIMIT 1\" --format csv");
       System.out.println("  bin/cxlake sql \"SELECT reason, count(*) FROM " + s.ctx.catalog().ops("quarantine")
           + " GROUP BY reason ORDER BY 2 DESC\"");
       System.out.println("  bin/cxlake tables        # every table with its grain and comment");
-      System.out.println("Column meanings: docs/data-dictionary.md; formulas: docs/metrics.md; segments and clusters: docs/segmentation.md");
+      System.out.println("Column meanings: docs/data-dictionary.md; formulas: docs/metrics.md; segments and clusters: docs/segmentation.md; churn: docs/churn.md");
       return code;
     }
   }

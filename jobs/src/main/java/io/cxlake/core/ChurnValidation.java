@@ -44,6 +44,7 @@ public final class ChurnValidation {
       fail(t, f, "churn.gbt_depths", "must list one or more depths between 1 and 30, was " + c.gbtDepths());
     }
     positive(c.gbtIterations(), "churn.gbt_iterations", t, f);
+    positive(c.tuningSample(), "churn.tuning_sample", t, f);
     if (!Set.of("balanced", "none").contains(c.classWeights())) {
       fail(t, f, "churn.class_weights", "must be balanced or none, was '" + c.classWeights() + "'");
     }

@@ -210,6 +210,8 @@ public record CxlakeConfig(
       java.util.List<Integer> gbtDepths,
       /* Boosting iterations (trees). */
       Integer gbtIterations,
+      /* Tuning fits use at most this many training rows (a sample): candidates compare fairly at a fraction of the cost. */
+      Integer tuningSample,
       /* balanced: churners and stayers weigh the same in training | none. */
       String classWeights,
       /* Risk bands on the calibrated probability, highest first: a probability at or above min gets the band. */
