@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -117,12 +116,8 @@ public final class ChurnStage implements Stage {
     Progress.info("churn training for as-of {}: validation cutoff {}, training cutoffs {} .. {}", asOf,
         cutoffs.validation(), cutoffs.training().get(0), cutoffs.tuning());
     List<String> features = ChurnFeatures.available(cfg.features(), in);
-    List<String> build = new ArrayList<>(features);
-    if (!build.contains("recency_days")) {
-      build.add("recency_days"); // the baseline's input
-    }
     Dataset<Row> labelled = ChurnLabels.labelled(in, Cutoffs.table(ctx.spark(), cutoffs.all()), cfg);
-    Dataset<Row> rows = ChurnFeatures.build(in, labelled, build)
+    Dataset<Row> rows = ChurnFeatures.build(in, labelled, withBaselineInput(features))
         .join(labelled.withColumnRenamed("churned", ChurnModels.LABEL), new String[] {"cutoff_date", "customer_key"})
         // Fixed partitioning and order: tree binning samples rows, so a rerun fits the same model.
         .repartition(ctx.spark().sessionState().conf().numShufflePartitions(), col("customer_key"))
@@ -220,6 +215,15 @@ public final class ChurnStage implements Stage {
     return row;
   }
 
+  /** The model's features plus recency_days, the baseline's input. */
+  static List<String> withBaselineInput(List<String> features) {
+    List<String> build = new ArrayList<>(features);
+    if (!build.contains("recency_days")) {
+      build.add("recency_days");
+    }
+    return build;
+  }
+
   static List<Double> toList(double[] xs) {
     List<Double> out = new ArrayList<>();
     for (double x : xs) {
@@ -256,20 +260,17 @@ public final class ChurnStage implements Stage {
   private long score(JobContext ctx, ChurnInputs in, LocalDate asOf, Row run, GoldWriter writer,
       Map<String, Long> counts) {
     CxlakeConfig.Churn cfg = ctx.config().churn();
-    String runId = run.getAs("run_id");
-    List<String> features = run.getList(run.fieldIndex("features"));
+    ModelRuns.SavedModel saved = ModelRuns.SavedModel.of(run);
+    String runId = saved.runId();
+    List<String> features = saved.features();
     if (features.contains("sentiment_180d") && in.sentiment() == null) {
       throw new CxlakeException("model " + runId + " uses sentiment_180d but " + ChurnInputs.VOICE_RESPONSE
           + " is missing: run the voice stage, or train a model without it");
     }
-    PipelineModel model = PipelineModel.load(run.getAs("model_path"));
-    ChurnModels.Platt platt = new ChurnModels.Platt(run.getAs("calibration_slope"), run.getAs("calibration_intercept"));
-    Map<String, Double> reference = scala.jdk.javaapi.CollectionConverters.asJava(
-        run.<scala.collection.Map<String, Double>>getAs("reference_values"));
     Dataset<Row> active = ChurnLabels.active(in, Cutoffs.table(ctx.spark(), List.of(asOf)), ctx.config().churn());
     CacheScope cache = CacheScope.open();
     Dataset<Row> rows = cache.keep(ChurnFeatures.build(in, active, features));
-    Dataset<Row> scored = cache.keep(ChurnReasons.score(rows, features, model, platt, reference, cache));
+    Dataset<Row> scored = cache.keep(ChurnReasons.score(rows, features, saved.model(), saved.platt(), saved.reference(), cache));
     try {
       long customers = scored.count();
       if (customers == 0) {
@@ -281,14 +282,13 @@ public final class ChurnStage implements Stage {
         band = band == null ? when(cond, t.name()) : band.when(cond, t.name());
       }
       Dataset<Row> out = scored.withColumn("as_of_date", lit(Date.valueOf(asOf)))
-          .withColumn("model_run_id", lit(runId)).withColumn("model", lit(run.<String>getAs("model")))
+          .withColumn("model_run_id", lit(runId)).withColumn("model", lit(saved.family()))
           .withColumn("risk_band", band);
       if (writer.replace(ChurnContracts.CHURN_SCORE, out, "as_of_date = DATE'" + asOf + "'")) {
         SegmentColumns.update(ctx, asOf, ChurnContracts.CHURN_SCORE.name());
       }
-      double[] edges = run.getList(run.fieldIndex("psi_edges")).stream().mapToDouble(x -> (Double) x).toArray();
-      double[] expected = run.getList(run.fieldIndex("psi_expected")).stream().mapToDouble(x -> (Double) x).toArray();
-      double psi = ChurnMetrics.psi(expected, ChurnMetrics.binShares(scored, "churn_probability", edges));
+      double psi = ChurnMetrics.psi(saved.psiExpected(),
+          ChurnMetrics.binShares(scored, "churn_probability", saved.psiEdges()));
       ModelRuns.recordScoring(ctx, runId, asOf, customers, psi);
       printScores(scored, runId, asOf, customers, psi, cfg);
       counts.put("customers_scored", customers);
@@ -324,18 +324,12 @@ public final class ChurnStage implements Stage {
       Map<String, Long> counts) {
     CxlakeConfig.Churn cfg = ctx.config().churn();
     LocalDate cutoff = Cutoffs.plan(asOf, cfg.horizonDays(), 2).validation();
-    String modelRun = run.getAs("run_id");
-    List<String> features = run.getList(run.fieldIndex("features"));
-    PipelineModel model = PipelineModel.load(run.getAs("model_path"));
-    ChurnModels.Platt platt = new ChurnModels.Platt(run.getAs("calibration_slope"), run.getAs("calibration_intercept"));
+    ModelRuns.SavedModel saved = ModelRuns.SavedModel.of(run);
+    String modelRun = saved.runId();
     Dataset<Row> labelled = ChurnLabels.labelled(in, Cutoffs.table(ctx.spark(), List.of(cutoff)), cfg);
-    List<String> build = new ArrayList<>(features);
-    if (!build.contains("recency_days")) {
-      build.add("recency_days");
-    }
-    Dataset<Row> scored = ChurnModels.predict(model, ChurnFeatures.build(in, labelled, build)
+    Dataset<Row> scored = ChurnModels.predict(saved.model(), ChurnFeatures.build(in, labelled, withBaselineInput(saved.features()))
             .join(labelled.withColumnRenamed("churned", ChurnModels.LABEL), new String[] {"cutoff_date", "customer_key"}))
-        .withColumn(ChurnTrainer.PROBABILITY, platt.apply(ChurnModels.logit(col(ChurnModels.RAW))))
+        .withColumn(ChurnTrainer.PROBABILITY, saved.platt().apply(ChurnModels.logit(col(ChurnModels.RAW))))
         .withColumn("_b", coalesce(log1p(col("recency_days")), lit(0.0)))
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
@@ -352,9 +346,8 @@ public final class ChurnStage implements Stage {
           ChurnMetrics.deciles(scored, ChurnTrainer.PROBABILITY, ChurnModels.LABEL));
       Dataset<Row> b = scored.withColumn("_fold", pmod(xxhash64(col("customer_key")), lit(2)));
       ChurnTrainer.Evaluation baseline = ChurnTrainer.evaluate(b, "_b", "_b");
-      double[] edges = run.getList(run.fieldIndex("psi_edges")).stream().mapToDouble(x -> (Double) x).toArray();
-      double[] expected = run.getList(run.fieldIndex("psi_expected")).stream().mapToDouble(x -> (Double) x).toArray();
-      double psi = ChurnMetrics.psi(expected, ChurnMetrics.binShares(scored, ChurnTrainer.PROBABILITY, edges));
+      double psi = ChurnMetrics.psi(saved.psiExpected(),
+          ChurnMetrics.binShares(scored, ChurnTrainer.PROBABILITY, saved.psiEdges()));
       Map<String, Object> row = new LinkedHashMap<>();
       for (String f : run.schema().fieldNames()) {
         row.put(f, run.getAs(f) instanceof scala.collection.Map<?, ?> m ? scala.jdk.javaapi.CollectionConverters.asJava(m)
@@ -380,7 +373,7 @@ public final class ChurnStage implements Stage {
       row.put("psi", ModelRuns.round(psi));
       String card = String.format("Evaluation of model %s (%s) at cutoff %s, %d customers, churn rate %.3f:%n"
               + "  AUC-ROC %.4f (baseline %.4f), PR-AUC %.4f (baseline %.4f), Brier %.4f (baseline %.4f), PSI %.3f",
-          modelRun, run.getAs("model"), cutoff, rows, n.getDouble(1) / rows, e.aucRoc(), baseline.aucRoc(), e.prAuc(),
+          modelRun, saved.family(), cutoff, rows, n.getDouble(1) / rows, e.aucRoc(), baseline.aucRoc(), e.prAuc(),
           baseline.prAuc(), e.brier(), baseline.brier(), psi);
       row.put("model_card", card);
       ModelRuns.write(ctx, writer, row, e.deciles(), baseline.deciles());

@@ -56,6 +56,23 @@ final class ModelRuns {
     return latest.get(0);
   }
 
+  /** A training run's saved model with what scoring needs from its row. */
+  record SavedModel(String runId, String family, List<String> features, org.apache.spark.ml.PipelineModel model,
+      ChurnModels.Platt platt, Map<String, Double> reference, double[] psiEdges, double[] psiExpected) {
+
+    static SavedModel of(Row run) {
+      return new SavedModel(run.getAs("run_id"), run.getAs("model"), run.getList(run.fieldIndex("features")),
+          org.apache.spark.ml.PipelineModel.load(run.getAs("model_path")),
+          new ChurnModels.Platt(run.getAs("calibration_slope"), run.getAs("calibration_intercept")),
+          scala.jdk.javaapi.CollectionConverters.asJava(run.<scala.collection.Map<String, Double>>getAs("reference_values")),
+          doubles(run, "psi_edges"), doubles(run, "psi_expected"));
+    }
+
+    private static double[] doubles(Row run, String field) {
+      return run.getList(run.fieldIndex(field)).stream().mapToDouble(x -> (Double) x).toArray();
+    }
+  }
+
   /** Writes one run row (values by column name; absent = null) and its decile rows. */
   static void write(JobContext ctx, GoldWriter writer, Map<String, Object> values, List<ChurnMetrics.Decile> model,
       List<ChurnMetrics.Decile> baseline) {
