@@ -50,10 +50,9 @@ public final class TestSpark {
   public static ConfigLoader.Loaded config(String prefix, Path sourcesFile) {
     ConfigLoader.Loaded defaults = new ConfigLoader().load(null);
     CxlakeConfig d = defaults.config();
-    CxlakeConfig c = new CxlakeConfig(d.runtime(),
+    CxlakeConfig c = d.withCatalog(
         new CxlakeConfig.Catalog(prefix + "_bronze", prefix + "_silver", prefix + "_gold", prefix + "_ops"),
-        sourcesFile.toAbsolutePath().toString(), d.ingest(), d.curate(), d.metrics(), d.alerts(), d.quality(), d.segmentation(), d.churn(),
-        d.generate());
+        sourcesFile.toAbsolutePath().toString());
     return new ConfigLoader.Loaded(c, "test:" + prefix, sourcesFile.toAbsolutePath().getParent());
   }
 
@@ -68,8 +67,7 @@ public final class TestSpark {
       java.util.List<CxlakeConfig.CustomCheck> checks) {
     ConfigLoader.Loaded loaded = config(prefix, sourcesFile);
     CxlakeConfig c = loaded.config();
-    CxlakeConfig withChecks = new CxlakeConfig(c.runtime(), c.catalog(), c.sources(), c.ingest(), c.curate(), c.metrics(),
-        c.alerts(), new CxlakeConfig.Quality(checks), c.segmentation(), c.churn(), c.generate());
+    CxlakeConfig withChecks = c.withQuality(new CxlakeConfig.Quality(checks));
     return JobContext.create(session(), new ConfigLoader.Loaded(withChecks, loaded.configFile(), loaded.configDir()),
         null, landing, fullRefresh);
   }

@@ -62,7 +62,7 @@ public final class ChurnStage implements Stage {
 
   @Override
   public StageResult run(JobContext ctx) {
-    LocalDate asOf = asOf(ctx);
+    LocalDate asOf = io.cxlake.metrics.AsOf.resolve(ctx);
     GoldWriter writer = new GoldWriter(ctx);
     Map<String, Long> counts = new LinkedHashMap<>();
     long rowsIn = 0;
@@ -84,22 +84,6 @@ public final class ChurnStage implements Stage {
     }
     counts.put("tables_written", (long) writer.tablesWritten());
     return new StageResult(rowsIn, writer.rowsWritten(), counts, writer.problems());
-  }
-
-  /** --as-of, else the latest customer_360 snapshot (the date the gold facts reach). */
-  static LocalDate asOf(JobContext ctx) {
-    if (ctx.asOf() != null) {
-      return ctx.asOf();
-    }
-    String table = ctx.catalog().gold(GoldContracts.CUSTOMER_360.name());
-    if (!ctx.spark().catalog().tableExists(table)) {
-      throw new CxlakeException(table + " is missing: run the metrics stage first");
-    }
-    Row r = ctx.spark().table(table).agg(max("snapshot_date")).first();
-    if (r.isNullAt(0)) {
-      throw new CxlakeException(table + " holds no snapshot: run the metrics stage first");
-    }
-    return r.getDate(0).toLocalDate();
   }
 
   static String labelDefinition(CxlakeConfig.Churn cfg) {

@@ -32,10 +32,14 @@ class DemoCommand implements Callable<Integer> {
           + s.ctx.catalog().gold("churn_score") + " ORDER BY churn_probability DESC LIMIT 10\"");
       System.out.println("  bin/cxlake sql \"SELECT model_card FROM " + s.ctx.catalog().gold("churn_model_run")
           + " ORDER BY created_at DESC LIMIT 1\" --format csv");
+      System.out.println("  bin/cxlake sql \"SELECT importance_rank, driver, round(importance_pct, 1), significant, quadrant, kano_class FROM "
+          + s.ctx.catalog().gold("key_driver") + " WHERE outcome = 'nps' AND slice_type = 'all' ORDER BY importance_rank\"");
+      System.out.println("  bin/cxlake sql \"SELECT period_start, touchpoint, round(pain_index, 2), pain_rank, top_driver FROM "
+          + s.ctx.catalog().gold("touchpoint_journey") + " WHERE is_complete ORDER BY period_start DESC, pain_rank LIMIT 10\"");
       System.out.println("  bin/cxlake sql \"SELECT reason, count(*) FROM " + s.ctx.catalog().ops("quarantine")
           + " GROUP BY reason ORDER BY 2 DESC\"");
       System.out.println("  bin/cxlake tables        # every table with its grain and comment");
-      System.out.println("Column meanings: docs/data-dictionary.md; formulas: docs/metrics.md; segments and clusters: docs/segmentation.md; churn: docs/churn.md");
+      System.out.println("Column meanings: docs/data-dictionary.md; formulas: docs/metrics.md; segments and clusters: docs/segmentation.md; churn: docs/churn.md; drivers and journey: docs/drivers.md");
       return code;
     }
   }

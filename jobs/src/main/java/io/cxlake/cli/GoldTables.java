@@ -14,6 +14,7 @@ public final class GoldTables {
     List<TableContract> all = new ArrayList<>(GoldContracts.all());
     all.addAll(SegmentContracts.all());
     all.addAll(io.cxlake.churn.ChurnContracts.all());
+    all.addAll(io.cxlake.drivers.DriverContracts.all());
     return all;
   }
 }

@@ -4,6 +4,8 @@ import io.cxlake.churn.ChurnStage;
 import io.cxlake.core.JobRunner;
 import io.cxlake.core.Stage;
 import io.cxlake.curate.CurateStage;
+import io.cxlake.drivers.DriversStage;
+import io.cxlake.drivers.JourneyStage;
 import io.cxlake.ingest.IngestStage;
 import io.cxlake.metrics.AlertsStage;
 import io.cxlake.metrics.MetricsStage;
@@ -18,7 +20,7 @@ final class Pipeline {
 
   static List<Stage> stages() {
     return List.of(new IngestStage(), new CurateStage(), new MetricsStage(), new SegmentStage(), new ClusterStage(),
-        new ChurnStage(), new AlertsStage());
+        new ChurnStage(), new DriversStage(), new JourneyStage(), new AlertsStage());
   }
 
   /** Stages to run for --only / --from (null: all). */

@@ -85,3 +85,23 @@ class ClusterCommand extends StageCommand {
     return List.of(new ClusterStage());
   }
 }
+
+@Command(name = "drivers", mixinStandardHelpOptions = true,
+    description = "Key-driver analysis of the configured outcomes (NPS, CSAT, repurchase, renewal ...) on the attribute "
+        + "ratings: relative weights with bootstrap CIs, significance against a noise probe, quadrants, Kano; writes key_driver.")
+class DriversCommand extends StageCommand {
+  @Override
+  List<Stage> stages() {
+    return List.of(new io.cxlake.drivers.DriversStage());
+  }
+}
+
+@Command(name = "journey", mixinStandardHelpOptions = true,
+    description = "Touchpoint journey per period, journey stage and touchpoint: volume, scores, complaints, response "
+        + "times, top driver and pain index; writes touchpoint_journey.")
+class JourneyCommand extends StageCommand {
+  @Override
+  List<Stage> stages() {
+    return List.of(new io.cxlake.drivers.JourneyStage());
+  }
+}

@@ -17,11 +17,38 @@ public record CxlakeConfig(
     Quality quality,
     Segmentation segmentation,
     Churn churn,
+    Drivers drivers,
+    Journey journey,
     Generate generate) {
 
   /** This configuration with another churn section (tests, notebooks). */
   public CxlakeConfig withChurn(Churn c) {
-    return new CxlakeConfig(runtime, catalog, sources, ingest, curate, metrics, alerts, quality, segmentation, c, generate);
+    return new CxlakeConfig(runtime, catalog, sources, ingest, curate, metrics, alerts, quality, segmentation, c, drivers,
+        journey, generate);
+  }
+
+  /** This configuration with other databases and sources file (tests). */
+  public CxlakeConfig withCatalog(Catalog c, String sourcesFile) {
+    return new CxlakeConfig(runtime, c, sourcesFile, ingest, curate, metrics, alerts, quality, segmentation, churn, drivers,
+        journey, generate);
+  }
+
+  /** This configuration with other operator quality checks. */
+  public CxlakeConfig withQuality(Quality q) {
+    return new CxlakeConfig(runtime, catalog, sources, ingest, curate, metrics, alerts, q, segmentation, churn, drivers,
+        journey, generate);
+  }
+
+  /** This configuration with another alerts section. */
+  public CxlakeConfig withAlerts(Alerts a) {
+    return new CxlakeConfig(runtime, catalog, sources, ingest, curate, metrics, a, quality, segmentation, churn, drivers,
+        journey, generate);
+  }
+
+  /** This configuration with another drivers section (tests, notebooks). */
+  public CxlakeConfig withDrivers(Drivers d) {
+    return new CxlakeConfig(runtime, catalog, sources, ingest, curate, metrics, alerts, quality, segmentation, churn, d,
+        journey, generate);
   }
 
   /** Where and how Spark runs. */
@@ -225,6 +252,71 @@ public record CxlakeConfig(
     /** Candidate model names (churn.models). */
     public static final java.util.List<String> MODELS = java.util.List.of("logistic_regression", "gbt");
   }
+
+  /** Key-driver analysis (SPEC §8.5); docs/drivers.md. */
+  public record Drivers(
+      /* Rated attributes used as drivers; empty = every attribute found in fact_survey_rating. */
+      java.util.List<String> attributes,
+      /* Outcomes to explain (nps, csat, ces, repurchase, renewal). */
+      java.util.List<Outcome> outcomes,
+      /* Slices analysed besides "all": region, channel, touchpoint, journey_stage, survey_type, segment. */
+      java.util.List<String> slices,
+      /* Slices with fewer complete responses are reported as skipped. */
+      Integer minResponses,
+      /* Responses of the last this many days up to the as-of date are analysed. */
+      Integer lookbackDays,
+      /* Poisson bootstrap resamples for the confidence intervals of the relative weights. */
+      Integer bootstrap,
+      /* Confidence level of the bootstrap intervals. */
+      Double confidence,
+      /* Performance of a driver: mean (mean rating rescaled to 0-100) | top2 (% rating 4-5). */
+      String performance,
+      /* Quadrant thresholds: mean or median of the slice's drivers, or a fixed number. */
+      Quadrant quadrant,
+      /* Penalty/reward (Kano) split. */
+      Kano kano,
+      /* Seed of the bootstrap weights and the noise probe. */
+      Integer seed) {
+    /** Slice dimensions the stage knows. */
+    public static final java.util.List<String> SLICES = java.util.List.of("region", "channel", "touchpoint",
+        "journey_stage", "survey_type", "segment");
+    /** Outcome types: continuous ones get OLS, binary ones logistic regression. */
+    public static final java.util.List<String> OUTCOME_TYPES = java.util.List.of("nps", "csat", "ces", "repurchase",
+        "renewal");
+  }
+
+  /**
+   * One outcome of the key-driver analysis. {@code windowDays}: repurchase = a completed order within this
+   * many days after the response; renewal = the next renewal decided within this many days.
+   */
+  public record Outcome(String name, String type, Integer windowDays) {
+    public boolean binary() {
+      return type.equals("repurchase") || type.equals("renewal");
+    }
+  }
+
+  /** Importance-performance thresholds: "mean", "median" or a number (importance in %, performance 0-100). */
+  public record Quadrant(String importance, String performance) {}
+
+  /**
+   * Kano-style penalty/reward: ratings at or below poorMax are poor, at or above excellentMin excellent;
+   * a penalty share of at least dominance makes a dissatisfier, a reward share of at least dominance a delighter.
+   */
+  public record Kano(Integer poorMax, Integer excellentMin, Double dominance) {}
+
+  /** Touchpoint journey (SPEC §8.7); docs/drivers.md#journey. */
+  public record Journey(
+      /* month | week. */
+      String periodType,
+      /* key_driver outcome whose touchpoint slices give each touchpoint's top driver. */
+      String driverOutcome,
+      /* Weights of the negativity components in the pain index (normalised over those with data). */
+      PainWeights painWeights,
+      /* Touchpoint-periods with fewer survey responses are flagged low_confidence. */
+      Integer minResponses) {}
+
+  /** Weights of the pain index's negativity components. */
+  public record PainWeights(Double detractors, Double dissatisfied, Double hardEffort, Double complaints) {}
 
   /** Synthetic data generator defaults. */
   public record Generate(

@@ -79,9 +79,8 @@ class GoldPipelineTest {
    */
   static CxlakeConfig config(CxlakeConfig c) {
     CxlakeConfig.Alerts a = c.alerts();
-    return new CxlakeConfig(c.runtime(), c.catalog(), c.sources(), c.ingest(), c.curate(), c.metrics(),
-        new CxlakeConfig.Alerts(a.periodType(), a.baselinePeriods(), a.minResponses(), 0.05, a.minChange(), a.thresholds(),
-            a.recentPeriods(), a.followupDays()), c.quality(), c.segmentation(), c.churn(), c.generate());
+    return c.withAlerts(new CxlakeConfig.Alerts(a.periodType(), a.baselinePeriods(), a.minResponses(), 0.05, a.minChange(),
+        a.thresholds(), a.recentPeriods(), a.followupDays()));
   }
 
   private static String gold(String table) {

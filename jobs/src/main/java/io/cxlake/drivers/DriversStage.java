@@ -1,0 +1,223 @@
+package io.cxlake.drivers;
+
+import static org.apache.spark.sql.functions.*;
+
+import io.cxlake.contract.GoldWriter;
+import io.cxlake.core.CxlakeConfig;
+import io.cxlake.core.CxlakeException;
+import io.cxlake.core.JobContext;
+import io.cxlake.core.Progress;
+import io.cxlake.core.Stage;
+import io.cxlake.core.StageResult;
+import io.cxlake.drivers.DriverAggregates.Group;
+import io.cxlake.drivers.KeyDriverAnalysis.DriverResult;
+import io.cxlake.metrics.AsOf;
+import io.cxlake.metrics.CacheScope;
+import io.cxlake.metrics.GoldContracts;
+import io.cxlake.segment.SegmentContracts;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * key_driver for one as-of date: reads the gold survey facts, aggregates every model's sums in
+ * Spark, fits on the driver, replaces that date's rows and prints the overall ranking per outcome.
+ */
+public final class DriversStage implements Stage {
+  public static final String NAME = "drivers";
+
+  /** IRLS stops when no coefficient moves more than this, or after MAX_ITER iterations. */
+  private static final double TOLERANCE = 1e-7;
+  private static final int MAX_ITER = 25;
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public StageResult run(JobContext ctx) {
+    CxlakeConfig.Drivers cfg = ctx.config().drivers();
+    SparkSession spark = ctx.spark();
+    LocalDate asOf = AsOf.resolve(ctx);
+    LocalDate windowStart = asOf.minusDays(cfg.lookbackDays() - 1L);
+    Dataset<Row> responses = gold(ctx, GoldContracts.FACT_SURVEY_RESPONSE.name());
+    Dataset<Row> ratings = gold(ctx, GoldContracts.FACT_SURVEY_RATING.name());
+    List<String> attributes = attributes(cfg, ratings, windowStart, asOf);
+    List<String> slices = new ArrayList<>(cfg.slices());
+    Dataset<Row> segments = null;
+    if (slices.contains("segment")) {
+      segments = segments(ctx, asOf);
+      if (segments == null) {
+        slices.remove("segment");
+        Progress.warn("drivers.slices: segment is left out: customer_rfm has no rows for {} (run the segment stage)", asOf);
+      }
+    }
+    Progress.info("key drivers for as-of {} (responses {} .. {}): {} drivers, outcomes {}, slices {}, {} resamples", asOf,
+        windowStart, asOf, attributes.size(), cfg.outcomes().stream().map(CxlakeConfig.Outcome::name).toList(), slices,
+        cfg.bootstrap());
+    DriverData.Inputs in = new DriverData.Inputs(responses, ratings, gold(ctx, GoldContracts.DIM_CUSTOMER.name()), segments,
+        gold(ctx, GoldContracts.FACT_ORDER.name()), gold(ctx, GoldContracts.FACT_RENEWAL.name()));
+    Map<String, Long> counts = new LinkedHashMap<>();
+    List<DriverResult> results;
+    long rowsIn;
+    try (CacheScope cache = CacheScope.open()) {
+      Dataset<Row> rows = cache.keep(DriverData.build(in, attributes, cfg.outcomes(), asOf, cfg.lookbackDays(), cfg.seed()));
+      rowsIn = rows.count();
+      results = analyse(spark, rows, attributes, slices, cfg, counts);
+    }
+    Dataset<Row> out = spark.createDataFrame(toRows(results, ctx.runId(), asOf, windowStart),
+        DriverContracts.KEY_DRIVER.schema());
+    GoldWriter writer = new GoldWriter(ctx);
+    writer.replace(DriverContracts.KEY_DRIVER, out, "as_of_date = DATE'" + asOf + "'");
+    print(results);
+    counts.put("responses_rated", rowsIn);
+    counts.put("drivers", (long) attributes.size());
+    counts.put("groups_skipped", results.stream().filter(r -> r.status().equals("skipped")).map(DriversStage::groupOf)
+        .distinct().count());
+    counts.put("groups_unfit", results.stream().filter(r -> r.status().equals("unfit")).map(DriversStage::groupOf)
+        .distinct().count());
+    return new StageResult(rowsIn, writer.rowsWritten(), counts, writer.problems());
+  }
+
+  /** All aggregations and fits; the rows are the persisted response-level table. */
+  static List<DriverResult> analyse(SparkSession spark, Dataset<Row> rows, List<String> attributes, List<String> slices,
+      CxlakeConfig.Drivers cfg, Map<String, Long> counts) {
+    int p = attributes.size();
+    long t0 = System.nanoTime();
+    List<CxlakeConfig.Outcome> continuous = cfg.outcomes().stream().filter(o -> !o.binary()).toList();
+    List<CxlakeConfig.Outcome> binary = cfg.outcomes().stream().filter(CxlakeConfig.Outcome::binary).toList();
+    Dataset<Row> stacked = DriverAggregates.stack(rows, cfg.outcomes(), slices, p);
+    Map<Group, DriverAggregates.Descriptive> desc = DriverAggregates.descriptive(stacked, p, cfg.kano().poorMax(),
+        cfg.kano().excellentMin());
+    Map<Group, Moments[]> linear = continuous.isEmpty() ? Map.of()
+        : DriverAggregates.linearMoments(DriverAggregates.stack(rows, continuous, slices, p), p, cfg.bootstrap(), cfg.seed());
+    Progress.info("linear models: sums of {} groups x {} resamples in {} s", linear.size(), cfg.bootstrap(), secs(t0));
+    Map<Group, DriverAggregates.Logit> logits = new java.util.HashMap<>();
+    Map<Group, DriverAggregates.LogitReplicate[]> logitReps = new java.util.HashMap<>();
+    Map<Group, double[]> r2o = new java.util.HashMap<>();
+    if (!binary.isEmpty()) {
+      long t1 = System.nanoTime();
+      Dataset<Row> binStacked = DriverAggregates.stack(rows, binary, slices, p);
+      List<Group> fit = desc.entrySet().stream()
+          .filter(e -> binary.stream().anyMatch(o -> o.name().equals(e.getKey().outcome())))
+          .filter(e -> e.getValue().contrasts().n() >= cfg.minResponses()).map(Map.Entry::getKey).toList();
+      logits.putAll(DriverAggregates.logistic(spark, binStacked, fit, p, MAX_ITER, TOLERANCE));
+      Map<Group, double[]> beta = new java.util.HashMap<>();
+      logits.forEach((g, l) -> {
+        if (l.converged()) {
+          beta.put(g, l.beta());
+        }
+      });
+      if (!beta.isEmpty()) {
+        logitReps.putAll(DriverAggregates.logisticReplicates(spark, binStacked, beta, p, cfg.bootstrap(), cfg.seed()));
+        Map<Group, double[][]> betas = new java.util.HashMap<>();
+        for (Map.Entry<Group, DriverAggregates.LogitReplicate[]> e : logitReps.entrySet()) {
+          double[] full = beta.get(e.getKey());
+          double[][] reps = new double[cfg.bootstrap() + 1][];
+          reps[0] = full;
+          for (int b = 1; b <= cfg.bootstrap(); b++) {
+            reps[b] = KeyDriverAnalysis.oneStep(full, e.getValue()[b]);
+          }
+          betas.put(e.getKey(), reps);
+        }
+        r2o.putAll(DriverAggregates.logisticR2(spark, binStacked, betas, p, cfg.bootstrap(), cfg.seed()));
+      }
+      counts.put("logistic_not_converged", logits.values().stream().filter(l -> !l.converged()).count());
+      Progress.info("logistic models: {} groups fitted, bootstrap by one-step in {} s", logits.size(), secs(t1));
+    }
+    List<KeyDriverAnalysis.Settings> settings = cfg.outcomes().stream()
+        .map(o -> new KeyDriverAnalysis.Settings(attributes, o, cfg.minResponses(), cfg.confidence(), cfg.performance(),
+            cfg.quadrant(), cfg.kano()))
+        .toList();
+    return KeyDriverAnalysis.analyse(settings, linear, desc, logits, logitReps, r2o);
+  }
+
+  /** Configured attributes, or every attribute rated in the window (sorted). */
+  static List<String> attributes(CxlakeConfig.Drivers cfg, Dataset<Row> ratings, LocalDate from, LocalDate asOf) {
+    if (!cfg.attributes().isEmpty()) {
+      return cfg.attributes();
+    }
+    List<String> found = ratings.where(col("response_date").between(Date.valueOf(from), Date.valueOf(asOf)))
+        .select("attribute").distinct().orderBy("attribute").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    if (found.size() < 2) {
+      throw new CxlakeException("key drivers need at least two rated attributes in fact_survey_rating between " + from
+          + " and " + asOf + "; found " + found);
+    }
+    return found;
+  }
+
+  /** customer_key -> RFM segment at the as-of date, or null when the segment stage has not run for it. */
+  private static Dataset<Row> segments(JobContext ctx, LocalDate asOf) {
+    String table = ctx.catalog().gold(SegmentContracts.CUSTOMER_RFM.name());
+    if (!ctx.spark().catalog().tableExists(table)) {
+      return null;
+    }
+    Dataset<Row> s = ctx.spark().table(table).where(col("as_of_date").equalTo(lit(Date.valueOf(asOf))))
+        .select("customer_key", "segment");
+    return s.isEmpty() ? null : s;
+  }
+
+  private static Dataset<Row> gold(JobContext ctx, String table) {
+    String name = ctx.catalog().gold(table);
+    if (!ctx.spark().catalog().tableExists(name)) {
+      throw new CxlakeException(name + " is missing: run the metrics stage first");
+    }
+    return ctx.spark().table(name);
+  }
+
+  private static String groupOf(DriverResult r) {
+    return r.outcome() + "|" + r.sliceType() + "|" + r.sliceValue();
+  }
+
+  static List<Row> toRows(List<DriverResult> results, String runId, LocalDate asOf, LocalDate windowStart) {
+    List<Row> rows = new ArrayList<>(results.size());
+    for (DriverResult r : results) {
+      rows.add(RowFactory.create(runId, Date.valueOf(asOf), Date.valueOf(windowStart), r.outcome(), r.outcomeType(),
+          r.model(), r.sliceType(), r.sliceValue(), r.driver(), r.status(), r.note(), r.responses(), r.effectiveN(),
+          r.rSquared(), r.coefficient(), r.pValue(), r.rawWeight(), r.rawCiLow(), r.rawCiHigh(), r.rescaled(),
+          r.rescaledCiLow(), r.rescaledCiHigh(), r.noiseWeight(), r.significant(), r.rank(), r.performance(),
+          r.meanRating(), r.top2Pct(), r.poorPct(), r.excellentPct(), r.quadrant(), r.kanoPenalty(), r.kanoReward(),
+          r.kanoClass(), r.resamples()));
+    }
+    return rows;
+  }
+
+  /** The overall ranking of each outcome, most important first. */
+  private static void print(List<DriverResult> results) {
+    Map<String, List<DriverResult>> byOutcome = new LinkedHashMap<>();
+    for (DriverResult r : results) {
+      if (r.sliceType().equals("all")) {
+        byOutcome.computeIfAbsent(r.outcome(), k -> new ArrayList<>()).add(r);
+      }
+    }
+    for (Map.Entry<String, List<DriverResult>> e : byOutcome.entrySet()) {
+      DriverResult first = e.getValue().get(0);
+      if (!first.status().equals("ok")) {
+        System.out.printf("%n%s: %s (%s)%n", e.getKey(), first.status(), first.note());
+        continue;
+      }
+      System.out.printf("%n%s (%s, %d responses, R² %.3f): driver, importance %% [CI], significant, quadrant, Kano%n",
+          e.getKey(), first.model(), first.responses(), first.rSquared());
+      e.getValue().stream().sorted(java.util.Comparator.comparing(DriverResult::rank)).forEach(r ->
+          System.out.printf("  %d. %-16s %5.1f%% [%5.1f, %5.1f]  %-3s  %-12s  %s%n", r.rank(), r.driver(), r.rescaled(),
+              orNaN(r.rescaledCiLow()), orNaN(r.rescaledCiHigh()), Boolean.TRUE.equals(r.significant()) ? "yes" : "no",
+              r.quadrant(), r.kanoClass()));
+    }
+  }
+
+  private static double orNaN(Double d) {
+    return d == null ? Double.NaN : d;
+  }
+
+  private static String secs(long t0) {
+    return String.format("%.1f", (System.nanoTime() - t0) / 1e9);
+  }
+}
