@@ -25,7 +25,7 @@ public final class KeyDriverAnalysis {
   public record DriverResult(String outcome, String outcomeType, String model, String sliceType, String sliceValue,
       String driver, String status, String note, long responses, Double effectiveN, Double rSquared, Double coefficient,
       Double pValue, Double rawWeight, Double rawCiLow, Double rawCiHigh, Double rescaled, Double rescaledCiLow,
-      Double rescaledCiHigh, Double noiseWeight, Boolean significant, Integer rank, Double performance,
+      Double rescaledCiHigh, Double noiseWeight, Double overNoiseCiLow, Boolean significant, Integer rank, Double performance,
       Double meanRating, Double top2Pct, Double poorPct, Double excellentPct, String quadrant, Double kanoPenalty,
       Double kanoReward, String kanoClass, Integer resamples) {}
 
@@ -126,7 +126,7 @@ public final class KeyDriverAnalysis {
     for (String d : s.drivers()) {
       out.add(new DriverResult(g.outcome(), s.outcome().type(), model(s), g.sliceType(), g.sliceValue(), d, status, note,
           n, effectiveN, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-          null, null, null, null, null, null));
+          null, null, null, null, null, null, null));
     }
     return out;
   }
@@ -181,6 +181,10 @@ public final class KeyDriverAnalysis {
     List<DriverResult> out = new ArrayList<>();
     for (int j = 0; j < p; j++) {
       double[] col = column(fit.replicateWeights(), j);
+      final int jj = j;
+      double[] overNoise = Arrays.stream(fit.replicateWeights()).mapToDouble(w -> w[jj] - w[p])
+          .filter(Double::isFinite).sorted().toArray();
+      double overNoiseLow = DriverStats.percentile(overNoise, alpha / 2);
       double[] rcol = column(rescaledBoot, j);
       double low = DriverStats.percentile(col, alpha / 2);
       double high = DriverStats.percentile(col, 1 - alpha / 2);
@@ -190,7 +194,8 @@ public final class KeyDriverAnalysis {
       out.add(new DriverResult(g.outcome(), s.outcome().type(), model(s), g.sliceType(), g.sliceValue(), s.drivers().get(j),
           "ok", null, m.n(), m.effectiveN(), fit.r2(), fit.coefficient()[j], fit.pValue()[j], fit.weights()[j],
           nan(low), nan(high), nan(rescaled[j]), nan(DriverStats.percentile(rcol, alpha / 2)),
-          nan(DriverStats.percentile(rcol, 1 - alpha / 2)), noise, !Double.isNaN(low) && low > noise, rank[j],
+          nan(DriverStats.percentile(rcol, 1 - alpha / 2)), noise, nan(overNoiseLow),
+          !Double.isNaN(overNoiseLow) && overNoiseLow > 0 && low > noise, rank[j],
           performance[j], d.meanRating()[j], 100 * d.top2Share()[j], 100 * d.poorShare()[j], 100 * d.excellentShare()[j],
           quadrant, nan(pr.penalty()[j] * unit), nan(pr.reward()[j] * unit),
           DriverStats.kanoClass(pr.penalty()[j], pr.reward()[j], s.kano().dominance()), col.length));
