@@ -103,8 +103,10 @@ final class DriverAggregates {
 
   /** Rows exploded into replicates 0..B with their Poisson weight w_b (rows weighing 0 dropped). */
   static Dataset<Row> replicates(Dataset<Row> stacked, int bootstrap, long seed) {
-    return stacked.withColumn("b", explode(sequence(lit(0), lit(bootstrap))))
-        .withColumn("w_b", col("w").multiply(DriverData.poissonWeight(col("response_id"), col("b"), seed)))
+    // the string id is hashed once per row; each replicate then hashes two longs
+    return stacked.withColumn("row_hash", xxhash64(col("response_id"), lit(seed)))
+        .withColumn("b", explode(sequence(lit(0), lit(bootstrap))))
+        .withColumn("w_b", col("w").multiply(DriverData.poissonWeight(col("row_hash"), col("b"))))
         .where(col("w_b").gt(0));
   }
 
@@ -173,14 +175,19 @@ final class DriverAggregates {
 
   /**
    * Logistic regressions of every group by iteratively reweighted least squares: each iteration is
-   * one Spark aggregation of the weighted information matrix and score of all groups.
+   * one Spark aggregation of the weighted information matrix and score of all groups still moving.
+   * {@code outcomeMean}: the groups to fit and the weighted mean of their outcome.
    */
-  static Map<Group, Logit> logistic(SparkSession spark, Dataset<Row> stacked, List<Group> groups, int p, int maxIter,
-      double tolerance) {
+  static Map<Group, Logit> logistic(SparkSession spark, Dataset<Row> stacked, Map<Group, Double> outcomeMean, int p,
+      int maxIter, double tolerance) {
     int k = p + 2;
     Map<Group, double[]> beta = new HashMap<>();
-    for (Group g : groups) {
-      beta.put(g, new double[k]);
+    for (Map.Entry<Group, Double> g : outcomeMean.entrySet()) {
+      // start at the intercept-only fit: one Newton step fewer than from 0
+      double[] start = new double[k];
+      double m = Math.min(Math.max(g.getValue(), 1e-6), 1 - 1e-6);
+      start[0] = Math.log(m / (1 - m));
+      beta.put(g.getKey(), start);
     }
     Map<Group, Logit> done = new HashMap<>();
     for (int iter = 1; iter <= maxIter && !beta.isEmpty(); iter++) {
@@ -223,8 +230,17 @@ final class DriverAggregates {
     return done;
   }
 
-  /** Per group and replicate of a logistic one-step bootstrap: information, score and moments. */
-  record LogitReplicate(RealMatrix information, RealVector score, Moments moments) {}
+  /**
+   * Per group and replicate of a logistic one-step bootstrap: information, score and moments, and
+   * the moments of (1, y, p̂) for R_O² (p̂ at the full-sample fit, weighted by the replicate).
+   */
+  record LogitReplicate(RealMatrix information, RealVector score, Moments moments, Moments fitted) {
+    /** Squared correlation of y and p̂ under this replicate's weights; NaN when either is constant. */
+    double r2o() {
+      double c = fitted.cov(1, 2) / (fitted.sd(1) * fitted.sd(2));
+      return Double.isFinite(c) ? c * c : Double.NaN;
+    }
+  }
 
   /**
    * One Newton step per replicate from the full-sample fit (Moulton and Zeger 1991): the information
@@ -242,48 +258,16 @@ final class DriverAggregates {
         .groupBy(col("outcome"), col("slice_type"), col("slice_value"), col("b"))
         .agg(triangle(col("w_b").multiply(col("p")).multiply(lit(1.0).minus(col("p"))), regressors(p)).as("h"),
             vectorSum(col("w_b").multiply(col("y").minus(col("p"))), withConstant(p)).as("score"),
-            triangle(col("w_b"), v).as("g"), sum(col("w_b").multiply(col("w_b"))).as("w2"), count(lit(1)).as("n"))
+            triangle(col("w_b"), v).as("g"), sum(col("w_b").multiply(col("w_b"))).as("w2"), count(lit(1)).as("n"),
+            triangle(col("w_b"), List.of(col("y"), col("p"))).as("fitted"))
         .collectAsList();
     Map<Group, LogitReplicate[]> out = new HashMap<>();
     for (Row r : rows) {
       LogitReplicate[] reps = out.computeIfAbsent(group(r), g -> new LogitReplicate[bootstrap + 1]);
       reps[r.<Integer>getAs("b")] = new LogitReplicate(matrix(r, "h", k),
           new ArrayRealVector(doubles(r.getList(r.fieldIndex("score")))),
-          Moments.fromTriangle(doubles(r.getList(r.fieldIndex("g"))), v.size() + 1, r.getAs("w2"), r.getAs("n")));
-    }
-    return out;
-  }
-
-  /**
-   * Squared correlation of y with the predicted probability per group and replicate, each replicate
-   * with its own coefficients ({@code betas} keyed by group, indexed by replicate).
-   */
-  static Map<Group, double[]> logisticR2(SparkSession spark, Dataset<Row> stacked, Map<Group, double[][]> betas, int p,
-      int bootstrap, long seed) {
-    List<Row> betaRows = new ArrayList<>();
-    for (Map.Entry<Group, double[][]> e : betas.entrySet()) {
-      for (int b = 0; b < e.getValue().length; b++) {
-        if (e.getValue()[b] != null) {
-          betaRows.add(RowFactory.create(e.getKey().outcome(), e.getKey().sliceType(), e.getKey().sliceValue(), b,
-              boxed(e.getValue()[b])));
-        }
-      }
-    }
-    StructType schema = keySchema().add("b", DataTypes.IntegerType)
-        .add("beta", DataTypes.createArrayType(DataTypes.DoubleType));
-    Dataset<Row> table = spark.createDataFrame(betaRows, schema);
-    List<Row> rows = replicates(stacked, bootstrap, seed)
-        .join(broadcast(table), new String[] {"outcome", "slice_type", "slice_value", "b"})
-        .withColumn("p", probability(p))
-        .groupBy(col("outcome"), col("slice_type"), col("slice_value"), col("b"))
-        .agg(triangle(col("w_b"), List.of(col("y"), col("p"))).as("g"), count(lit(1)).as("n"))
-        .collectAsList();
-    Map<Group, double[]> out = new HashMap<>();
-    for (Row r : rows) {
-      double[] reps = out.computeIfAbsent(group(r), g -> filled(bootstrap + 1));
-      Moments m = Moments.fromTriangle(doubles(r.getList(r.fieldIndex("g"))), 3, 0, r.getAs("n"));
-      double c = m.cov(1, 2) / (m.sd(1) * m.sd(2));
-      reps[r.<Integer>getAs("b")] = Double.isFinite(c) ? c * c : Double.NaN;
+          Moments.fromTriangle(doubles(r.getList(r.fieldIndex("g"))), v.size() + 1, r.getAs("w2"), r.getAs("n")),
+          Moments.fromTriangle(doubles(r.getList(r.fieldIndex("fitted"))), 3, 0, r.getAs("n")));
     }
     return out;
   }

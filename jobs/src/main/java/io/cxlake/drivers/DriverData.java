@@ -134,10 +134,10 @@ public final class DriverData {
   /**
    * A Poisson(1) resampling weight per (row key, replicate), by inversion of a hash uniform: the same
    * response gets the same weight in every slice and outcome of a replicate, and on every run.
-   * Replicate 0 is the full sample (weight 1).
+   * Replicate 0 is the full sample (weight 1). {@code rowHash}: a seeded hash of the response id.
    */
-  static Column poissonWeight(Column key, Column replicate, long seed) {
-    Column u = uniform(key, replicate, lit(seed));
+  static Column poissonWeight(Column rowHash, Column replicate) {
+    Column u = uniform(rowHash, replicate);
     Column k = lit(POISSON_CDF.length);
     for (int i = POISSON_CDF.length - 1; i >= 0; i--) {
       k = when(u.lt(POISSON_CDF[i]), lit(i)).otherwise(k);

@@ -102,14 +102,18 @@ public final class DriversStage implements Stage {
     Progress.info("linear models: sums of {} groups x {} resamples in {} s", linear.size(), cfg.bootstrap(), secs(t0));
     Map<Group, DriverAggregates.Logit> logits = new java.util.HashMap<>();
     Map<Group, DriverAggregates.LogitReplicate[]> logitReps = new java.util.HashMap<>();
-    Map<Group, double[]> r2o = new java.util.HashMap<>();
     if (!binary.isEmpty()) {
       long t1 = System.nanoTime();
       Dataset<Row> binStacked = DriverAggregates.stack(rows, binary, slices, p);
-      List<Group> fit = desc.entrySet().stream()
-          .filter(e -> binary.stream().anyMatch(o -> o.name().equals(e.getKey().outcome())))
-          .filter(e -> e.getValue().contrasts().n() >= cfg.minResponses()).map(Map.Entry::getKey).toList();
+      Map<Group, Double> fit = new java.util.HashMap<>();
+      desc.forEach((g, d) -> {
+        if (binary.stream().anyMatch(o -> o.name().equals(g.outcome())) && d.contrasts().n() >= cfg.minResponses()) {
+          fit.put(g, d.contrasts().mean(1));
+        }
+      });
       logits.putAll(DriverAggregates.logistic(spark, binStacked, fit, p, MAX_ITER, TOLERANCE));
+      Progress.info("logistic fits of {} groups: {} IRLS iterations at most, {} s", fit.size(),
+          logits.values().stream().mapToInt(DriverAggregates.Logit::iterations).max().orElse(0), secs(t1));
       Map<Group, double[]> beta = new java.util.HashMap<>();
       logits.forEach((g, l) -> {
         if (l.converged()) {
@@ -118,17 +122,6 @@ public final class DriversStage implements Stage {
       });
       if (!beta.isEmpty()) {
         logitReps.putAll(DriverAggregates.logisticReplicates(spark, binStacked, beta, p, cfg.bootstrap(), cfg.seed()));
-        Map<Group, double[][]> betas = new java.util.HashMap<>();
-        for (Map.Entry<Group, DriverAggregates.LogitReplicate[]> e : logitReps.entrySet()) {
-          double[] full = beta.get(e.getKey());
-          double[][] reps = new double[cfg.bootstrap() + 1][];
-          reps[0] = full;
-          for (int b = 1; b <= cfg.bootstrap(); b++) {
-            reps[b] = KeyDriverAnalysis.oneStep(full, e.getValue()[b]);
-          }
-          betas.put(e.getKey(), reps);
-        }
-        r2o.putAll(DriverAggregates.logisticR2(spark, binStacked, betas, p, cfg.bootstrap(), cfg.seed()));
       }
       counts.put("logistic_not_converged", logits.values().stream().filter(l -> !l.converged()).count());
       Progress.info("logistic models: {} groups fitted, bootstrap by one-step in {} s", logits.size(), secs(t1));
@@ -137,7 +130,7 @@ public final class DriversStage implements Stage {
         .map(o -> new KeyDriverAnalysis.Settings(attributes, o, cfg.minResponses(), cfg.confidence(), cfg.performance(),
             cfg.quadrant(), cfg.kano()))
         .toList();
-    return KeyDriverAnalysis.analyse(settings, linear, desc, logits, logitReps, r2o);
+    return KeyDriverAnalysis.analyse(settings, linear, desc, logits, logitReps);
   }
 
   /** Configured attributes, or every attribute rated in the window (sorted). */

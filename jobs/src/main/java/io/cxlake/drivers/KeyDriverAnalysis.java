@@ -60,9 +60,10 @@ public final class KeyDriverAnalysis {
 
   /**
    * Logistic fit: coefficients per standard deviation, Wald p-values (information scaled to Kish's
-   * effective n), relative weights, and one-step bootstrap weights.
+   * effective n), relative weights, and one-step bootstrap weights. A replicate's R_O² uses the
+   * full-sample predictions under its weights (the refit would change them only to second order).
    */
-  static Fit logistic(Logit fit, LogitReplicate[] reps, double[] r2o) {
+  static Fit logistic(Logit fit, LogitReplicate[] reps) {
     Moments full = reps[0].moments();
     int k = full.variables() - 1;
     double[] std = perSd(fit.beta(), full, k);
@@ -73,21 +74,22 @@ public final class KeyDriverAnalysis {
       p[j] = DriverStats.waldP(fit.beta()[j + 1], Math.sqrt(cov.getEntry(j + 1, j + 1)));
     }
     int[] x = DriverStats.drivers(k);
-    double[] weights = DriverStats.logisticRelativeWeights(full.corr(x), std, r2o[0]);
+    double[] weights = DriverStats.logisticRelativeWeights(full.corr(x), std, reps[0].r2o());
     List<double[]> boot = new ArrayList<>();
     for (int b = 1; b < reps.length; b++) {
       double[] beta = oneStep(fit.beta(), reps[b]);
-      if (beta == null || Double.isNaN(r2o[b])) {
+      if (beta == null || Double.isNaN(reps[b].r2o())) {
         continue;
       }
       try {
         DriverStats.checkVariance(reps[b].moments(), x);
-        boot.add(DriverStats.logisticRelativeWeights(reps[b].moments().corr(x), perSd(beta, reps[b].moments(), k), r2o[b]));
+        boot.add(DriverStats.logisticRelativeWeights(reps[b].moments().corr(x), perSd(beta, reps[b].moments(), k),
+            reps[b].r2o()));
       } catch (DriverStats.Unfit e) {
         // degenerate resample: skipped
       }
     }
-    return new Fit(r2o[0], std, p, weights, boot.toArray(double[][]::new));
+    return new Fit(reps[0].r2o(), std, p, weights, boot.toArray(double[][]::new));
   }
 
   /** β + H_b⁻¹·g_b: the replicate's coefficients one Newton step from the full-sample fit; null if singular. */
@@ -224,7 +226,7 @@ public final class KeyDriverAnalysis {
 
   /** Every group's rows from the aggregates; groups below the minimum are reported as skipped. */
   static List<DriverResult> analyse(List<Settings> outcomes, Map<Group, Moments[]> linear, Map<Group, Descriptive> desc,
-      Map<Group, Logit> logits, Map<Group, LogitReplicate[]> logitReps, Map<Group, double[]> r2o) {
+      Map<Group, Logit> logits, Map<Group, LogitReplicate[]> logitReps) {
     List<DriverResult> out = new ArrayList<>();
     List<Group> groups = new ArrayList<>(desc.keySet());
     groups.sort(Comparator.comparing(Group::outcome).thenComparing(Group::sliceType).thenComparing(Group::sliceValue));
@@ -245,7 +247,7 @@ public final class KeyDriverAnalysis {
             throw new DriverStats.Unfit("the logistic regression did not converge (the outcome may be (almost) perfectly "
                 + "predicted, or always the same)");
           }
-          fit = logistic(l, logitReps.get(g), r2o.get(g));
+          fit = logistic(l, logitReps.get(g));
         } else {
           fit = linear(linear.get(g));
         }
