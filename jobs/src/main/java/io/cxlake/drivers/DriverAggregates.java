@@ -75,25 +75,23 @@ final class DriverAggregates {
     return v;
   }
 
-  /** array(Σw, Σw·v_1, ..., Σw·v_i·v_j ...) over the upper triangle of (1, v...). */
-  static Column triangle(Column w, List<Column> v) {
+  /** The products v_i·v_j over the upper triangle of (1, v...), row-major: 1, v_1, ..., v_1², v_1·v_2, ... */
+  static List<Column> triangleTerms(List<Column> v) {
     List<Column> all = new ArrayList<>();
     all.add(lit(1.0));
     all.addAll(v);
-    List<Column> sums = new ArrayList<>();
+    List<Column> terms = new ArrayList<>();
     for (int i = 0; i < all.size(); i++) {
       for (int j = i; j < all.size(); j++) {
-        Column term = w;
-        if (i > 0) {
-          term = term.multiply(all.get(i));
-        }
-        if (j > 0) {
-          term = term.multiply(all.get(j));
-        }
-        sums.add(sum(term));
+        terms.add(i == 0 ? all.get(j) : all.get(i).multiply(all.get(j)));
       }
     }
-    return array(sums.toArray(Column[]::new));
+    return terms;
+  }
+
+  /** array(Σw, Σw·v_1, ..., Σw·v_i·v_j ...) over the upper triangle of (1, v...). */
+  static Column triangle(Column w, List<Column> v) {
+    return array(triangleTerms(v).stream().map(t -> sum(w.multiply(t))).toArray(Column[]::new));
   }
 
   /** array(Σ c·v_i) for each v. */
@@ -101,32 +99,50 @@ final class DriverAggregates {
     return array(v.stream().map(x -> sum(c.multiply(x))).toArray(Column[]::new));
   }
 
-  /** Rows exploded into replicates 0..B with their Poisson weight w_b (rows weighing 0 dropped). */
-  static Dataset<Row> replicates(Dataset<Row> stacked, int bootstrap, long seed) {
-    // the string id is hashed once per row; each replicate then hashes two longs
-    return stacked.withColumn("row_hash", xxhash64(col("response_id"), lit(seed)))
-        .withColumn("b", explode(sequence(lit(0), lit(bootstrap))))
-        .withColumn("w_b", col("w").multiply(DriverData.poissonWeight(col("row_hash"), col("b"))))
-        .where(col("w_b").gt(0));
+  /** Every group's index in the bootstrap sums, in a stable order. */
+  static Map<Group, Integer> index(java.util.Collection<Group> groups) {
+    List<Group> sorted = new ArrayList<>(groups);
+    sorted.sort(java.util.Comparator.comparing(Group::outcome).thenComparing(Group::sliceType)
+        .thenComparing(Group::sliceValue));
+    Map<Group, Integer> index = new java.util.LinkedHashMap<>();
+    sorted.forEach(g -> index.put(g, index.size()));
+    return index;
+  }
+
+  /** The stacked rows of the indexed groups with gid, the seeded row hash and the per-row terms t. */
+  private static Dataset<Row> withTerms(SparkSession spark, Dataset<Row> stacked, Map<Group, Integer> index, long seed,
+      List<Column> terms) {
+    List<Row> ids = new ArrayList<>();
+    index.forEach((g, i) -> ids.add(RowFactory.create(g.outcome(), g.sliceType(), g.sliceValue(), i)));
+    Dataset<Row> gids = spark.createDataFrame(ids, keySchema().add("gid", DataTypes.IntegerType));
+    return stacked.join(broadcast(gids), KEYS)
+        .withColumn("row_hash", xxhash64(col("response_id"), lit(seed)))
+        .withColumn("t", array(terms.toArray(Column[]::new)));
   }
 
   /**
-   * Moments of (1, y, x_1..x_p, noise) per group and replicate (index 0 = full sample) in one pass.
+   * Moments of (1, y, x_1..x_p, noise) per group and replicate (index 0 = full sample) in one pass
+   * of {@link BootstrapSums}.
    */
-  static Map<Group, Moments[]> linearMoments(Dataset<Row> stacked, int p, int bootstrap, long seed) {
+  static Map<Group, Moments[]> linearMoments(SparkSession spark, Dataset<Row> stacked, Map<Group, Integer> index, int p,
+      int bootstrap, long seed) {
     List<Column> v = new ArrayList<>();
     v.add(col("y"));
     v.addAll(regressors(p));
-    List<Row> rows = replicates(stacked, bootstrap, seed)
-        .groupBy(col("outcome"), col("slice_type"), col("slice_value"), col("b"))
-        .agg(triangle(col("w_b"), v).as("g"), sum(col("w_b").multiply(col("w_b"))).as("w2"), count(lit(1)).as("n"))
-        .collectAsList();
+    List<Column> terms = triangleTerms(v);
+    BootstrapSums.Sums sums = BootstrapSums.compute(withTerms(spark, stacked, index, seed, terms), index.size(),
+        terms.size(), bootstrap);
     Map<Group, Moments[]> out = new HashMap<>();
-    for (Row r : rows) {
-      Moments[] reps = out.computeIfAbsent(group(r), g -> new Moments[bootstrap + 1]);
-      reps[r.<Integer>getAs("b")] = Moments.fromTriangle(doubles(r.getList(r.fieldIndex("g"))), v.size() + 1,
-          r.getAs("w2"), r.getAs("n"));
-    }
+    index.forEach((g, i) -> {
+      Moments[] reps = new Moments[bootstrap + 1];
+      for (int b = 0; b <= bootstrap; b++) {
+        reps[b] = sums.n(i, b) == 0 ? null
+            : Moments.fromTriangle(sums.terms(i, b), v.size() + 1, sums.sumW2(i, b), sums.n(i, b));
+      }
+      if (reps[0] != null) {
+        out.put(g, reps);
+      }
+    });
     return out;
   }
 
@@ -253,22 +269,39 @@ final class DriverAggregates {
     List<Column> v = new ArrayList<>();
     v.add(col("y"));
     v.addAll(regressors(p));
-    Dataset<Row> scored = scored(spark, stacked, beta, p);
-    List<Row> rows = replicates(scored, bootstrap, seed)
-        .groupBy(col("outcome"), col("slice_type"), col("slice_value"), col("b"))
-        .agg(triangle(col("w_b").multiply(col("p")).multiply(lit(1.0).minus(col("p"))), regressors(p)).as("h"),
-            vectorSum(col("w_b").multiply(col("y").minus(col("p"))), withConstant(p)).as("score"),
-            triangle(col("w_b"), v).as("g"), sum(col("w_b").multiply(col("w_b"))).as("w2"), count(lit(1)).as("n"),
-            triangle(col("w_b"), List.of(col("y"), col("p"))).as("fitted"))
-        .collectAsList();
+    Column h = col("p").multiply(lit(1.0).minus(col("p")));
+    Column resid = col("y").minus(col("p"));
+    List<Column> info = triangleTerms(regressors(p)).stream().map(h::multiply).toList();
+    List<Column> score = withConstant(p).stream().map(resid::multiply).toList();
+    List<Column> moments = triangleTerms(v);
+    List<Column> fitted = triangleTerms(List.of(col("y"), col("p")));
+    List<Column> terms = new ArrayList<>(info);
+    terms.addAll(score);
+    terms.addAll(moments);
+    terms.addAll(fitted);
+    Map<Group, Integer> index = index(beta.keySet());
+    BootstrapSums.Sums sums = BootstrapSums.compute(withTerms(spark, scored(spark, stacked, beta, p), index, seed, terms),
+        index.size(), terms.size(), bootstrap);
     Map<Group, LogitReplicate[]> out = new HashMap<>();
-    for (Row r : rows) {
-      LogitReplicate[] reps = out.computeIfAbsent(group(r), g -> new LogitReplicate[bootstrap + 1]);
-      reps[r.<Integer>getAs("b")] = new LogitReplicate(matrix(r, "h", k),
-          new ArrayRealVector(doubles(r.getList(r.fieldIndex("score")))),
-          Moments.fromTriangle(doubles(r.getList(r.fieldIndex("g"))), v.size() + 1, r.getAs("w2"), r.getAs("n")),
-          Moments.fromTriangle(doubles(r.getList(r.fieldIndex("fitted"))), 3, 0, r.getAs("n")));
-    }
+    index.forEach((g, i) -> {
+      LogitReplicate[] reps = new LogitReplicate[bootstrap + 1];
+      for (int b = 0; b <= bootstrap; b++) {
+        if (sums.n(i, b) == 0) {
+          continue;
+        }
+        double[] t = sums.terms(i, b);
+        int at = 0;
+        double[] infoPart = java.util.Arrays.copyOfRange(t, at, at += info.size());
+        double[] scorePart = java.util.Arrays.copyOfRange(t, at, at += score.size());
+        double[] momentPart = java.util.Arrays.copyOfRange(t, at, at += moments.size());
+        double[] fittedPart = java.util.Arrays.copyOfRange(t, at, at + fitted.size());
+        reps[b] = new LogitReplicate(new Array2DRowRealMatrix(Moments.fromTriangle(infoPart, k, 0, 0).g()),
+            new ArrayRealVector(scorePart),
+            Moments.fromTriangle(momentPart, v.size() + 1, sums.sumW2(i, b), sums.n(i, b)),
+            Moments.fromTriangle(fittedPart, 3, 0, sums.n(i, b)));
+      }
+      out.put(g, reps);
+    });
     return out;
   }
 

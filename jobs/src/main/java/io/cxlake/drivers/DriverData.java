@@ -116,35 +116,6 @@ public final class DriverData {
     return pmod(xxhash64(parts), lit(TWO_53)).plus(0.5).divide((double) TWO_53);
   }
 
-  /** Cumulative Poisson(1) probabilities P(K ≤ k), k = 0..11. */
-  private static final double[] POISSON_CDF = poissonCdf(12);
-
-  private static double[] poissonCdf(int n) {
-    double[] cdf = new double[n];
-    double p = Math.exp(-1);
-    double sum = 0;
-    for (int k = 0; k < n; k++) {
-      sum += p;
-      cdf[k] = sum;
-      p /= (k + 1);
-    }
-    return cdf;
-  }
-
-  /**
-   * A Poisson(1) resampling weight per (row key, replicate), by inversion of a hash uniform: the same
-   * response gets the same weight in every slice and outcome of a replicate, and on every run.
-   * Replicate 0 is the full sample (weight 1). {@code rowHash}: a seeded hash of the response id.
-   */
-  static Column poissonWeight(Column rowHash, Column replicate) {
-    Column u = uniform(rowHash, replicate);
-    Column k = lit(POISSON_CDF.length);
-    for (int i = POISSON_CDF.length - 1; i >= 0; i--) {
-      k = when(u.lt(POISSON_CDF[i]), lit(i)).otherwise(k);
-    }
-    return when(replicate.equalTo(0), lit(1.0)).otherwise(k.cast("double"));
-  }
-
   private static List<Column> concat(List<Column> a, List<Column> b) {
     List<Column> all = new ArrayList<>(a);
     all.addAll(b);

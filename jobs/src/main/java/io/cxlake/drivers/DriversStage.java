@@ -98,7 +98,10 @@ public final class DriversStage implements Stage {
     Map<Group, DriverAggregates.Descriptive> desc = DriverAggregates.descriptive(stacked, p, cfg.kano().poorMax(),
         cfg.kano().excellentMin());
     Map<Group, Moments[]> linear = continuous.isEmpty() ? Map.of()
-        : DriverAggregates.linearMoments(DriverAggregates.stack(rows, continuous, slices, p), p, cfg.bootstrap(), cfg.seed());
+        : DriverAggregates.linearMoments(spark, DriverAggregates.stack(rows, continuous, slices, p),
+            DriverAggregates.index(desc.keySet().stream().filter(g -> continuous.stream()
+                .anyMatch(o -> o.name().equals(g.outcome()) && desc.get(g).contrasts().n() >= cfg.minResponses())).toList()),
+            p, cfg.bootstrap(), cfg.seed());
     Progress.info("linear models: sums of {} groups x {} resamples in {} s", linear.size(), cfg.bootstrap(), secs(t0));
     Map<Group, DriverAggregates.Logit> logits = new java.util.HashMap<>();
     Map<Group, DriverAggregates.LogitReplicate[]> logitReps = new java.util.HashMap<>();
