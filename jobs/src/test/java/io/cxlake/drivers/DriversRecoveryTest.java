@@ -93,7 +93,7 @@ class DriversRecoveryTest {
         assertTrue(t.getString(3).contains("min_responses"), t.getString(3));
       }
     }
-    assertTrue(kd.where("status = 'skipped'").count() > 0, "the repurchase outcome's small slices are skipped");
+    assertTrue(kd.where("status = 'skipped'").count() > 0, "small slices (of the renewal outcome) are reported as skipped");
     assertEquals(0, kd.where("status = 'ok' AND (raw_weight IS NULL OR quadrant IS NULL OR kano_class IS NULL)").count());
   }
 
