@@ -161,4 +161,28 @@ class ConfigLoaderTest {
   void everyChurnFeatureOfTheCatalogueIsKnownToTheValidation() {
     assertEquals(io.cxlake.core.ChurnValidation.FEATURES, io.cxlake.churn.ChurnFeatures.CATALOGUE.keySet());
   }
+
+  @Test
+  void driverAndJourneyKeysAreValidated(@TempDir Path dir) throws IOException {
+    Path type = write(dir, "type.yaml", "drivers:\n  outcomes:\n    - {name: nps, type: nps}\n    - {name: love, type: love}\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> new ConfigLoader().load(type));
+    assertEquals("drivers.outcomes[1].type", e.key());
+    assertEquals(type.toString(), e.file());
+    Path window = write(dir, "window.yaml", "drivers:\n  outcomes:\n    - {name: rep, type: repurchase}\n"
+        + "journey:\n  driver_outcome: rep\n");
+    e = assertThrows(ConfigException.class, () -> new ConfigLoader().load(window));
+    assertEquals("drivers.outcomes[0].window_days", e.key());
+    Path boot = write(dir, "boot.yaml", "drivers:\n  bootstrap: 5\n");
+    e = assertThrows(ConfigException.class, () -> new ConfigLoader().load(boot));
+    assertEquals("drivers.bootstrap", e.key());
+    Path slice = write(dir, "slice.yaml", "drivers:\n  slices: [region, planet]\n");
+    e = assertThrows(ConfigException.class, () -> new ConfigLoader().load(slice));
+    assertEquals("drivers.slices[1]", e.key());
+    Path quadrant = write(dir, "quadrant.yaml", "drivers:\n  quadrant: {importance: mode, performance: mean}\n");
+    e = assertThrows(ConfigException.class, () -> new ConfigLoader().load(quadrant));
+    assertEquals("drivers.quadrant.importance", e.key());
+    Path outcome = write(dir, "outcome.yaml", "journey:\n  driver_outcome: happiness\n");
+    e = assertThrows(ConfigException.class, () -> new ConfigLoader().load(outcome));
+    assertEquals("journey.driver_outcome", e.key());
+  }
 }

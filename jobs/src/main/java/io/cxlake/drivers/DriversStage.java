@@ -14,6 +14,7 @@ import io.cxlake.drivers.KeyDriverAnalysis.DriverResult;
 import io.cxlake.metrics.AsOf;
 import io.cxlake.metrics.CacheScope;
 import io.cxlake.metrics.GoldContracts;
+import io.cxlake.metrics.GoldRead;
 import io.cxlake.segment.SegmentContracts;
 import java.sql.Date;
 import java.time.LocalDate;
@@ -48,8 +49,8 @@ public final class DriversStage implements Stage {
     SparkSession spark = ctx.spark();
     LocalDate asOf = AsOf.resolve(ctx);
     LocalDate windowStart = asOf.minusDays(cfg.lookbackDays() - 1L);
-    Dataset<Row> responses = gold(ctx, GoldContracts.FACT_SURVEY_RESPONSE.name());
-    Dataset<Row> ratings = gold(ctx, GoldContracts.FACT_SURVEY_RATING.name());
+    Dataset<Row> responses = GoldRead.table(ctx, GoldContracts.FACT_SURVEY_RESPONSE.name());
+    Dataset<Row> ratings = GoldRead.table(ctx, GoldContracts.FACT_SURVEY_RATING.name());
     List<String> attributes = attributes(cfg, ratings, windowStart, asOf);
     List<String> slices = new ArrayList<>(cfg.slices());
     Dataset<Row> segments = null;
@@ -63,8 +64,9 @@ public final class DriversStage implements Stage {
     Progress.info("key drivers for as-of {} (responses {} .. {}): {} drivers, outcomes {}, slices {}, {} resamples", asOf,
         windowStart, asOf, attributes.size(), cfg.outcomes().stream().map(CxlakeConfig.Outcome::name).toList(), slices,
         cfg.bootstrap());
-    DriverData.Inputs in = new DriverData.Inputs(responses, ratings, gold(ctx, GoldContracts.DIM_CUSTOMER.name()), segments,
-        gold(ctx, GoldContracts.FACT_ORDER.name()), gold(ctx, GoldContracts.FACT_RENEWAL.name()));
+    DriverData.Inputs in = new DriverData.Inputs(responses, ratings, GoldRead.table(ctx, GoldContracts.DIM_CUSTOMER.name()),
+        segments, GoldRead.table(ctx, GoldContracts.FACT_ORDER.name()),
+        GoldRead.table(ctx, GoldContracts.FACT_RENEWAL.name()));
     Map<String, Long> counts = new LinkedHashMap<>();
     List<DriverResult> results;
     long rowsIn;
@@ -161,13 +163,6 @@ public final class DriversStage implements Stage {
     return s.isEmpty() ? null : s;
   }
 
-  private static Dataset<Row> gold(JobContext ctx, String table) {
-    String name = ctx.catalog().gold(table);
-    if (!ctx.spark().catalog().tableExists(name)) {
-      throw new CxlakeException(name + " is missing: run the metrics stage first");
-    }
-    return ctx.spark().table(name);
-  }
 
   private static String groupOf(DriverResult r) {
     return r.outcome() + "|" + r.sliceType() + "|" + r.sliceValue();

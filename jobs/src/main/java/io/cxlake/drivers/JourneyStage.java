@@ -4,13 +4,13 @@ import static org.apache.spark.sql.functions.*;
 
 import io.cxlake.contract.GoldWriter;
 import io.cxlake.core.CxlakeConfig;
-import io.cxlake.core.CxlakeException;
 import io.cxlake.core.JobContext;
 import io.cxlake.core.Progress;
 import io.cxlake.core.Stage;
 import io.cxlake.core.StageResult;
 import io.cxlake.metrics.AsOf;
 import io.cxlake.metrics.GoldContracts;
+import io.cxlake.metrics.GoldRead;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
@@ -37,9 +37,9 @@ public final class JourneyStage implements Stage {
       Progress.warn("touchpoint_journey: no key_driver rows up to {} for outcome {}: top drivers stay empty (run the "
           + "drivers stage first)", asOf, cfg.driverOutcome());
     }
-    Dataset<Row> rows = Journey.build(gold(ctx, GoldContracts.FACT_SURVEY_RESPONSE.name()),
-            gold(ctx, GoldContracts.FACT_INTERACTION.name()), gold(ctx, GoldContracts.DIM_TOUCHPOINT.name()), drivers, cfg,
-            asOf)
+    Dataset<Row> rows = Journey.build(GoldRead.table(ctx, GoldContracts.FACT_SURVEY_RESPONSE.name()),
+            GoldRead.table(ctx, GoldContracts.FACT_INTERACTION.name()),
+            GoldRead.table(ctx, GoldContracts.DIM_TOUCHPOINT.name()), drivers, cfg, asOf)
         .withColumn("run_id", lit(ctx.runId()));
     GoldWriter writer = new GoldWriter(ctx);
     writer.overwrite(DriverContracts.TOUCHPOINT_JOURNEY, rows);
@@ -80,13 +80,5 @@ public final class JourneyStage implements Stage {
           r.getDouble(3), r.getLong(4), r.isNullAt(5) ? "-" : String.format("%.1f", r.getDouble(5)), r.getLong(6),
           r.getLong(7), r.isNullAt(8) ? "-" : r.getString(8));
     }
-  }
-
-  private static Dataset<Row> gold(JobContext ctx, String table) {
-    String name = ctx.catalog().gold(table);
-    if (!ctx.spark().catalog().tableExists(name)) {
-      throw new CxlakeException(name + " is missing: run the metrics stage first");
-    }
-    return ctx.spark().table(name);
   }
 }
