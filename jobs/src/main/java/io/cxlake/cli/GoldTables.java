@@ -15,6 +15,7 @@ public final class GoldTables {
     all.addAll(SegmentContracts.all());
     all.addAll(io.cxlake.churn.ChurnContracts.all());
     all.addAll(io.cxlake.drivers.DriverContracts.all());
+    all.addAll(io.cxlake.text.VoiceContracts.all());
     return all;
   }
 }

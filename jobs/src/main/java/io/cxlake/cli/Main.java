@@ -23,7 +23,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "cxlake", mixinStandardHelpOptions = true, version = "cxlake 0.1.0",
     description = "Customer-experience analytics on Spark and Delta Lake.",
     subcommands = {GenerateCommand.class, IngestCommand.class, CurateCommand.class, MetricsCommand.class,
-        SegmentCommand.class, ClusterCommand.class, ChurnCommand.class, DriversCommand.class, JourneyCommand.class,
+        SegmentCommand.class, ClusterCommand.class, ChurnCommand.class, DriversCommand.class, JourneyCommand.class, VoiceCommand.class,
         AlertsCommand.class, RunCommand.class, DictionaryCommand.class,
         DemoCommand.class, SqlCommand.class, TablesCommand.class, BenchCommand.class,
         CommandLine.HelpCommand.class})

@@ -105,3 +105,13 @@ class JourneyCommand extends StageCommand {
     return List.of(new io.cxlake.drivers.JourneyStage());
   }
 }
+
+@Command(name = "voice", mixinStandardHelpOptions = true,
+    description = "Voice of the customer: PII redaction of verbatims, language and tokens, sentiment learned from the "
+        + "scores, LDA topics and ranked pain points; writes voice_response, voice_topic, voice_customer.")
+class VoiceCommand extends StageCommand {
+  @Override
+  List<Stage> stages() {
+    return List.of(new io.cxlake.text.VoiceStage());
+  }
+}

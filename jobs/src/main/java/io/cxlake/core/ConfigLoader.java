@@ -134,12 +134,14 @@ public final class ConfigLoader {
     requireSection(c.churn(), "churn", userTree, userFile);
     requireSection(c.drivers(), "drivers", userTree, userFile);
     requireSection(c.journey(), "journey", userTree, userFile);
+    requireSection(c.voice(), "voice", userTree, userFile);
     validateMetrics(c.metrics(), userTree, userFile);
     validateAlerts(c.alerts(), userTree, userFile);
     validateQuality(c.quality(), userTree, userFile);
     SegmentationValidation.validate(c.segmentation(), userTree, userFile);
     ChurnValidation.validate(c.churn(), userTree, userFile);
     DriversValidation.validate(c.drivers(), c.journey(), userTree, userFile);
+    DriversValidation.voice(c.voice(), userTree, userFile);
     if (c.sources() == null || c.sources().isBlank()) {
       fail(userTree, userFile, "sources", "must name the sources file");
     }

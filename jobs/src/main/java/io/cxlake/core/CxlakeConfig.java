@@ -19,36 +19,37 @@ public record CxlakeConfig(
     Churn churn,
     Drivers drivers,
     Journey journey,
+    Voice voice,
     Generate generate) {
 
   /** This configuration with another churn section (tests, notebooks). */
   public CxlakeConfig withChurn(Churn c) {
     return new CxlakeConfig(runtime, catalog, sources, ingest, curate, metrics, alerts, quality, segmentation, c, drivers,
-        journey, generate);
+        journey, voice, generate);
   }
 
   /** This configuration with other databases and sources file (tests). */
   public CxlakeConfig withCatalog(Catalog c, String sourcesFile) {
     return new CxlakeConfig(runtime, c, sourcesFile, ingest, curate, metrics, alerts, quality, segmentation, churn, drivers,
-        journey, generate);
+        journey, voice, generate);
   }
 
   /** This configuration with other operator quality checks. */
   public CxlakeConfig withQuality(Quality q) {
     return new CxlakeConfig(runtime, catalog, sources, ingest, curate, metrics, alerts, q, segmentation, churn, drivers,
-        journey, generate);
+        journey, voice, generate);
   }
 
   /** This configuration with another alerts section. */
   public CxlakeConfig withAlerts(Alerts a) {
     return new CxlakeConfig(runtime, catalog, sources, ingest, curate, metrics, a, quality, segmentation, churn, drivers,
-        journey, generate);
+        journey, voice, generate);
   }
 
   /** This configuration with another drivers section (tests, notebooks). */
   public CxlakeConfig withDrivers(Drivers d) {
     return new CxlakeConfig(runtime, catalog, sources, ingest, curate, metrics, alerts, quality, segmentation, churn, d,
-        journey, generate);
+        journey, voice, generate);
   }
 
   /** Where and how Spark runs. */
@@ -317,6 +318,35 @@ public record CxlakeConfig(
 
   /** Weights of the pain index's negativity components. */
   public record PainWeights(Double detractors, Double dissatisfied, Double hardEffort, Double complaints) {}
+
+  /** Voice of the customer (SPEC §8.6); docs/voice.md. */
+  public record Voice(
+      /* Languages with their own tokenization and stop words (en, es, pt; zh by character bigrams); others use en rules. */
+      java.util.List<String> languages,
+      /* A language with fewer weakly labelled texts gets lexicon sentiment instead of the learned model. */
+      Integer minLabelled,
+      /* Sentiment scores within ±this are neutral (lexicon); the model labels by its most likely class. */
+      Double neutralBand,
+      /* LDA topics per language; 0 = choose k by held-out perplexity over topic_range. */
+      Integer topics,
+      /* Smallest and largest k tried when topics is 0. */
+      java.util.List<Integer> topicRange,
+      /* LDA iterations (online variational Bayes). */
+      Integer ldaIterations,
+      /* Vocabulary size per language. */
+      Integer vocabulary,
+      /* A term must occur in at least this many texts. */
+      Integer minDocFreq,
+      /* A language needs this many texts for its own topics. */
+      Integer minTopicDocs,
+      /* customer_360 sentiment: mean of the customer's verbatims of the last this many days. */
+      Integer sentimentDays,
+      /* Topic-periods with fewer texts are flagged low_confidence. */
+      Integer painMinResponses,
+      /* Negativity of the pain score (texts × negativity): sentiment (share of negative texts) | detractors (share of NPS 0-6). */
+      String painNegativity,
+      /* Seed of splits and LDA. */
+      Integer seed) {}
 
   /** Synthetic data generator defaults. */
   public record Generate(

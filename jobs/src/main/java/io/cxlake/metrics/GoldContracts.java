@@ -345,6 +345,7 @@ public final class GoldContracts {
       .column("cluster_label", "string", "Segment: plain-language label of the cluster")
       .column("churn_probability", "double", "Churn: calibrated probability of churning within churn.horizon_days (churn_score; null: not active or not scored yet)").range(0, 1)
       .column("churn_risk_band", "string", "Churn: risk band of churn_probability (churn.risk_bands)")
+      .column("sentiment", "double", "Voice: mean sentiment (−1…1) of the customer's verbatims in the last voice.sentiment_days (voice_customer; null without one)").range(-1, 1)
       .key("snapshot_date", "customer_key").partitionBy("snapshot_date").zorderBy("customer_key")
       .build();
 

@@ -28,6 +28,8 @@ public final class SegmentColumns {
   private static final Map<String, Source> COLUMNS = new LinkedHashMap<>();
   /** churn_score (io.cxlake.churn.ChurnContracts), named here to keep segment free of the churn package. */
   private static final String CHURN_SCORE = "churn_score";
+  /** voice_customer (io.cxlake.text.VoiceContracts). */
+  private static final String VOICE_CUSTOMER = "voice_customer";
 
   static {
     COLUMNS.put("rfm_segment", new Source(SegmentContracts.CUSTOMER_RFM.name(), "segment", "string"));
@@ -39,6 +41,7 @@ public final class SegmentColumns {
     COLUMNS.put("cluster_label", new Source(SegmentContracts.CUSTOMER_CLUSTER.name(), "cluster_label", "string"));
     COLUMNS.put("churn_probability", new Source(CHURN_SCORE, "churn_probability", "double"));
     COLUMNS.put("churn_risk_band", new Source(CHURN_SCORE, "risk_band", "string"));
+    COLUMNS.put("sentiment", new Source(VOICE_CUSTOMER, "sentiment_mean", "double"));
   }
 
   /** Adds the segmentation columns to a customer_360 snapshot being built (null where no table has them yet). */

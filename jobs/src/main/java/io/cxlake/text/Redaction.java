@@ -21,6 +21,16 @@ public final class Redaction {
   public static final String IBAN = "\\b[A-Z]{2}[0-9]{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\\b";
   public static final String CARD = "\\b[0-9]{4}(?:[ -]?[0-9]{4}){2}[ -]?[0-9]{1,7}\\b";
   public static final String PHONE = "(?<![\\w+(])[+(]?[0-9][0-9 ().-]{6,}[0-9]\\b";
+  /**
+   * A capitalised name after a sign-off ("Regards, Ana Silva", "Saludos, Juan", "Obrigado, Rui Costa"):
+   * catches the writer's name when the customer's own name is not known.
+   */
+  public static final String SIGNED_NAME = "((?i:kind regards|best regards|regards|thanks|thank you|cheers|saludos|un saludo|"
+      + "atentamente|gracias|atenciosamente|obrigad[oa]|abra[cç]os)[,:]?\\s+)(?!\\[NAME\\])\\p{Lu}\\p{Ll}+"
+      + "(?:\\s+\\p{Lu}\\p{Ll}+)?";
+
+  /** The placeholders, in the order counts are reported. */
+  public static final java.util.List<String> TYPES = java.util.List.of("EMAIL", "IBAN", "CARD", "PHONE", "NAME");
 
   /**
    * The text with PII replaced by [EMAIL], [IBAN], [CARD], [PHONE] and [NAME].
@@ -37,7 +47,21 @@ public final class Redaction {
     Column first = regexp_extract(email, "^([A-Za-z]{2,})\\.", 1);
     Column last = regexp_extract(email, "^[A-Za-z]+\\.([A-Za-z]{2,})", 1);
     Column namePattern = concat(lit("(?i)\\b("), first, lit("|"), last, lit(")\\b"));
-    return when(email.isNull().or(first.equalTo("")).or(last.equalTo("")), t)
+    Column named = when(email.isNull().or(first.equalTo("")).or(last.equalTo("")), t)
         .otherwise(regexp_replace(t, namePattern, lit("[NAME]")));
+    return regexp_replace(named, SIGNED_NAME, "$1[NAME]");
+  }
+
+  /** How often placeholder {@code type} (e.g. EMAIL) occurs in the redacted text and not in the original. */
+  public static Column count(Column original, Column redacted, String type) {
+    return occurrences(redacted, type).minus(occurrences(original, type));
+  }
+
+  private static Column occurrences(Column text, String type) {
+    String token = "[" + type + "]";
+    return org.apache.spark.sql.functions.coalesce(
+        org.apache.spark.sql.functions.length(text)
+            .minus(org.apache.spark.sql.functions.length(org.apache.spark.sql.functions.replace(text, lit(token), lit(""))))
+            .divide(token.length()).cast("int"), lit(0));
   }
 }

@@ -29,6 +29,10 @@ class RedactionTest {
     assertEquals("My card [CARD] again", redact("My card 4111-1111-1111-1234 again", email));
     assertEquals("Refund to [IBAN].", redact("Refund to ES91 2100 0418 4502 0005 1234.", email));
     assertEquals("Regards, [NAME] [NAME].", redact("Regards, Ana Silva.", email));
+    // the writer's name after a sign-off, also when the customer's e-mail (and so name) is unknown
+    assertEquals("Regards, [NAME].", redact("Regards, Ana Silva.", null));
+    assertEquals("Muito bom. Obrigado, [NAME]", redact("Muito bom. Obrigado, João Souza", null));
+    assertEquals("thanks a lot", redact("thanks a lot", null));
   }
 
   @Test

@@ -1,0 +1,92 @@
+package io.cxlake.text;
+
+import static org.apache.spark.sql.functions.*;
+
+import io.cxlake.core.CxlakeConfig;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.classification.LogisticRegression;
+import org.apache.spark.ml.feature.CountVectorizer;
+import org.apache.spark.ml.feature.IDF;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Sentiment learned from the scores as weak labels: promoters (NPS 9-10) and review ratings 4-5
+ * are positive, passives (7-8) and ratings 3 neutral, detractors (0-6) and ratings 1-2 negative.
+ * TF-IDF of words and word bigrams feed a multinomial logistic regression; score = P(positive) −
+ * P(negative) in −1…1, label = the most likely class. Languages with fewer labelled texts than
+ * voice.min_labelled get the lexicon score instead (docs/voice.md#sentiment).
+ */
+public final class Sentiment {
+  private Sentiment() {}
+
+  static final String[] LABELS = {"negative", "neutral", "positive"};
+
+  /**
+   * @param scored          the input rows plus sentiment_score, sentiment_label, sentiment_method (model | lexicon)
+   * @param holdoutAccuracy accuracy against the weak labels on the held-out fifth of the labelled texts (NaN without a model)
+   */
+  public record Result(Dataset<Row> scored, double holdoutAccuracy, long holdoutRows, long trainingRows,
+      List<String> lexiconLanguages) {}
+
+  /** Weak label 0 (negative), 1 (neutral), 2 (positive) from the NPS of a survey or the rating of a review. */
+  public static Column weakLabel(Column nps, Column rating) {
+    return when(nps.geq(9), 2.0).when(nps.geq(7), 1.0).when(nps.isNotNull(), 0.0)
+        .when(rating.geq(4), 2.0).when(rating.equalTo(3), 1.0).when(rating.isNotNull(), 0.0);
+  }
+
+  /** Words and word bigrams. */
+  static Column terms(Column tokens) {
+    Column bigrams = transform(sequence(lit(1), greatest(size(tokens).minus(1), lit(1))),
+        i -> concat(element_at(tokens, i), lit(" "), element_at(tokens, i.plus(1))));
+    return when(size(tokens).geq(2), concat(tokens, bigrams)).otherwise(tokens);
+  }
+
+  /**
+   * @param texts id, language, tokens (array), label (weak label or null)
+   */
+  public static Result score(Dataset<Row> texts, CxlakeConfig.Voice cfg) {
+    List<Row> counts = texts.where(col("label").isNotNull()).groupBy("language").count().collectAsList();
+    List<String> modelled = new ArrayList<>();
+    List<String> lexicon = new ArrayList<>();
+    for (Row r : counts) {
+      (r.getLong(1) >= cfg.minLabelled() ? modelled : lexicon).add(r.getString(0));
+    }
+    Column isModelled = col("language").isin(modelled.toArray());
+    Column lexScore = Lexicon.score(col("tokens"), col("language"));
+    Column lexLabel = when(lexScore.gt(cfg.neutralBand()), "positive").when(lexScore.lt(-cfg.neutralBand()), "negative")
+        .otherwise("neutral");
+    Dataset<Row> withTerms = texts.withColumn("terms", terms(col("tokens")))
+        .withColumn("holdout", pmod(xxhash64(col("id"), lit((long) cfg.seed())), lit(5)).equalTo(0));
+    if (modelled.isEmpty()) {
+      Dataset<Row> out = texts.withColumn("sentiment_score", lexScore).withColumn("sentiment_label", lexLabel)
+          .withColumn("sentiment_method", lit("lexicon"));
+      return new Result(out, Double.NaN, 0, 0, lexicon);
+    }
+    Dataset<Row> train = withTerms.where(col("label").isNotNull().and(isModelled).and(not(col("holdout"))));
+    PipelineModel model = new Pipeline().setStages(new PipelineStage[] {
+        new CountVectorizer().setInputCol("terms").setOutputCol("tf").setVocabSize(50_000).setMinDF(2),
+        new IDF().setInputCol("tf").setOutputCol("features"),
+        new LogisticRegression().setFamily("multinomial").setLabelCol("label").setFeaturesCol("features")
+            .setRegParam(0.01).setElasticNetParam(0).setMaxIter(100)}).fit(train);
+    Dataset<Row> predicted = model.transform(withTerms)
+        .withColumn("p", org.apache.spark.ml.functions.vector_to_array(col("probability"), "float64"));
+    Column modelScore = element_at(col("p"), 3).minus(element_at(col("p"), 1));
+    Column modelLabel = element_at(array(lit(LABELS[0]), lit(LABELS[1]), lit(LABELS[2])),
+        col("prediction").cast("int").plus(1));
+    Dataset<Row> out = predicted
+        .withColumn("sentiment_score", when(isModelled, modelScore).otherwise(lexScore))
+        .withColumn("sentiment_label", when(isModelled, modelLabel).otherwise(lexLabel))
+        .withColumn("sentiment_method", when(isModelled, lit("model")).otherwise(lit("lexicon")));
+    Row acc = out.where(col("holdout").and(col("label").isNotNull()).and(isModelled))
+        .agg(avg(when(col("prediction").equalTo(col("label")), 1.0).otherwise(0.0)), count(lit(1))).first();
+    long trainRows = train.count();
+    out = out.drop("terms", "holdout", "tf", "features", "rawPrediction", "probability", "prediction", "p");
+    return new Result(out, acc.isNullAt(0) ? Double.NaN : acc.getDouble(0), acc.getLong(1), trainRows, lexicon);
+  }
+}

@@ -1,0 +1,98 @@
+package io.cxlake.text;
+
+import static org.apache.spark.sql.functions.*;
+
+import io.cxlake.core.CxlakeConfig;
+import io.cxlake.core.Progress;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.ml.clustering.LDA;
+import org.apache.spark.ml.clustering.LDAModel;
+import org.apache.spark.ml.feature.CountVectorizer;
+import org.apache.spark.ml.feature.CountVectorizerModel;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * LDA topics per language (a topic model across languages would split topics by language
+ * instead of by subject): term counts of the tokens without sentiment words, k topics (fixed,
+ * or the k of voice.topic_range with the lowest held-out perplexity), a label from each topic's
+ * top terms, and each text's topic mix and dominant topic.
+ */
+public final class Topics {
+  private Topics() {}
+
+  /** One learned topic. key = language-number, e.g. en-3. */
+  public record Topic(String key, String language, int number, String label, List<String> terms, List<Double> weights) {}
+
+  /** assigned: id, topic_key, topic_mix (array<double>); languages without enough texts have no rows. */
+  public record Result(Dataset<Row> assigned, List<Topic> topics, java.util.Map<String, Integer> k) {}
+
+  /**
+   * @param texts id, language, tokens
+   */
+  public static Result fit(Dataset<Row> texts, CxlakeConfig.Voice cfg) {
+    List<Topic> topics = new ArrayList<>();
+    java.util.Map<String, Integer> ks = new java.util.LinkedHashMap<>();
+    Dataset<Row> assigned = null;
+    Dataset<Row> docs = texts.withColumn("words", TextPrep.without(col("tokens"), Lexicon.all()));
+    List<Row> sizes = docs.groupBy("language").count().orderBy(col("count").desc()).collectAsList();
+    for (Row size : sizes) {
+      String lang = size.getString(0);
+      if (lang == null || size.getLong(1) < cfg.minTopicDocs()) {
+        continue;
+      }
+      Dataset<Row> one = docs.where(col("language").equalTo(lang)).select("id", "words");
+      CountVectorizerModel cv = new CountVectorizer().setInputCol("words").setOutputCol("counts")
+          .setVocabSize(cfg.vocabulary()).setMinDF(cfg.minDocFreq()).fit(one);
+      Dataset<Row> vectors = cv.transform(one).persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        int k = cfg.topics() > 0 ? cfg.topics() : chooseK(vectors, cfg);
+        LDAModel model = lda(k, cfg).fit(vectors);
+        ks.put(lang, k);
+        String[] vocab = cv.vocabulary();
+        for (Row t : model.describeTopics(8).collectAsList()) {
+          int number = t.getInt(0) + 1;
+          List<Integer> idx = t.getList(1);
+          List<Double> w = t.getList(2);
+          List<String> terms = idx.stream().map(i -> vocab[i]).toList();
+          topics.add(new Topic(lang + "-" + number, lang, number, String.join(" / ", terms.subList(0, Math.min(3,
+              terms.size()))), terms, w));
+        }
+        Dataset<Row> a = model.transform(vectors)
+            .withColumn("topic_mix", org.apache.spark.ml.functions.vector_to_array(col("topicDistribution"), "float64"))
+            .withColumn("topic_key", concat(lit(lang + "-"),
+                array_position(col("topic_mix"), array_max(col("topic_mix"))).cast("string")))
+            .select("id", "topic_key", "topic_mix")
+            .localCheckpoint(); // the fitted model's transform is not cheap to recompute per consumer
+        assigned = assigned == null ? a : assigned.unionByName(a);
+      } finally {
+        vectors.unpersist();
+      }
+    }
+    return new Result(assigned, topics, ks);
+  }
+
+  private static LDA lda(int k, CxlakeConfig.Voice cfg) {
+    return new LDA().setK(k).setMaxIter(cfg.ldaIterations()).setSeed(cfg.seed()).setOptimizer("online")
+        .setFeaturesCol("counts");
+  }
+
+  /** The k of voice.topic_range with the lowest perplexity on a held-out fifth. */
+  static int chooseK(Dataset<Row> vectors, CxlakeConfig.Voice cfg) {
+    Dataset<Row> train = vectors.where(pmod(xxhash64(col("id"), lit((long) cfg.seed())), lit(5)).notEqual(0));
+    Dataset<Row> test = vectors.where(pmod(xxhash64(col("id"), lit((long) cfg.seed())), lit(5)).equalTo(0));
+    int best = cfg.topicRange().get(0);
+    double bestPerplexity = Double.POSITIVE_INFINITY;
+    for (int k = cfg.topicRange().get(0); k <= cfg.topicRange().get(1); k++) {
+      double perplexity = lda(k, cfg).fit(train).logPerplexity(test);
+      Progress.info("topics: k = {} held-out log perplexity {}", k, String.format("%.4f", perplexity));
+      if (perplexity < bestPerplexity) {
+        bestPerplexity = perplexity;
+        best = k;
+      }
+    }
+    return best;
+  }
+}
