@@ -23,6 +23,7 @@ public final class ContractTables {
 
   public static void ensure(SparkSession spark, String qualifiedName, TableContract contract, boolean fullRefresh) {
     if (spark.catalog().tableExists(qualifiedName)) {
+      addNewNullableColumns(spark, qualifiedName, contract);
       String drift = drift(spark, qualifiedName, contract);
       if (drift == null) {
         addMissingConstraints(spark, qualifiedName, contract);
@@ -36,6 +37,26 @@ public final class ContractTables {
       spark.sql("DROP TABLE " + qualifiedName);
     }
     spark.sql(ddl(qualifiedName, contract));
+  }
+
+  /**
+   * Additive evolution: nullable columns the contract gained (a later stage's column in
+   * customer_360, say) are added in place; existing rows read them as null. Anything else that
+   * differs still needs --full-refresh.
+   */
+  static void addNewNullableColumns(SparkSession spark, String qualifiedName, TableContract contract) {
+    Set<String> actual = new java.util.HashSet<>(List.of(spark.table(qualifiedName).schema().fieldNames()));
+    List<String> add = new ArrayList<>();
+    for (TableContract.Column c : contract.columns()) {
+      if (!actual.contains(c.name()) && !c.notNull()) {
+        add.add(c.name() + " " + (c.sqlType().contains("<") ? c.sqlType() : c.sqlType().toUpperCase()) + " COMMENT "
+            + quote(c.description()));
+      }
+    }
+    if (!add.isEmpty()) {
+      Progress.info("adding to {} the new contract columns {}", qualifiedName, add.stream().map(a -> a.split(" ")[0]).toList());
+      spark.sql("ALTER TABLE " + qualifiedName + " ADD COLUMNS (" + String.join(", ", add) + ")");
+    }
   }
 
   /** CREATE TABLE statement with comments and NOT NULL columns. */

@@ -79,6 +79,7 @@ public final class SegmentColumns {
       Progress.warn("customer_360 does not exist: its segmentation columns stay empty until the metrics stage runs");
       return;
     }
+    io.cxlake.contract.ContractTables.ensure(ctx.spark(), c360, GoldContracts.CUSTOMER_360, false);
     String day = "DATE'" + asOf + "'";
     Map<String, String> set = new LinkedHashMap<>();
     Map<String, String> clear = new LinkedHashMap<>();
