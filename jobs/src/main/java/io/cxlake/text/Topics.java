@@ -30,12 +30,46 @@ public final class Topics {
   public record Result(Dataset<Row> assigned, List<Topic> topics, java.util.Map<String, Integer> k) {}
 
   /**
-   * @param texts id, language, tokens
+   * A term whose texts nearly lack one of the sentiment classes (its share of that class is below
+   * this fraction of the class's overall share) says how the writer felt, not what about: "awful",
+   * "keeps getting worse", "ok", "amazing experience". Such terms are left out of the topic model.
+   */
+  static final double SENTIMENT_RATIO = 0.25;
+
+  /**
+   * Per language, the terms associated with sentiment: among weakly labelled texts, min over the
+   * classes of P(class | term) / P(class) below {@link #SENTIMENT_RATIO}.
+   */
+  static java.util.Map<String, List<String>> sentimentTerms(Dataset<Row> texts, int minDocs) {
+    Dataset<Row> labelled = texts.where(col("label").isNotNull());
+    Dataset<Row> base = labelled.groupBy("language", "label").count()
+        .withColumn("base", col("count").divide(sum("count").over(
+            org.apache.spark.sql.expressions.Window.partitionBy("language")))).drop("count");
+    Dataset<Row> perTerm = labelled.select(col("language"), col("label"), explode(array_distinct(col("tokens"))).as("term"))
+        .groupBy("language", "term", "label").count();
+    Dataset<Row> classes = base.select("language", "label");
+    List<Row> rows = perTerm.groupBy("language", "term").agg(sum("count").as("docs"))
+        .where(col("docs").geq(minDocs))
+        .join(classes, "language")
+        .join(perTerm, new String[] {"language", "term", "label"}, "left")
+        .join(base, new String[] {"language", "label"})
+        .withColumn("ratio", coalesce(col("count"), lit(0L)).divide(col("docs")).divide(col("base")))
+        .groupBy("language", "term").agg(min("ratio").as("min_ratio"))
+        .where(col("min_ratio").lt(SENTIMENT_RATIO))
+        .select("language", "term").collectAsList();
+    java.util.Map<String, List<String>> out = new java.util.HashMap<>();
+    rows.forEach(r -> out.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(r.getString(1)));
+    return out;
+  }
+
+  /**
+   * @param texts id, language, tokens, label (weak sentiment label or null)
    */
   public static Result fit(Dataset<Row> texts, CxlakeConfig.Voice cfg) {
     List<Topic> topics = new ArrayList<>();
     java.util.Map<String, Integer> ks = new java.util.LinkedHashMap<>();
     Dataset<Row> assigned = null;
+    java.util.Map<String, List<String>> sentimentTerms = sentimentTerms(texts, cfg.minDocFreq());
     Dataset<Row> docs = texts.withColumn("words", TextPrep.without(col("tokens"), Lexicon.all()));
     List<Row> sizes = docs.groupBy("language").count().orderBy(col("count").desc()).collectAsList();
     for (Row size : sizes) {
@@ -43,7 +77,11 @@ public final class Topics {
       if (lang == null || size.getLong(1) < cfg.minTopicDocs()) {
         continue;
       }
-      Dataset<Row> one = docs.where(col("language").equalTo(lang)).select("id", "words");
+      List<String> drop = sentimentTerms.getOrDefault(lang, List.of());
+      Progress.info("topics {}: {} sentiment terms left out, e.g. {}", lang, drop.size(),
+          drop.stream().sorted().limit(12).toList());
+      Dataset<Row> one = docs.where(col("language").equalTo(lang))
+          .select(col("id"), TextPrep.without(col("words"), drop).as("words"));
       CountVectorizerModel cv = new CountVectorizer().setInputCol("words").setOutputCol("counts")
           .setVocabSize(cfg.vocabulary()).setMinDF(cfg.minDocFreq()).fit(one);
       Dataset<Row> vectors = cv.transform(one).persist(StorageLevel.MEMORY_AND_DISK());

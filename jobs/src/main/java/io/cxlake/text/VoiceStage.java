@@ -64,7 +64,7 @@ public final class VoiceStage implements Stage {
           sentiment.lexiconLanguages(), secs(t0));
       counts.put("sentiment_holdout_accuracy_permille", Math.round(sentiment.holdoutAccuracy() * 1000));
       long t1 = System.nanoTime();
-      Topics.Result topics = Topics.fit(texts, cfg);
+      Topics.Result topics = Topics.fit(texts.withColumn("label", Sentiment.weakLabel(col("nps"), col("rating"))), cfg);
       Progress.info("topics: k per language {} ({} s)", topics.k(), secs(t1));
       Dataset<Row> topicTable = topicTable(ctx, topics.topics());
       Dataset<Row> scored = sentiment.scored().drop("label");
