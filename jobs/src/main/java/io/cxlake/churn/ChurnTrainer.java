@@ -168,26 +168,7 @@ public final class ChurnTrainer {
 
   /** Applies {@code work} to every item on up to four threads; results in the items' order. */
   static <T, R> List<R> parallel(List<T> items, java.util.function.Function<T, R> work) {
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
-        Math.max(1, Math.min(4, items.size())));
-    try {
-      List<java.util.concurrent.Future<R>> futures = new ArrayList<>();
-      for (T item : items) {
-        futures.add(pool.submit(() -> work.apply(item)));
-      }
-      List<R> out = new ArrayList<>();
-      for (java.util.concurrent.Future<R> f : futures) {
-        out.add(f.get());
-      }
-      return out;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while fitting churn models", e);
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-    } finally {
-      pool.shutdownNow();
-    }
+    return io.cxlake.core.Parallel.map(items, work);
   }
 
   private static String secs(long since) {

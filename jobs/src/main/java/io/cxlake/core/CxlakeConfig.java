@@ -331,8 +331,12 @@ public record CxlakeConfig(
       Integer topics,
       /* Smallest and largest k tried when topics is 0. */
       java.util.List<Integer> topicRange,
-      /* LDA iterations (online variational Bayes). */
+      /* LDA iterations (online variational Bayes, whole corpus per iteration). */
       Integer ldaIterations,
+      /* LDA fits from different seeds; the highest log likelihood wins. */
+      Integer topicRestarts,
+      /* LDA is fitted on at most this many texts per language (every text is then assigned). */
+      Integer topicSample,
       /* Vocabulary size per language. */
       Integer vocabulary,
       /* A term must occur in at least this many texts. */

@@ -121,6 +121,8 @@ public final class DriversValidation {
       fail(t, f, "voice.topic_range", "must be [smallest, largest] with 2 <= smallest <= largest, was " + r);
     }
     positive(v.ldaIterations(), "voice.lda_iterations", t, f);
+    positive(v.topicRestarts(), "voice.topic_restarts", t, f);
+    positive(v.topicSample(), "voice.topic_sample", t, f);
     positive(v.vocabulary(), "voice.vocabulary", t, f);
     positive(v.minDocFreq(), "voice.min_doc_freq", t, f);
     positive(v.minTopicDocs(), "voice.min_topic_docs", t, f);

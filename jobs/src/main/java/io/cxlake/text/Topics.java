@@ -87,7 +87,7 @@ public final class Topics {
       Dataset<Row> vectors = cv.transform(one).persist(StorageLevel.MEMORY_AND_DISK());
       try {
         int k = cfg.topics() > 0 ? cfg.topics() : chooseK(vectors, cfg);
-        LDAModel model = lda(k, cfg).fit(vectors);
+        LDAModel model = bestOf(vectors, k, cfg, lang);
         ks.put(lang, k);
         String[] vocab = cv.vocabulary();
         for (Row t : model.describeTopics(8).collectAsList()) {
@@ -112,8 +112,39 @@ public final class Topics {
     return new Result(assigned, topics, ks);
   }
 
+  /**
+   * LDA's likelihood has many local optima, and on short texts a single fit often merges two
+   * subjects: voice.topic_restarts fits from different seeds (in parallel threads, on a sample of
+   * at most voice.topic_sample texts) and the one with the highest log likelihood wins.
+   */
+  static LDAModel bestOf(Dataset<Row> vectors, int k, CxlakeConfig.Voice cfg, String lang) {
+    long n = vectors.count();
+    Dataset<Row> sample = n <= cfg.topicSample() ? vectors
+        : vectors.where(pmod(xxhash64(col("id"), lit((long) cfg.seed())), lit(1_000_000L))
+            .lt(1_000_000L * cfg.topicSample() / n));
+    List<Integer> seeds = new ArrayList<>();
+    for (int r = 0; r < cfg.topicRestarts(); r++) {
+      seeds.add(cfg.seed() + r);
+    }
+    List<LDAModel> fits = io.cxlake.core.Parallel.map(seeds, seed -> lda(k, cfg).setSeed(seed).fit(sample));
+    LDAModel best = null;
+    double bestLl = Double.NEGATIVE_INFINITY;
+    for (int r = 0; r < fits.size(); r++) {
+      double ll = fits.size() == 1 ? 0 : fits.get(r).logLikelihood(sample);
+      if (best == null || ll > bestLl) {
+        best = fits.get(r);
+        bestLl = ll;
+      }
+    }
+    Progress.info("topics {}: best of {} fits on {} of {} texts", lang, fits.size(), Math.min(n, cfg.topicSample()), n);
+    return best;
+  }
+
   private static LDA lda(int k, CxlakeConfig.Voice cfg) {
+    // Verbatims are short and mostly about one thing: small concentrations make topic mixes and
+    // topics sparse; every iteration sees the whole corpus (online LDA's default is a 5% minibatch).
     return new LDA().setK(k).setMaxIter(cfg.ldaIterations()).setSeed(cfg.seed()).setOptimizer("online")
+        .setSubsamplingRate(1.0).setDocConcentration(new double[] {0.05}).setTopicConcentration(0.01)
         .setFeaturesCol("counts");
   }
 
