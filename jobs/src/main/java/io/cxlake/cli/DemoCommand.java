@@ -36,10 +36,12 @@ class DemoCommand implements Callable<Integer> {
           + s.ctx.catalog().gold("key_driver") + " WHERE outcome = 'nps' AND slice_type = 'all' ORDER BY importance_rank\"");
       System.out.println("  bin/cxlake sql \"SELECT period_start, touchpoint, round(pain_index, 2), pain_rank, top_driver FROM "
           + s.ctx.catalog().gold("touchpoint_journey") + " WHERE is_complete ORDER BY period_start DESC, pain_rank LIMIT 10\"");
+      System.out.println("  bin/cxlake sql \"SELECT pain_rank, topic_key, topic_label, texts, round(negative_pct, 1), pain_score FROM "
+          + s.ctx.catalog().gold("voice_topic") + " WHERE period_type = 'last_12_months' AND slice_type = 'all' ORDER BY pain_rank\"");
       System.out.println("  bin/cxlake sql \"SELECT reason, count(*) FROM " + s.ctx.catalog().ops("quarantine")
           + " GROUP BY reason ORDER BY 2 DESC\"");
       System.out.println("  bin/cxlake tables        # every table with its grain and comment");
-      System.out.println("Column meanings: docs/data-dictionary.md; formulas: docs/metrics.md; segments and clusters: docs/segmentation.md; churn: docs/churn.md; drivers and journey: docs/drivers.md");
+      System.out.println("Column meanings: docs/data-dictionary.md; formulas: docs/metrics.md; segments and clusters: docs/segmentation.md; churn: docs/churn.md; drivers and journey: docs/drivers.md; voice: docs/voice.md");
       return code;
     }
   }

@@ -20,7 +20,7 @@ final class Pipeline {
 
   static List<Stage> stages() {
     return List.of(new IngestStage(), new CurateStage(), new MetricsStage(), new SegmentStage(), new ClusterStage(),
-        new ChurnStage(), new DriversStage(), new JourneyStage(), new AlertsStage());
+        new ChurnStage(), new DriversStage(), new JourneyStage(), new io.cxlake.text.VoiceStage(), new AlertsStage());
   }
 
   /** Stages to run for --only / --from (null: all). */

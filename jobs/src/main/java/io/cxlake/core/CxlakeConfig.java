@@ -46,6 +46,12 @@ public record CxlakeConfig(
         journey, voice, generate);
   }
 
+  /** This configuration with another voice section (tests, notebooks). */
+  public CxlakeConfig withVoice(Voice v) {
+    return new CxlakeConfig(runtime, catalog, sources, ingest, curate, metrics, alerts, quality, segmentation, churn, drivers,
+        journey, v, generate);
+  }
+
   /** This configuration with another drivers section (tests, notebooks). */
   public CxlakeConfig withDrivers(Drivers d) {
     return new CxlakeConfig(runtime, catalog, sources, ingest, curate, metrics, alerts, quality, segmentation, churn, d,

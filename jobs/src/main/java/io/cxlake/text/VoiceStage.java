@@ -49,8 +49,8 @@ public final class VoiceStage implements Stage {
     try (CacheScope cache = CacheScope.open()) {
       Dataset<Row> texts = cache.keep(prepare(ctx, cfg, asOf));
       long n = texts.count();
-      Row redactions = texts.agg(sum("redacted_email"), sum("redacted_phone"), sum("redacted_card"),
-          sum("redacted_iban"), sum("redacted_name")).first();
+      Row redactions = texts.agg(sum("redacted_email"), sum("redacted_iban"), sum("redacted_card"),
+          sum("redacted_phone"), sum("redacted_name")).first(); // the order of Redaction.TYPES
       counts.put("texts", n);
       for (int i = 0; i < Redaction.TYPES.size(); i++) {
         counts.put("redacted_" + Redaction.TYPES.get(i).toLowerCase(), redactions.isNullAt(i) ? 0 : redactions.getLong(i));
