@@ -86,8 +86,10 @@ public final class Topics {
           .setVocabSize(cfg.vocabulary()).setMinDF(cfg.minDocFreq()).fit(one);
       Dataset<Row> vectors = cv.transform(one).persist(StorageLevel.MEMORY_AND_DISK());
       try {
-        int k = cfg.topics() > 0 ? cfg.topics() : chooseK(vectors, cfg);
-        LDAModel model = bestOf(vectors, k, cfg, lang);
+        int k = cfg.topics() > 0 ? cfg.topics() : chooseK(vectors.where(size(col("words")).geq(2)), cfg);
+        // LDA learns from words that occur together; a text with one content word has nothing to
+        // teach it (it is still assigned below)
+        LDAModel model = bestOf(vectors.where(size(col("words")).geq(2)), k, cfg, lang);
         ks.put(lang, k);
         String[] vocab = cv.vocabulary();
         for (Row t : model.describeTopics(8).collectAsList()) {
