@@ -36,11 +36,11 @@ class VoiceRecoveryTest {
   static void run() throws Exception {
     lake = GeneratedLakehouse.get();
     spark = TestSpark.session();
-    // one LDA fit of 40 iterations keeps the test quick; topic quality is measured separately (docs/voice.md)
+    // two LDA fits instead of four keep the test quicker; otherwise the production settings
     io.cxlake.core.JobContext ctx = TestSpark.context(GeneratedLakehouse.PREFIX, lake.sources, lake.landing, c -> {
       io.cxlake.core.CxlakeConfig.Voice v = c.voice();
       return c.withVoice(new io.cxlake.core.CxlakeConfig.Voice(v.languages(), v.minLabelled(), v.neutralBand(), v.topics(),
-          v.topicRange(), 40, 1, v.topicSample(), v.vocabulary(), v.minDocFreq(), v.minTopicDocs(), v.sentimentDays(),
+          v.topicRange(), v.ldaIterations(), 2, v.topicSample(), v.vocabulary(), v.minDocFreq(), v.minTopicDocs(), v.sentimentDays(),
           v.painMinResponses(), v.painNegativity(), v.seed()));
     });
     io.cxlake.core.JobRunner.run(ctx, List.of(new VoiceStage()))
@@ -93,6 +93,24 @@ class VoiceRecoveryTest {
     assertEquals(truth.count(), r.getLong(1), "every planted verbatim is in voice_response");
     assertTrue(r.getDouble(0) >= 0.80, "accuracy " + r.getDouble(0));
     assertEquals(0, voice.where("sentiment_method = 'lexicon' AND language IN ('en', 'es', 'pt')").count());
+  }
+
+  @Test
+  void plantedTopicsMostlyShareOneLearnedTopic() {
+    // per language (each has its own topic model): the share of a planted topic's texts in its most common learned topic
+    List<Row> cells = truth.join(voice, col("id").equalTo(col("text_id"))).where(col("topic_key").isNotNull())
+        .groupBy(col("planted_language"), col("topic"), col("topic_key")).count().collectAsList();
+    Map<String, List<Row>> byPlanted = cells.stream().collect(Collectors.groupingBy(r -> r.getString(0) + "/" + r.getString(1)));
+    long total = 0;
+    long majority = 0;
+    for (List<Row> rows : byPlanted.values()) {
+      total += rows.stream().mapToLong(r -> r.getLong(3)).sum();
+      majority += rows.stream().mapToLong(r -> r.getLong(3)).max().orElse(0);
+    }
+    double purity = (double) majority / total;
+    System.out.printf("voice recovery: topic purity %.4f over %d planted language-topics%n", purity, byPlanted.size());
+    assertEquals(18, byPlanted.size(), "6 planted topics in 3 languages");
+    assertTrue(purity >= 0.7, "purity " + purity);
   }
 
   @Test
