@@ -141,7 +141,7 @@ public final class ConfigLoader {
     SegmentationValidation.validate(c.segmentation(), userTree, userFile);
     ChurnValidation.validate(c.churn(), userTree, userFile);
     DriversValidation.validate(c.drivers(), c.journey(), userTree, userFile);
-    DriversValidation.voice(c.voice(), userTree, userFile);
+    VoiceValidation.validate(c.voice(), userTree, userFile);
     if (c.sources() == null || c.sources().isBlank()) {
       fail(userTree, userFile, "sources", "must name the sources file");
     }

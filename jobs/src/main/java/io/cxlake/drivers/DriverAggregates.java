@@ -372,10 +372,4 @@ final class DriverAggregates {
     }
     return out;
   }
-
-  private static double[] filled(int n) {
-    double[] d = new double[n];
-    java.util.Arrays.fill(d, Double.NaN);
-    return d;
-  }
 }

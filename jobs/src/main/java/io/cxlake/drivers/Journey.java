@@ -47,7 +47,7 @@ public final class Journey {
             percentile(col("first_response_hours"), lit(0.5)).as("first_response_hours_median"),
             percentile(col("resolution_hours"), lit(0.5)).as("resolution_hours_median"),
             percentile(col("resolution_hours"), lit(0.9)).as("resolution_hours_p90"));
-    Dataset<Row> rows = survey.join(contacts, KEYS_SEQ(), "full_outer")
+    Dataset<Row> rows = survey.join(contacts, KEYS, "full_outer")
         .na().fill(0L, new String[] {"responses", "contacts", "complaints"});
     Column nps = pct(col("promoters_w"), col("nps_w")).minus(pct(col("detractors_w"), col("nps_w")));
     rows = rows.select(col("period_start"), col("journey_stage"), col("touchpoint"), col("responses"),
@@ -111,9 +111,5 @@ public final class Journey {
 
   private static Column ratio(Column part, Column whole) {
     return when(whole.gt(0), part.divide(whole));
-  }
-
-  private static scala.collection.immutable.Seq<String> KEYS_SEQ() {
-    return scala.jdk.javaapi.CollectionConverters.asScala(java.util.List.of(KEYS)).toList();
   }
 }

@@ -49,8 +49,9 @@ public final class Sentiment {
 
   /**
    * @param texts id, language, tokens (array), label (weak label or null)
+   * @param cache keeps the predictions until the caller has written them
    */
-  public static Result score(Dataset<Row> texts, CxlakeConfig.Voice cfg) {
+  public static Result score(Dataset<Row> texts, CxlakeConfig.Voice cfg, io.cxlake.metrics.CacheScope cache) {
     List<Row> counts = texts.where(col("label").isNotNull()).groupBy("language").count().collectAsList();
     List<String> modelled = new ArrayList<>();
     List<String> lexicon = new ArrayList<>();
@@ -74,8 +75,9 @@ public final class Sentiment {
         new IDF().setInputCol("tf").setOutputCol("features"),
         new LogisticRegression().setFamily("multinomial").setLabelCol("label").setFeaturesCol("features")
             .setRegParam(0.01).setElasticNetParam(0).setMaxIter(100)}).fit(train);
-    Dataset<Row> predicted = model.transform(withTerms)
-        .withColumn("p", org.apache.spark.ml.functions.vector_to_array(col("probability"), "float64"));
+    // kept: the held-out accuracy and the write both read the predictions
+    Dataset<Row> predicted = cache.keep(model.transform(withTerms)
+        .withColumn("p", org.apache.spark.ml.functions.vector_to_array(col("probability"), "float64")));
     Column modelScore = element_at(col("p"), 3).minus(element_at(col("p"), 1));
     Column modelLabel = element_at(array(lit(LABELS[0]), lit(LABELS[1]), lit(LABELS[2])),
         col("prediction").cast("int").plus(1));

@@ -58,7 +58,7 @@ public final class VoiceStage implements Stage {
       Progress.info("voice for as-of {}: {} texts; redacted {}", asOf, n, counts);
       long t0 = System.nanoTime();
       Sentiment.Result sentiment = Sentiment.score(texts.withColumn("label", Sentiment.weakLabel(col("nps"), col("rating"))),
-          cfg);
+          cfg, cache);
       Progress.info("sentiment: model on {} weakly labelled texts, held-out accuracy {} on {}; lexicon for {} ({} s)",
           sentiment.trainingRows(), String.format("%.3f", sentiment.holdoutAccuracy()), sentiment.holdoutRows(),
           sentiment.lexiconLanguages(), secs(t0));
