@@ -24,7 +24,8 @@ import picocli.CommandLine.ScopeType;
     description = "Customer-experience analytics on Spark and Delta Lake.",
     subcommands = {GenerateCommand.class, IngestCommand.class, CurateCommand.class, MetricsCommand.class,
         SegmentCommand.class, ClusterCommand.class, ChurnCommand.class, DriversCommand.class, JourneyCommand.class, VoiceCommand.class,
-        AlertsCommand.class, RunCommand.class, DictionaryCommand.class,
+        AlertsCommand.class, RunCommand.class, MaintainCommand.class, HistoryCommand.class, RestoreCommand.class,
+        DictionaryCommand.class,
         DemoCommand.class, SqlCommand.class, TablesCommand.class, BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

@@ -135,6 +135,7 @@ public final class ConfigLoader {
     requireSection(c.drivers(), "drivers", userTree, userFile);
     requireSection(c.journey(), "journey", userTree, userFile);
     requireSection(c.voice(), "voice", userTree, userFile);
+    requireSection(c.maintenance(), "maintenance", userTree, userFile);
     validateMetrics(c.metrics(), userTree, userFile);
     validateAlerts(c.alerts(), userTree, userFile);
     validateQuality(c.quality(), userTree, userFile);
@@ -142,6 +143,7 @@ public final class ConfigLoader {
     ChurnValidation.validate(c.churn(), userTree, userFile);
     DriversValidation.validate(c.drivers(), c.journey(), userTree, userFile);
     VoiceValidation.validate(c.voice(), userTree, userFile);
+    validateMaintenance(c.maintenance(), userTree, userFile);
     if (c.sources() == null || c.sources().isBlank()) {
       fail(userTree, userFile, "sources", "must name the sources file");
     }
@@ -181,6 +183,26 @@ public final class ConfigLoader {
     }
     if (g.dirtyRate() == null || g.dirtyRate() < 0 || g.dirtyRate() > 0.5) {
       fail(userTree, userFile, "generate.dirty_rate", "must be between 0 and 0.5, was " + g.dirtyRate());
+    }
+  }
+
+  /** Layers whose databases `maintain` works on. */
+  public static final java.util.List<String> LAYERS = java.util.List.of("bronze", "silver", "gold", "ops");
+
+  private static void validateMaintenance(CxlakeConfig.Maintenance m, JsonNode t, String f) {
+    if (m.layers() == null || m.layers().isEmpty() || !LAYERS.containsAll(m.layers())) {
+      fail(t, f, "maintenance.layers", "must list some of " + LAYERS + ", was " + m.layers());
+    }
+    if (m.zorder() == null) {
+      fail(t, f, "maintenance.zorder", "must be true or false");
+    }
+    Integer h = m.vacuumRetentionHours();
+    if (h == null || h < 0) {
+      fail(t, f, "maintenance.vacuum_retention_hours", "must be 0 or more, was " + h);
+    }
+    if (h < 168 && !Boolean.TRUE.equals(m.allowShortRetention())) {
+      fail(t, f, "maintenance.vacuum_retention_hours", "is " + h + ", below Delta's 168-hour safety floor: "
+          + "restores and readers of older versions would fail; set maintenance.allow_short_retention: true to allow it");
     }
   }
 

@@ -20,42 +20,49 @@ public record CxlakeConfig(
     Drivers drivers,
     Journey journey,
     Voice voice,
+    Maintenance maintenance,
     Generate generate) {
 
   /** This configuration with another churn section (tests, notebooks). */
   public CxlakeConfig withChurn(Churn c) {
     return new CxlakeConfig(runtime, catalog, sources, ingest, curate, metrics, alerts, quality, segmentation, c, drivers,
-        journey, voice, generate);
+        journey, voice, maintenance, generate);
   }
 
   /** This configuration with other databases and sources file (tests). */
   public CxlakeConfig withCatalog(Catalog c, String sourcesFile) {
     return new CxlakeConfig(runtime, c, sourcesFile, ingest, curate, metrics, alerts, quality, segmentation, churn, drivers,
-        journey, voice, generate);
+        journey, voice, maintenance, generate);
   }
 
   /** This configuration with other operator quality checks. */
   public CxlakeConfig withQuality(Quality q) {
     return new CxlakeConfig(runtime, catalog, sources, ingest, curate, metrics, alerts, q, segmentation, churn, drivers,
-        journey, voice, generate);
+        journey, voice, maintenance, generate);
   }
 
   /** This configuration with another alerts section. */
   public CxlakeConfig withAlerts(Alerts a) {
     return new CxlakeConfig(runtime, catalog, sources, ingest, curate, metrics, a, quality, segmentation, churn, drivers,
-        journey, voice, generate);
+        journey, voice, maintenance, generate);
   }
 
   /** This configuration with another voice section (tests, notebooks). */
   public CxlakeConfig withVoice(Voice v) {
     return new CxlakeConfig(runtime, catalog, sources, ingest, curate, metrics, alerts, quality, segmentation, churn, drivers,
-        journey, v, generate);
+        journey, v, maintenance, generate);
   }
 
   /** This configuration with another drivers section (tests, notebooks). */
   public CxlakeConfig withDrivers(Drivers d) {
     return new CxlakeConfig(runtime, catalog, sources, ingest, curate, metrics, alerts, quality, segmentation, churn, d,
-        journey, voice, generate);
+        journey, voice, maintenance, generate);
+  }
+
+  /** This configuration with another maintenance section (tests). */
+  public CxlakeConfig withMaintenance(Maintenance m) {
+    return new CxlakeConfig(runtime, catalog, sources, ingest, curate, metrics, alerts, quality, segmentation, churn, drivers,
+        journey, voice, m, generate);
   }
 
   /** Where and how Spark runs. */
@@ -357,6 +364,17 @@ public record CxlakeConfig(
       String painNegativity,
       /* Seed of splits and LDA. */
       Integer seed) {}
+
+  /** Table maintenance (cxlake maintain): OPTIMIZE with Z-order, then VACUUM. */
+  public record Maintenance(
+      /* Databases maintained, by layer: bronze | silver | gold | ops. */
+      java.util.List<String> layers,
+      /* Z-ORDER gold tables by the columns their contracts name (BI filters). */
+      Boolean zorder,
+      /* VACUUM keeps files a table version of the last this many hours still needs (time travel, slow readers). */
+      Integer vacuumRetentionHours,
+      /* Below Delta's 168-hour safety floor only when this is true (readers of older versions fail). */
+      Boolean allowShortRetention) {}
 
   /** Synthetic data generator defaults. */
   public record Generate(

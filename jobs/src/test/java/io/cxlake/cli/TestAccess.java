@@ -16,6 +16,16 @@ public final class TestAccess {
     return Pipeline.summarize(outcomes, System.out);
   }
 
+  /** `cxlake restore` on the shared session; returns the table's version afterwards. */
+  public static long restore(JobContext ctx, String table, long version) {
+    return TableCommands.restore(ctx, table, version, System.out);
+  }
+
+  /** `cxlake history` rows (version, timestamp, operation, parameters, rows_or_files, run). */
+  public static java.util.List<org.apache.spark.sql.Row> history(SparkSession spark, JobContext ctx, String table, int limit) {
+    return TableCommands.history(spark, TableCommands.resolve(spark, ctx.catalog(), table), limit).collectAsList();
+  }
+
   public static void sql(SparkSession spark, String query, String format) throws Exception {
     SqlCommand.print(spark.sql(query), format, 1000);
   }

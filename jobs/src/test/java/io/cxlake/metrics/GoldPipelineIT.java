@@ -38,7 +38,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * periods it touches and matches a full rebuild, and every gold table carries its contract.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class GoldPipelineTest {
+class GoldPipelineIT {
   private static final String P = "gp";
   private static SparkSession spark;
   private static Path landing;

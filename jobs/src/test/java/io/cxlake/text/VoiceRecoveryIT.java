@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * the planted sentiment, topics for every language, a consistent pain ranking, and the sentiment
  * in customer_360.
  */
-class VoiceRecoveryTest {
+class VoiceRecoveryIT {
   private static GeneratedLakehouse lake;
   private static SparkSession spark;
   private static Dataset<Row> truth;

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * are recovered, every slice is either analysed or reported as skipped, the X→O outcome is fitted
  * by logistic regression, and touchpoint_journey is consistent with the facts.
  */
-class DriversRecoveryTest {
+class DriversRecoveryIT {
   private static GeneratedLakehouse lake;
   private static SparkSession spark;
   private static Dataset<Row> kd;
@@ -39,7 +39,7 @@ class DriversRecoveryTest {
   }
 
   static JobContext ctx() {
-    return TestSpark.context(GeneratedLakehouse.PREFIX, lake.sources, lake.landing, DriversRecoveryTest::config);
+    return TestSpark.context(GeneratedLakehouse.PREFIX, lake.sources, lake.landing, DriversRecoveryIT::config);
   }
 
   @BeforeAll

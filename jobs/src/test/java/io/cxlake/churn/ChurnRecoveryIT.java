@@ -25,7 +25,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * rescoring gives the same rows.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ChurnRecoveryTest {
+class ChurnRecoveryIT {
   private static GeneratedLakehouse lake;
   private static SparkSession spark;
   private static Row run;

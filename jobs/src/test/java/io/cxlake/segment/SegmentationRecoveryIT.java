@@ -24,7 +24,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * customer_360 receives the segmentation columns, and a rerun gives the same clusters.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class SegmentationRecoveryTest {
+class SegmentationRecoveryIT {
   private static GeneratedLakehouse lake;
   private static SparkSession spark;
 
