@@ -47,15 +47,21 @@ public final class MaintainStage implements Stage {
     // Delta refuses a retention below its floor unless the check is off; the configuration
     // already demanded allow_short_retention for that. Only this stage runs with it off.
     String check = "spark.databricks.delta.retentionDurationCheck.enabled";
-    String before = spark.conf().get(check, "true");
+    // VACUUM lists a table's folders with this many tasks; Spark's default (10,000) costs a
+    // minute per small table on two cores. The shuffle partitions size it to the cluster.
+    String listing = "spark.sql.sources.parallelPartitionDiscovery.parallelism";
+    Map<String, String> before = new LinkedHashMap<>();
+    before.put(check, spark.conf().get(check, "true"));
+    before.put(listing, spark.conf().get(listing, "10000"));
     spark.conf().set(check, String.valueOf(m.vacuumRetentionHours() >= 168));
+    spark.conf().set(listing, spark.conf().get("spark.sql.shuffle.partitions"));
     List<TableResult> results = new ArrayList<>();
     try {
       for (String table : tables(spark, ctx.catalog().names(), m.layers())) {
         results.add(maintain(spark, table, zorder.getOrDefault(table, List.of()), m.vacuumRetentionHours()));
       }
     } finally {
-      spark.conf().set(check, before);
+      before.forEach(spark.conf()::set);
     }
     print(results, m.vacuumRetentionHours());
     long removed = results.stream().mapToLong(TableResult::filesRemoved).sum();
@@ -115,16 +121,29 @@ public final class MaintainStage implements Stage {
 
   private static TableResult maintain(SparkSession spark, String table, List<String> zorderBy, int retentionHours) {
     Progress.info("maintain {}{}", table, zorderBy.isEmpty() ? "" : " (z-order " + String.join(", ", zorderBy) + ")");
-    String optimize = "OPTIMIZE " + table + (zorderBy.isEmpty() ? "" : " ZORDER BY (" + String.join(", ", zorderBy) + ")");
-    Row metrics = spark.sql(optimize).first().getStruct(1);
-    long removed = metrics.<Long>getAs("numFilesRemoved");
-    long added = metrics.<Long>getAs("numFilesAdded");
+    long removed = 0;
+    long added = 0;
+    // Z-ORDER rewrites every file each time it runs; with no write since the last OPTIMIZE
+    // there is nothing to gain, so a re-run does nothing.
+    if (writtenSinceOptimize(spark, table)) {
+      String optimize = "OPTIMIZE " + table + (zorderBy.isEmpty() ? "" : " ZORDER BY (" + String.join(", ", zorderBy) + ")");
+      Row metrics = spark.sql(optimize).first().getStruct(1);
+      removed = metrics.<Long>getAs("numFilesRemoved");
+      added = metrics.<Long>getAs("numFilesAdded");
+    }
     // DRY RUN lists what VACUUM would delete: the count the operator sees, then the real run.
     long vacuumable = spark.sql("VACUUM " + table + " RETAIN " + retentionHours + " HOURS DRY RUN").count();
     if (vacuumable > 0) {
       spark.sql("VACUUM " + table + " RETAIN " + retentionHours + " HOURS");
     }
     return new TableResult(table, zorderBy, removed, added, vacuumable);
+  }
+
+  /** False when the latest operation other than VACUUM is an OPTIMIZE. */
+  static boolean writtenSinceOptimize(SparkSession spark, String table) {
+    Row latest = spark.sql("DESCRIBE HISTORY " + table + " LIMIT 20").where("operation NOT LIKE 'VACUUM%'")
+        .orderBy(org.apache.spark.sql.functions.col("version").desc()).select("operation").first();
+    return !"OPTIMIZE".equals(latest.getString(0));
   }
 
   private void print(List<TableResult> results, int retentionHours) {
