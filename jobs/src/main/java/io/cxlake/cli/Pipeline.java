@@ -48,8 +48,12 @@ final class Pipeline {
     out.println();
     out.printf("%-10s %-8s %9s %12s %12s  %s%n", "stage", "status", "seconds", "rows in", "rows out", "note");
     int code = 0;
+    String failed = null;
     for (JobRunner.StageOutcome o : outcomes) {
-      String note = o.error() != null ? o.error() : "";
+      if (o.error() != null) {
+        failed = o.stage();
+      }
+      String note = o.error() != null ? o.error() : "skipped".equals(o.status()) ? "not run: " + failed + " failed" : "";
       out.printf("%-10s %-8s %9.1f %12s %12s  %s%n", o.stage(), o.status(), o.elapsed().toMillis() / 1000.0,
           o.result() == null ? "-" : o.result().rowsIn(), o.result() == null ? "-" : o.result().rowsOut(), note);
       if (o.error() != null) {

@@ -29,6 +29,10 @@ public record JobContext(
       Path landingRoot, boolean fullRefresh) {
     Catalog catalog = new Catalog(loaded.config().catalog());
     OpsTables.ensure(spark, catalog);
-    return new JobContext(spark, loaded, catalog, RunIds.next(), asOf, landingRoot, fullRefresh);
+    String runId = RunIds.next();
+    // Every Delta commit of this run carries its run id: `cxlake history` shows which run
+    // wrote a version, and cx_ops.pipeline_run tells what that run did.
+    spark.conf().set("spark.databricks.delta.commitInfo.userMetadata", "cxlake run " + runId);
+    return new JobContext(spark, loaded, catalog, runId, asOf, landingRoot, fullRefresh);
   }
 }

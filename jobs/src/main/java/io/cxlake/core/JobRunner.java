@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * Runs stages in order under one run id: step counter, timing, one run-log row per stage.
- * A failing stage stops the stages after it; the failure is returned, not thrown, so the
- * caller can print the summary before exiting non-zero.
+ * A failing stage stops the stages after it (they depend on its output): they are returned
+ * as "skipped", not run and not logged. The failure is returned, not thrown, so the caller
+ * can print the summary before exiting non-zero.
  */
 public final class JobRunner {
   private JobRunner() {}
@@ -47,6 +48,9 @@ public final class JobRunner {
       }
       outcomes.add(new StageOutcome(stage.name(), status, Duration.between(start, end), result, error));
       if (error != null) {
+        for (Stage later : stages.subList(i, stages.size())) {
+          outcomes.add(new StageOutcome(later.name(), "skipped", Duration.ZERO, null, null));
+        }
         break;
       }
     }

@@ -100,4 +100,20 @@ class ClusterPipelineIT {
       assertTrue(count("cx_gold", t) > 0, t + " is empty");
     }
   }
+
+  @Test
+  void theExampleQueriesOfTheBiGuideReturnRows() throws Exception {
+    String guide = Files.readString(TestSpark.repoRoot().resolve("docs/bi.md"));
+    Matcher block = Pattern.compile("```sql\n(.*?)```", Pattern.DOTALL).matcher(guide);
+    int queries = 0;
+    while (block.find()) {
+      // The guide names tables through the catalog; here they are read by path.
+      Matcher table = Pattern.compile("\\b(cx_gold)\\.(\\w+)").matcher(block.group(1));
+      String sql = table.replaceAll(m -> "delta.`" + run.table(m.group(1), m.group(2)) + "`");
+      long rows = spark.sql(sql).count();
+      assertTrue(rows > 0, "no rows from:\n" + block.group(1));
+      queries++;
+    }
+    assertEquals(5, queries);
+  }
 }
