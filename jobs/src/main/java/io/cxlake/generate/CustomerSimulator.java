@@ -24,6 +24,13 @@ final class CustomerSimulator {
   static final double NPS_INTERCEPT = 7.0;
   static final double NPS_NOISE_SD = 1.0;
   static final double RATING_CENTER = 3.4;
+  // The planted pain point: this attribute is rated lower across the board (a level shift of
+  // the rating only; NPS is built from the unshifted level, so the NPS and churn truths are
+  // untouched). Unhappy respondents write about their lowest-rated attribute, so its topic
+  // (delivery) becomes the clear worst topic of the verbatims.
+  static final String PAIN_ATTRIBUTE = "delivery_speed";
+  static final double PAIN_RATING_SHIFT = -0.7;
+  private static final int PAIN_INDEX = java.util.Arrays.asList(ATTRIBUTES).indexOf(PAIN_ATTRIBUTE);
 
   // Churn: monthly hazard = base(persona) * exp(sum of these log-hazard ratios * cause).
   static final Map<String, Double> CHURN_CAUSES = new LinkedHashMap<>();
@@ -342,8 +349,9 @@ final class CustomerSimulator {
         case "mobile_app:ease_of_use" -> 0.3;
         default -> 0.0;
       };
-      latent[a] = RATING_CENTER + q + effect + rnd.normal(0, 0.7);
-      npsLatent += NPS_WEIGHTS[a] * (latent[a] - RATING_CENTER);
+      double shift = a == PAIN_INDEX ? PAIN_RATING_SHIFT : 0.0;
+      latent[a] = RATING_CENTER + q + effect + shift + rnd.normal(0, 0.7);
+      npsLatent += NPS_WEIGHTS[a] * (latent[a] - shift - RATING_CENTER);
     }
     npsLatent += rnd.normal(0, NPS_NOISE_SD);
     String month = LocalDate.ofEpochDay(t / 86400).toString().substring(0, 7);

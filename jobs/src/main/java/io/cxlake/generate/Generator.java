@@ -174,6 +174,9 @@ public final class Generator {
         + " positive, 3 neutral, 1-2 negative");
     voice.put("languages", List.of("en", "es", "pt"));
     voice.put("verbatims_by_topic", topicCounts);
+    voice.put("worst_topic", Verbatims.TOPIC_OF_ATTRIBUTE.get(CustomerSimulator.PAIN_ATTRIBUTE));
+    voice.put("worst_topic_rule", CustomerSimulator.PAIN_ATTRIBUTE + " is rated " + CustomerSimulator.PAIN_RATING_SHIFT
+        + " lower everywhere (NPS is built from the unshifted level), so unhappy respondents name its topic most");
     voice.put("pii_planted", piiCounts);
     voice.put("per_text_file", "_truth/verbatims.csv");
     t.put("voice", voice);

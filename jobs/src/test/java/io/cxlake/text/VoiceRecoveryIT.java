@@ -130,6 +130,22 @@ class VoiceRecoveryIT {
   }
 
   @Test
+  void thePainRankingPutsThePlantedWorstTopicFirst() {
+    String worst = lake.truth.at("/voice/worst_topic").asText();
+    Row first = spark.table(lake.gold("voice_topic")).where("period_type = 'last_12_months' AND slice_type = 'all'")
+        .orderBy("pain_rank").first();
+    // What the texts of the top-ranked learned topic were planted about.
+    List<Row> planted = truth.join(voice, col("id").equalTo(col("text_id")))
+        .where(col("topic_key").equalTo(first.<String>getAs("topic_key")))
+        .groupBy("topic").count().orderBy(col("count").desc()).collectAsList();
+    long texts = planted.stream().mapToLong(r -> r.getLong(1)).sum();
+    System.out.printf("voice recovery: pain rank 1 = %s (%s), planted topics of its texts %s%n",
+        first.<String>getAs("topic_key"), first.<String>getAs("topic_label"), planted);
+    assertEquals(worst, planted.get(0).getString(0), "rank 1 " + first + " holds " + planted);
+    assertTrue(planted.get(0).getLong(1) >= 0.6 * texts, planted.toString());
+  }
+
+  @Test
   void tablesCarryContractsAndSentimentReachesCustomer360() {
     for (TableContract c : VoiceContracts.all()) {
       ContractAssert.carries(spark, lake.gold(c.name()), c);
