@@ -27,9 +27,7 @@ class SqlCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!List.of("table", "csv", "json").contains(format)) {
-      throw new IllegalArgumentException("--format must be table, csv or json, was '" + format + "'");
-    }
+    checkFormat(format);
     try (Session s = new Session(global)) {
       Dataset<Row> result;
       try {
@@ -40,6 +38,13 @@ class SqlCommand implements Callable<Integer> {
       }
       print(result, format, maxRows);
       return 0;
+    }
+  }
+
+  /** --format of the commands that print rows. */
+  static void checkFormat(String format) {
+    if (!List.of("table", "csv", "json").contains(format)) {
+      throw new IllegalArgumentException("--format must be table, csv or json, was '" + format + "'");
     }
   }
 

@@ -124,9 +124,7 @@ class HistoryCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!List.of("table", "csv", "json").contains(format)) {
-      throw new IllegalArgumentException("--format must be table, csv or json, was '" + format + "'");
-    }
+    SqlCommand.checkFormat(format);
     if (limit < 1) {
       throw new IllegalArgumentException("--limit must be 1 or more, was " + limit);
     }

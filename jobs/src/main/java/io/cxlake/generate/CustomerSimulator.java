@@ -29,7 +29,7 @@ final class CustomerSimulator {
   // untouched). Unhappy respondents write about their lowest-rated attribute, so its topic
   // (delivery) becomes the clear worst topic of the verbatims.
   static final String PAIN_ATTRIBUTE = "delivery_speed";
-  static final double PAIN_RATING_SHIFT = -0.7;
+  static final double PAIN_RATING_SHIFT = -0.5;
   private static final int PAIN_INDEX = java.util.Arrays.asList(ATTRIBUTES).indexOf(PAIN_ATTRIBUTE);
 
   // Churn: monthly hazard = base(persona) * exp(sum of these log-hazard ratios * cause).

@@ -99,7 +99,7 @@ public final class ClusterWarehouse {
   }
 
   /**
-   * The defaults with the costly searches made small (one churn model, fewer cluster counts
+   * The defaults with the costly searches made small (one churn model, a fixed cluster count
    * and LDA fits, fewer bootstrap resamples): every stage's code still runs on the cluster,
    * in a third of the time. The statistics themselves are checked by the recovery tests.
    */
@@ -108,10 +108,10 @@ public final class ClusterWarehouse {
     Files.writeString(config, String.join("\n",
         "sources: " + repo.resolve("conf/sources.yaml"),
         "segmentation:",
-        "  cluster: {k_range: [2, 4], restarts: 1}",
-        "churn: {models: [logistic_regression], reg_params: [0.01], training_cutoffs: 3}",
-        "drivers: {bootstrap: 50}",
-        "voice: {topic_restarts: 1, lda_iterations: 30}",
+        "  cluster: {k: 3, restarts: 1}",
+        "churn: {models: [logistic_regression], reg_params: [0.01], training_cutoffs: 2}",
+        "drivers: {bootstrap: 30}",
+        "voice: {topic_restarts: 1, lda_iterations: 20}",
         ""));
     return config;
   }
