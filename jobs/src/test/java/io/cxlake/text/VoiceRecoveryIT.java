@@ -17,6 +17,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -44,6 +45,13 @@ class VoiceRecoveryIT {
     truth = spark.read().option("header", "true").csv(lake.landing.resolve("_truth/verbatims.csv").toString())
         .withColumnRenamed("language", "planted_language").cache();
     voice = spark.table(lake.gold("voice_response")).cache();
+  }
+
+  @AfterAll
+  static void release() {
+    // the suite shares one session: cached tables of one class would crowd the next ones
+    truth.unpersist();
+    voice.unpersist();
   }
 
   @Test
