@@ -53,8 +53,10 @@ final class TableCommands {
   static long restore(io.cxlake.core.JobContext ctx, String table, long version, java.io.PrintStream out) {
     SparkSession spark = ctx.spark();
     String full = resolve(spark, ctx.catalog(), table);
-    long current = spark.sql("DESCRIBE HISTORY " + full + " LIMIT 1").first().getLong(0);
-    long oldest = spark.sql("DESCRIBE HISTORY " + full).selectExpr("min(version)").first().getLong(0);
+    // One read of the history: the oldest version still listed and the current one.
+    Row range = spark.sql("DESCRIBE HISTORY " + full).selectExpr("min(version)", "max(version)").first();
+    long oldest = range.getLong(0);
+    long current = range.getLong(1);
     if (version < oldest || version > current) {
       throw new IllegalArgumentException("--version " + version + ": " + full + " has versions " + oldest + " to "
           + current + " (see `cxlake history " + table + "`)");

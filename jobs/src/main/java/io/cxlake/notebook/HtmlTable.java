@@ -43,9 +43,7 @@ final class HtmlTable {
     if (v instanceof Float f) {
       return format(f.doubleValue());
     }
-    if (v instanceof scala.collection.Seq<?> seq) {
-      return seq.mkString("[", ", ", "]");
-    }
+    // arrays arrive as Scala sequences
     if (v instanceof Iterable<?> it) {
       return it.mkString("[", ", ", "]");
     }

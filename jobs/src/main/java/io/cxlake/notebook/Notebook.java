@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -148,7 +147,12 @@ public final class Notebook {
       String base = Files.readString(repoRoot.resolve("conf/cxlake.yaml"), StandardCharsets.UTF_8)
           .replaceFirst("(?m)^sources:.*$", "sources: " + repoRoot.resolve("conf/sources.yaml"));
       Files.writeString(file, ConfigMerge.merge(base, yaml), StandardCharsets.UTF_8);
-      return new ConfigLoader().load(file);
+      try {
+        return new ConfigLoader().load(file);
+      } finally {
+        Files.deleteIfExists(file);
+        Files.deleteIfExists(dir);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -186,10 +190,6 @@ public final class Notebook {
     public void show(String mimeType, Object payload) {
       mimeTypes.add(mimeType);
       payloads.add(payload);
-    }
-
-    public void forEach(Consumer<Object> c) {
-      payloads.forEach(c);
     }
   }
 }
