@@ -45,7 +45,7 @@ public final class GeneratedLakehouse {
       Generator.generate(new Generator.Params(SCALE, SEED, landing, 0.01, LocalDate.of(2026, 10, 31), 24));
       JsonNode truth = new ObjectMapper().readTree(landing.resolve("_truth.json").toFile());
       instance = new GeneratedLakehouse(landing, TestSpark.repoRoot().resolve("conf/sources.yaml"), truth);
-      instance.run(new IngestStage(), new CurateStage(), new MetricsStage());
+      instance.run(TestSpark.stage("ingest"), TestSpark.stage("curate"), TestSpark.stage("metrics"));
     }
     return instance;
   }

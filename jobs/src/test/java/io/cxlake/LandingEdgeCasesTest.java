@@ -52,8 +52,8 @@ class LandingEdgeCasesTest {
     write("orders/o_bad_header.csv", "order_id,customer,when\nO3,C1,2025-01-01\n");
     write("orders/o_empty.csv", "");
     write("digital_events/part-0.parquet", "this is not parquet at all");
-    firstIngest = JobRunner.run(ctx(), List.of(new IngestStage())).get(0).result();
-    JobRunner.run(ctx(), List.of(new CurateStage()));
+    firstIngest = JobRunner.run(ctx(), List.of(TestSpark.stage("ingest"))).get(0).result();
+    JobRunner.run(ctx(), List.of(TestSpark.stage("curate")));
   }
 
   private static JobContext ctx() {
@@ -119,11 +119,11 @@ class LandingEdgeCasesTest {
   void aNewerRecordForTheSameKeyReplacesTheOldOne() throws Exception {
     write("customers/c2.csv", HEADER + "C1,2024-01-05,US,NA-West,referral,plus,1980,a@x.com,\n");
     JobContext second = ctx();
-    List<JobRunner.StageOutcome> out = JobRunner.run(second, List.of(new IngestStage(), new CurateStage()));
+    List<JobRunner.StageOutcome> out = JobRunner.run(second, List.of(TestSpark.stage("ingest"), TestSpark.stage("curate")));
     assertEquals(1, out.get(0).result().counts().get("customers"), "only the new file is read");
     assertEquals(List.of("failed", "skipped"), out.stream().map(JobRunner.StageOutcome::status).toList(),
         "the bad files still fail ingest, which stops the stages after it");
-    JobRunner.run(second, List.of(new CurateStage()));
+    JobRunner.run(second, List.of(TestSpark.stage("curate")));
     Row c1 = spark.sql("SELECT region, plan FROM " + P + "_silver.dim_customer WHERE customer_id = 'C1'").first();
     assertEquals("NA-West", c1.getString(0));
     assertEquals("plus", c1.getString(1));

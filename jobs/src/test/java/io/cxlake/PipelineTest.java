@@ -50,7 +50,7 @@ class PipelineTest {
     truth = new ObjectMapper().readTree(landing.resolve("_truth.json").toFile());
     sources = TestSpark.repoRoot().resolve("conf/sources.yaml");
     List<JobRunner.StageOutcome> out = JobRunner.run(TestSpark.context(P, sources, landing),
-        List.of(new IngestStage(), new CurateStage()));
+        List.of(TestSpark.stage("ingest"), TestSpark.stage("curate")));
     out.forEach(o -> assertEquals("success", o.status(), o.stage() + ": " + o.error()));
   }
 
@@ -128,7 +128,7 @@ class PipelineTest {
   void rerunningIngestAndCurateAddsNoRows() {
     Map<String, Long> before = tableCounts();
     JobContext again = TestSpark.context(P, sources, landing);
-    List<JobRunner.StageOutcome> out = JobRunner.run(again, List.of(new IngestStage(), new CurateStage()));
+    List<JobRunner.StageOutcome> out = JobRunner.run(again, List.of(TestSpark.stage("ingest"), TestSpark.stage("curate")));
     StageResult ingest = out.get(0).result();
     assertEquals(0, ingest.rowsOut(), "no file is ingested twice");
     assertEquals(tableCounts(), before);

@@ -1,5 +1,8 @@
 package io.cxlake;
 
+import io.cxlake.pipeline.Modules;
+import io.cxlake.core.CatalogConfig;
+import io.cxlake.contract.QualityConfig;
 import io.cxlake.core.ConfigLoader;
 import io.cxlake.core.CxlakeConfig;
 import io.cxlake.core.JobContext;
@@ -29,7 +32,7 @@ public final class TestSpark {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      CxlakeConfig config = new ConfigLoader().load(null).config();
+      CxlakeConfig config = Modules.configLoader().load(null).config();
       spark = Lakehouse.open(config, warehouse.toString(), Map.of(
           "spark.master", "local[2]",
           "spark.sql.shuffle.partitions", "2",
@@ -48,36 +51,45 @@ public final class TestSpark {
 
   /** Configuration with databases prefixed for one test class, reading sources from {@code sourcesFile}. */
   public static ConfigLoader.Loaded config(String prefix, Path sourcesFile) {
-    ConfigLoader.Loaded defaults = new ConfigLoader().load(null);
-    CxlakeConfig d = defaults.config();
-    CxlakeConfig c = d.withCatalog(
-        new CxlakeConfig.Catalog(prefix + "_bronze", prefix + "_silver", prefix + "_gold", prefix + "_ops"),
-        sourcesFile.toAbsolutePath().toString());
-    return new ConfigLoader.Loaded(c, "test:" + prefix, sourcesFile.toAbsolutePath().getParent());
+    return config(prefix, sourcesFile, "");
+  }
+
+  /**
+   * The same with settings changed by a YAML snippet in the syntax of conf/cxlake.yaml, merged
+   * over the defaults and validated like a user's file, e.g. {@code "churn: {models: [gbt]}"}.
+   */
+  public static ConfigLoader.Loaded config(String prefix, Path sourcesFile, String yaml) {
+    ConfigLoader loader = Modules.configLoader();
+    String base = "catalog: {bronze_db: " + prefix + "_bronze, silver_db: " + prefix + "_silver, gold_db: " + prefix
+        + "_gold, ops_db: " + prefix + "_ops}\nsources: '" + sourcesFile.toAbsolutePath() + "'\n";
+    ConfigLoader.Loaded defaults = loader.load(null);
+    return loader.overlay(loader.overlay(defaults, base, "test:" + prefix), yaml, "test:" + prefix);
   }
 
   /** A job context (new run id) for a test class's databases and a landing folder. */
   public static JobContext context(String prefix, Path sourcesFile, Path landing) {
-    ConfigLoader.Loaded loaded = config(prefix, sourcesFile);
-    return JobContext.create(session(), loaded, null, landing, false);
+    return context(prefix, sourcesFile, landing, false, "");
   }
 
-  /** A job context with options: full refresh and the operator's quality checks. */
-  public static JobContext context(String prefix, Path sourcesFile, Path landing, boolean fullRefresh,
-      java.util.List<CxlakeConfig.CustomCheck> checks) {
-    ConfigLoader.Loaded loaded = config(prefix, sourcesFile);
-    CxlakeConfig c = loaded.config();
-    CxlakeConfig withChecks = c.withQuality(new CxlakeConfig.Quality(checks));
-    return JobContext.create(session(), new ConfigLoader.Loaded(withChecks, loaded.configFile(), loaded.configDir()),
-        null, landing, fullRefresh);
+  /** A job context whose settings are changed by a YAML snippet (e.g. a smaller model grid). */
+  public static JobContext context(String prefix, Path sourcesFile, Path landing, String yaml) {
+    return context(prefix, sourcesFile, landing, false, yaml);
   }
 
-  /** A job context whose configuration is changed by {@code change} (e.g. a smaller model grid). */
-  public static JobContext context(String prefix, Path sourcesFile, Path landing,
-      java.util.function.UnaryOperator<CxlakeConfig> change) {
-    ConfigLoader.Loaded loaded = config(prefix, sourcesFile);
-    return JobContext.create(session(), new ConfigLoader.Loaded(change.apply(loaded.config()), loaded.configFile(),
-        loaded.configDir()), null, landing, false);
+  /** A job context with --full-refresh and settings changed by a YAML snippet. */
+  public static JobContext context(String prefix, Path sourcesFile, Path landing, boolean fullRefresh, String yaml) {
+    return JobContext.create(session(), config(prefix, sourcesFile, yaml), null, landing, fullRefresh);
+  }
+
+  /** One configuration section: the defaults with a YAML snippet merged over them (pure-function tests). */
+  public static <T> T section(io.cxlake.core.ConfigSection<T> section, String yaml) {
+    ConfigLoader loader = Modules.configLoader();
+    return loader.overlay(loader.load(null), yaml, "test settings").config().get(section);
+  }
+
+  /** The stage of a registered module, by name (as `cxlake run --only NAME` builds it). */
+  public static io.cxlake.core.Stage stage(String name) {
+    return Modules.registry().stage(name);
   }
 
   /** Drops a test class's databases so it starts clean. */

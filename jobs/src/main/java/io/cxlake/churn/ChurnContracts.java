@@ -33,7 +33,7 @@ public final class ChurnContracts {
       .column("features", "array<string>", "Features the model uses, in order").notNull()
       .column("dropped_features", "array<string>", "Configured features left out (no value in the training rows)")
       .column("model", "string", "Chosen model: logistic_regression or gbt (best PR-AUC on validation)").notNull()
-      .accepted(CxlakeConfig.Churn.MODELS.toArray(String[]::new))
+      .accepted(ChurnConfig.MODELS.toArray(String[]::new))
       .column("params", "map<string,string>", "Hyper-parameters of the chosen model").notNull()
       .column("candidates", "array<struct<model:string,params:string,tuning_pr_auc:double,validation_auc_roc:double,validation_pr_auc:double>>",
           "Every candidate: PR-AUC when tuning; each family's best also its validation AUC-ROC and PR-AUC")
@@ -81,7 +81,7 @@ public final class ChurnContracts {
       .column("customer_key", "string", "Pseudonymous customer key: first 16 hex digits of sha-256(salt|customer_id)").notNull()
       .column("model_run_id", "string", "Run that trained the model (churn_model_run)").notNull()
       .column("model", "string", "logistic_regression or gbt").notNull()
-      .accepted(CxlakeConfig.Churn.MODELS.toArray(String[]::new))
+      .accepted(ChurnConfig.MODELS.toArray(String[]::new))
       .column("churn_probability", "double", "Calibrated probability of churning within the horizon").notNull().range(0, 1)
       .column("raw_probability", "double", "The model's uncalibrated probability (class-weighted training)").notNull().range(0, 1)
       .column("risk_band", "string", "Band of churn_probability from churn.risk_bands").notNull()

@@ -1,11 +1,12 @@
 package io.cxlake.churn;
 
+import io.cxlake.platform.Pseudonym;
+import io.cxlake.metrics.MetricsConfig;
 import static org.apache.spark.sql.functions.*;
 
 import io.cxlake.core.Entities;
 import io.cxlake.core.JobContext;
 import io.cxlake.metrics.GoldContracts;
-import io.cxlake.metrics.Pseudonym;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -31,7 +32,7 @@ public record ChurnInputs(Dataset<Row> customers, Dataset<Row> orders, Dataset<R
 
   /** From the gold facts, plus silver subscriptions and digital events (hashed after aggregation). */
   static ChurnInputs read(JobContext ctx) {
-    String salt = ctx.config().metrics().pseudonymSalt();
+    String salt = ctx.config().get(MetricsConfig.SECTION).pseudonymSalt();
     Dataset<Row> customers = gold(ctx, GoldContracts.DIM_CUSTOMER.name()).select("customer_key", "signup_date");
     Dataset<Row> orders = gold(ctx, GoldContracts.FACT_ORDER.name()).where(col("is_completed"))
         .select(col("customer_key"), col("order_date"), col("net_amount").cast("double").as("net_amount"));
@@ -60,7 +61,7 @@ public record ChurnInputs(Dataset<Row> customers, Dataset<Row> orders, Dataset<R
   }
 
   /** The same inputs with the large ones cached (read once per cutoff set and by labels and features). */
-  ChurnInputs cached(io.cxlake.metrics.CacheScope cache) {
+  ChurnInputs cached(io.cxlake.platform.CacheScope cache) {
     return new ChurnInputs(customers, cache.keep(orders), renewals, subscriptions, cache.keep(interactions),
         cache.keep(responses), cache.keep(sessions), sentiment);
   }

@@ -19,7 +19,7 @@ public final class ChurnLabels {
   private ChurnLabels() {}
 
   /** cutoff_date, customer_key of the customers active at each cutoff (no look-ahead). */
-  public static Dataset<Row> active(ChurnInputs in, Dataset<Row> cutoffs, CxlakeConfig.Churn cfg) {
+  public static Dataset<Row> active(ChurnInputs in, Dataset<Row> cutoffs, ChurnConfig cfg) {
     if (cfg.label().equals("inactivity")) {
       Column days = Cutoffs.daysBefore(col("order_date"));
       return in.orders().join(broadcast(cutoffs), days.geq(0).and(days.lt(cfg.activeDays())))
@@ -36,7 +36,7 @@ public final class ChurnLabels {
   }
 
   /** cutoff_date, customer_key, churned (1.0/0.0) for the active population of each cutoff. */
-  public static Dataset<Row> labelled(ChurnInputs in, Dataset<Row> cutoffs, CxlakeConfig.Churn cfg) {
+  public static Dataset<Row> labelled(ChurnInputs in, Dataset<Row> cutoffs, ChurnConfig cfg) {
     int h = cfg.horizonDays();
     Dataset<Row> events;
     if (cfg.label().equals("inactivity")) {

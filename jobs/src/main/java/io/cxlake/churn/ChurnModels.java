@@ -62,7 +62,7 @@ public final class ChurnModels {
   }
 
   /** The candidates the config asks for: each regularisation strength and each tree depth. */
-  public static List<Spec> grid(CxlakeConfig.Churn cfg) {
+  public static List<Spec> grid(ChurnConfig cfg) {
     List<Spec> out = new ArrayList<>();
     for (String family : cfg.models()) {
       if (family.equals("logistic_regression")) {

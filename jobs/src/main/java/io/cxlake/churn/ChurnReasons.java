@@ -1,5 +1,6 @@
 package io.cxlake.churn;
 
+import io.cxlake.platform.CacheScope;
 import static org.apache.spark.sql.functions.*;
 
 import java.util.ArrayList;
@@ -10,7 +11,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
-import io.cxlake.metrics.CacheScope;
 
 /**
  * Calibrated churn probabilities with the top reasons per customer. A feature's contribution is

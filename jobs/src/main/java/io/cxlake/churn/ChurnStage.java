@@ -1,5 +1,14 @@
 package io.cxlake.churn;
 
+import io.cxlake.contract.TableContract;
+import io.cxlake.core.Entities;
+import io.cxlake.core.TableRef;
+import io.cxlake.metrics.MetricsConfig;
+import io.cxlake.platform.CustomerColumn;
+import io.cxlake.platform.StageModule;
+import io.cxlake.text.VoiceContracts;
+import io.cxlake.platform.CacheScope;
+import io.cxlake.core.Tier;
 import static org.apache.spark.sql.functions.*;
 
 import io.cxlake.contract.GoldWriter;
@@ -9,9 +18,7 @@ import io.cxlake.core.JobContext;
 import io.cxlake.core.Progress;
 import io.cxlake.core.Stage;
 import io.cxlake.core.StageResult;
-import io.cxlake.metrics.CacheScope;
 import io.cxlake.metrics.GoldContracts;
-import io.cxlake.segment.SegmentColumns;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -32,9 +39,26 @@ import org.apache.spark.storage.StorageLevel;
  * then score.
  */
 public final class ChurnStage implements Stage {
+
   public enum Mode { TRAIN, SCORE, TRAIN_AND_SCORE, EVALUATE }
 
   public static final String NAME = "churn";
+
+  /** Churn model training and scoring. */
+  public static final StageModule MODULE = StageModule.define(NAME,
+          "Churn prediction (docs/churn.md): trains on point-in-time cutoffs with out-of-time validation, then scores "
+              + "the active customers (churn_score with probability, risk band and top 3 reasons).")
+      .config(ChurnConfig.SECTION, MetricsConfig.SECTION)
+      .requires(GoldContracts.DIM_CUSTOMER, GoldContracts.FACT_ORDER)
+      .optional(GoldContracts.FACT_RENEWAL, GoldContracts.FACT_INTERACTION, GoldContracts.FACT_SURVEY_RESPONSE,
+          VoiceContracts.VOICE_RESPONSE)
+      .optional(TableRef.silver(Entities.SUBSCRIPTIONS.silverTable()), TableRef.silver(Entities.DIGITAL_EVENTS.silverTable()))
+      .writes(ChurnContracts.all().toArray(TableContract[]::new))
+      .contributes(
+          CustomerColumn.of("churn_probability", "double", "Churn: calibrated probability of churning within churn.horizon_days (churn_score; null: not active or not scored yet)", ChurnContracts.CHURN_SCORE, "churn_probability")
+              .checked(b -> b.range(0, 1)),
+          CustomerColumn.of("churn_risk_band", "string", "Churn: risk band of churn_probability (churn.risk_bands)", ChurnContracts.CHURN_SCORE, "risk_band"))
+      .build(registry -> new ChurnStage());
   static final String BASELINE = "recency alone: ln(1 + days since the last completed order)";
 
   private final Mode mode;
@@ -62,7 +86,7 @@ public final class ChurnStage implements Stage {
 
   @Override
   public StageResult run(JobContext ctx) {
-    LocalDate asOf = io.cxlake.metrics.AsOf.resolve(ctx);
+    LocalDate asOf = io.cxlake.platform.AsOf.resolve(ctx);
     GoldWriter writer = new GoldWriter(ctx);
     Map<String, Long> counts = new LinkedHashMap<>();
     long rowsIn = 0;
@@ -86,7 +110,7 @@ public final class ChurnStage implements Stage {
     return new StageResult(rowsIn, writer.rowsWritten(), counts, writer.problems());
   }
 
-  static String labelDefinition(CxlakeConfig.Churn cfg) {
+  static String labelDefinition(ChurnConfig cfg) {
     return cfg.label().equals("inactivity")
         ? "inactivity: no completed order within " + cfg.horizonDays() + " days after the cutoff, among customers with a "
             + "completed order in the " + cfg.activeDays() + " days up to it"
@@ -95,7 +119,7 @@ public final class ChurnStage implements Stage {
   }
 
   private long train(JobContext ctx, ChurnInputs in, LocalDate asOf, GoldWriter writer, Map<String, Long> counts) {
-    CxlakeConfig.Churn cfg = ctx.config().churn();
+    ChurnConfig cfg = ctx.config().get(ChurnConfig.SECTION);
     Cutoffs cutoffs = Cutoffs.plan(asOf, cfg.horizonDays(), cfg.trainingCutoffs());
     Progress.info("churn training for as-of {}: validation cutoff {}, training cutoffs {} .. {}", asOf,
         cutoffs.validation(), cutoffs.training().get(0), cutoffs.tuning());
@@ -227,7 +251,7 @@ public final class ChurnStage implements Stage {
   }
 
   /** Every cutoff needs customers and both outcomes; otherwise the history is too short. */
-  private static void checkHistory(Cutoffs cutoffs, Map<LocalDate, long[]> perCutoff, CxlakeConfig.Churn cfg) {
+  private static void checkHistory(Cutoffs cutoffs, Map<LocalDate, long[]> perCutoff, ChurnConfig cfg) {
     for (LocalDate c : cutoffs.all()) {
       long[] n = perCutoff.get(c);
       if (n == null || n[0] == 0 || n[1] == 0 || n[1] == n[0]) {
@@ -243,7 +267,7 @@ public final class ChurnStage implements Stage {
 
   private long score(JobContext ctx, ChurnInputs in, LocalDate asOf, Row run, GoldWriter writer,
       Map<String, Long> counts) {
-    CxlakeConfig.Churn cfg = ctx.config().churn();
+    ChurnConfig cfg = ctx.config().get(ChurnConfig.SECTION);
     ModelRuns.SavedModel saved = ModelRuns.SavedModel.of(run);
     String runId = saved.runId();
     List<String> features = saved.features();
@@ -251,7 +275,7 @@ public final class ChurnStage implements Stage {
       throw new CxlakeException("model " + runId + " uses sentiment_180d but " + ChurnInputs.VOICE_RESPONSE
           + " is missing: run the voice stage, or train a model without it");
     }
-    Dataset<Row> active = ChurnLabels.active(in, Cutoffs.table(ctx.spark(), List.of(asOf)), ctx.config().churn());
+    Dataset<Row> active = ChurnLabels.active(in, Cutoffs.table(ctx.spark(), List.of(asOf)), ctx.config().get(ChurnConfig.SECTION));
     CacheScope cache = CacheScope.open();
     Dataset<Row> rows = cache.keep(ChurnFeatures.build(in, active, features));
     Dataset<Row> scored = cache.keep(ChurnReasons.score(rows, features, saved.model(), saved.platt(), saved.reference(), cache));
@@ -261,16 +285,14 @@ public final class ChurnStage implements Stage {
         throw new CxlakeException("no active customer at " + asOf + " to score (" + labelDefinition(cfg) + ")");
       }
       Column band = null;
-      for (CxlakeConfig.Tier t : cfg.riskBands()) {
+      for (Tier t : cfg.riskBands()) {
         Column cond = col("churn_probability").geq(t.min());
         band = band == null ? when(cond, t.name()) : band.when(cond, t.name());
       }
       Dataset<Row> out = scored.withColumn("as_of_date", lit(Date.valueOf(asOf)))
           .withColumn("model_run_id", lit(runId)).withColumn("model", lit(saved.family()))
           .withColumn("risk_band", band);
-      if (writer.replace(ChurnContracts.CHURN_SCORE, out, "as_of_date = DATE'" + asOf + "'")) {
-        SegmentColumns.update(ctx, asOf, ChurnContracts.CHURN_SCORE.name());
-      }
+      writer.replace(ChurnContracts.CHURN_SCORE, out, "as_of_date = DATE'" + asOf + "'");
       double psi = ChurnMetrics.psi(saved.psiExpected(),
           ChurnMetrics.binShares(scored, "churn_probability", saved.psiEdges()));
       ModelRuns.recordScoring(ctx, runId, asOf, customers, psi);
@@ -283,7 +305,7 @@ public final class ChurnStage implements Stage {
   }
 
   private static void printScores(Dataset<Row> scored, String runId, LocalDate asOf, long customers, double psi,
-      CxlakeConfig.Churn cfg) {
+      ChurnConfig cfg) {
     StringBuilder sb = new StringBuilder(String.format("Churn scores at %s with model %s: %d active customers, "
         + "PSI vs validation %.3f (%s)", asOf, runId, customers, psi,
         psi < 0.1 ? "stable" : psi < 0.25 ? "some shift" : "shifted: retrain"));
@@ -306,7 +328,7 @@ public final class ChurnStage implements Stage {
 
   private long evaluate(JobContext ctx, ChurnInputs in, LocalDate asOf, Row run, GoldWriter writer,
       Map<String, Long> counts) {
-    CxlakeConfig.Churn cfg = ctx.config().churn();
+    ChurnConfig cfg = ctx.config().get(ChurnConfig.SECTION);
     LocalDate cutoff = Cutoffs.plan(asOf, cfg.horizonDays(), 2).validation();
     ModelRuns.SavedModel saved = ModelRuns.SavedModel.of(run);
     String modelRun = saved.runId();

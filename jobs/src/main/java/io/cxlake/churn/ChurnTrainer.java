@@ -53,7 +53,7 @@ public final class ChurnTrainer {
       long validationRows) {}
 
   public static Result train(Data data, List<String> numeric, List<String> categorical, List<String> logged,
-      CxlakeConfig.Churn cfg) {
+      ChurnConfig cfg) {
     List<String> dropped = new ArrayList<>();
     ChurnModels.Design design = ChurnModels.design(data.train(), numeric, categorical, logged, dropped);
     if (!dropped.isEmpty()) {
@@ -168,7 +168,7 @@ public final class ChurnTrainer {
 
   /** Applies {@code work} to every item on up to four threads; results in the items' order. */
   static <T, R> List<R> parallel(List<T> items, java.util.function.Function<T, R> work) {
-    return io.cxlake.core.Parallel.map(items, work);
+    return io.cxlake.platform.Parallel.map(items, work);
   }
 
   private static String secs(long since) {

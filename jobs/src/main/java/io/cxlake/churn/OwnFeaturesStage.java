@@ -61,7 +61,7 @@ public final class OwnFeaturesStage implements Stage {
 
   @Override
   public StageResult run(JobContext ctx) {
-    CxlakeConfig.Churn cfg = ctx.config().churn();
+    ChurnConfig cfg = ctx.config().get(ChurnConfig.SECTION);
     Dataset<Row> raw = read(ctx);
     Prepared p = prepare(raw, labelColumn, idColumn);
     Progress.info("{}: {} rows; {} numeric and {} string features; rejected {} without id, {} without a valid label",
@@ -243,7 +243,7 @@ public final class OwnFeaturesStage implements Stage {
    * Stratified holdout: within each class, the rows whose id hashes below that class's quantile
    * at holdout_fraction, so churners and stayers are held out in the same share.
    */
-  static Dataset<Row> split(Dataset<Row> rows, CxlakeConfig.Churn cfg) {
+  static Dataset<Row> split(Dataset<Row> rows, ChurnConfig cfg) {
     Dataset<Row> u = rows.withColumn("_u", pmod(xxhash64(col("_id"), lit(cfg.seed())), lit(1_000_000_007L)));
     Dataset<Row> cut = u.groupBy("label").agg(percentile_approx(col("_u"), lit(cfg.holdoutFraction()), lit(100_000)).as("_cut"));
     return u.join(broadcast(cut), new String[] {"label"}).withColumn("_holdout", col("_u").leq(col("_cut")))

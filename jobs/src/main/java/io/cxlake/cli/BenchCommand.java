@@ -1,5 +1,7 @@
 package io.cxlake.cli;
 
+import io.cxlake.pipeline.Modules;
+import io.cxlake.generate.GenerateConfig;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.cxlake.core.CxlakeConfig;
@@ -53,7 +55,7 @@ class BenchCommand implements Callable<Integer> {
     Path work = Files.createTempDirectory("cxlake-bench-");
     Path landing = work.resolve("landing");
     List<Map<String, Object>> stages = new ArrayList<>();
-    CxlakeConfig.Generate g = global.loadConfig().config().generate();
+    GenerateConfig g = global.loadConfig().config().get(GenerateConfig.SECTION);
     resetPeaks();
     long t0 = System.nanoTime();
     Generator.Summary summary = Generator.generate(new Generator.Params(scale, seed, landing, g.dirtyRate(),
@@ -64,7 +66,7 @@ class BenchCommand implements Callable<Integer> {
     int code = 0;
     try (Session s = new Session(global, work.resolve("warehouse").toString())) {
       JobContext ctx = s.ctx;
-      for (Stage stage : Pipeline.stages()) {
+      for (Stage stage : Modules.registry().pipeline()) {
         resetPeaks();
         List<JobRunner.StageOutcome> o = JobRunner.run(ctx, List.of(stage));
         JobRunner.StageOutcome r = o.get(0);

@@ -1,5 +1,6 @@
 package io.cxlake.cli;
 
+import io.cxlake.pipeline.Modules;
 import io.cxlake.churn.ChurnStage;
 import io.cxlake.churn.OwnFeaturesStage;
 import io.cxlake.core.JobRunner;
@@ -26,7 +27,11 @@ class ChurnCommand implements Runnable {
   /** Runs one stage and prints the summary. */
   static int run(Main global, Stage stage) {
     try (Session s = new Session(global)) {
-      return Pipeline.summarize(JobRunner.run(s.ctx, List.of(stage)), System.out);
+      List<Stage> stages = new java.util.ArrayList<>();
+      stages.add(Modules.registry().declared(ChurnStage.NAME, stage));
+      // Scores and models feed customer_360: the enrichment follows, as after `cxlake churn`.
+      Modules.registry().plan(List.of(ChurnStage.NAME)).stream().skip(1).forEach(stages::add);
+      return Pipeline.summarize(JobRunner.run(s.ctx, stages), System.out);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.cxlake.cli;
 
+import io.cxlake.pipeline.Modules;
 import io.cxlake.core.JobRunner;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -14,7 +15,7 @@ class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (Session s = new Session(global)) {
-      int code = Pipeline.summarize(JobRunner.run(s.ctx, Pipeline.stages()), System.out);
+      int code = Pipeline.summarize(JobRunner.run(s.ctx, Modules.registry().pipeline()), System.out);
       System.out.println();
       System.out.println("Tables (warehouse " + s.warehouse() + "):");
       TablesCommand.print(s.spark, s.ctx.catalog(), System.out);

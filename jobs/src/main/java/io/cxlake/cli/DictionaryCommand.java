@@ -1,5 +1,6 @@
 package io.cxlake.cli;
 
+import io.cxlake.pipeline.Modules;
 import io.cxlake.contract.DataDictionary;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,8 +27,8 @@ class DictionaryCommand implements Callable<Integer> {
     if (output.getParent() != null) {
       Files.createDirectories(output.getParent());
     }
-    Files.writeString(output, DataDictionary.render(goldDb, GoldTables.all()), StandardCharsets.UTF_8);
-    System.out.println("wrote " + output + " (" + GoldTables.all().size() + " tables)");
+    Files.writeString(output, DataDictionary.render(goldDb, Modules.registry().contracts()), StandardCharsets.UTF_8);
+    System.out.println("wrote " + output + " (" + Modules.registry().contracts().size() + " tables)");
     return 0;
   }
 }

@@ -1,5 +1,6 @@
 package io.cxlake.cli;
 
+import io.cxlake.generate.GenerateConfig;
 import io.cxlake.core.CxlakeConfig;
 import io.cxlake.generate.Generator;
 import java.nio.file.Path;
@@ -37,7 +38,7 @@ class GenerateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    CxlakeConfig.Generate g = global.loadConfig().config().generate();
+    GenerateConfig g = global.loadConfig().config().get(GenerateConfig.SECTION);
     long t0 = System.nanoTime();
     Generator.Summary s = Generator.generate(new Generator.Params(scale, seed, out,
         dirtyRate != null ? dirtyRate : g.dirtyRate(), endDate != null ? endDate : g.endDateValue(),

@@ -1,5 +1,6 @@
 package io.cxlake.cli;
 
+import io.cxlake.pipeline.Modules;
 import io.cxlake.core.ConfigException;
 import io.cxlake.core.ConfigLoader;
 import io.cxlake.core.CxlakeException;
@@ -22,9 +23,9 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "cxlake", mixinStandardHelpOptions = true, version = "cxlake 0.1.0",
     description = "Customer-experience analytics on Spark and Delta Lake.",
-    subcommands = {GenerateCommand.class, IngestCommand.class, CurateCommand.class, MetricsCommand.class,
-        SegmentCommand.class, ClusterCommand.class, ChurnCommand.class, DriversCommand.class, JourneyCommand.class, VoiceCommand.class,
-        AlertsCommand.class, RunCommand.class, MaintainCommand.class, HistoryCommand.class, RestoreCommand.class,
+    // The stage commands (ingest, curate, metrics, ...) come from the registered modules (ModuleCommand).
+    subcommands = {GenerateCommand.class, ChurnCommand.class, RunCommand.class, MaintainCommand.class,
+        HistoryCommand.class, RestoreCommand.class,
         DictionaryCommand.class,
         DemoCommand.class, SqlCommand.class, TablesCommand.class, BenchCommand.class,
         CommandLine.HelpCommand.class})
@@ -74,6 +75,7 @@ public final class Main implements Runnable {
   /** Runs the command line and returns the exit code (tests call this; main exits with it). */
   public static int execute(String... args) {
     CommandLine cli = new CommandLine(new Main());
+    ModuleCommand.addAll(cli);
     cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       PrintWriter err = cmd.getErr();
       if (ex instanceof CxlakeException ce) {
@@ -96,6 +98,6 @@ public final class Main implements Runnable {
 
   /** Validates the configuration without starting Spark (used by commands that need no session). */
   ConfigLoader.Loaded loadConfig() {
-    return new ConfigLoader().load(config);
+    return Modules.configLoader().load(config);
   }
 }

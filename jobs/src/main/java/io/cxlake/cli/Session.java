@@ -1,5 +1,6 @@
 package io.cxlake.cli;
 
+import io.cxlake.pipeline.Modules;
 import io.cxlake.core.ConfigLoader;
 import io.cxlake.core.JobContext;
 import io.cxlake.core.Lakehouse;
@@ -16,7 +17,7 @@ final class Session implements AutoCloseable {
   }
 
   Session(Main g, String warehouse) {
-    loaded = new ConfigLoader().load(g.config);
+    loaded = Modules.configLoader().load(g.config);
     spark = Lakehouse.open(loaded.config(), warehouse, g.conf);
     ctx = JobContext.create(spark, loaded, g.asOf, g.landing, g.fullRefresh);
   }

@@ -1,5 +1,6 @@
 package io.cxlake.cli;
 
+import io.cxlake.pipeline.Modules;
 import io.cxlake.core.Catalog;
 import io.cxlake.core.CxlakeException;
 import io.cxlake.core.JobRunner;
@@ -104,7 +105,7 @@ final class TableCommands {
 class MaintainCommand extends StageCommand {
   @Override
   List<Stage> stages() {
-    return List.of(new MaintainStage(GoldTables.all(), System.out));
+    return List.of(new MaintainStage(Modules.registry().contracts(), System.out));
   }
 }
 

@@ -149,12 +149,12 @@ public final class GoldWriter {
   }
 
   private List<TableContract.Check> customChecks(String tableName) {
-    CxlakeConfig.Quality q = ctx.config().quality();
+    QualityConfig q = ctx.config().get(QualityConfig.SECTION);
     List<TableContract.Check> out = new ArrayList<>();
     if (q == null || q.checks() == null) {
       return out;
     }
-    for (CxlakeConfig.CustomCheck c : q.checks()) {
+    for (QualityConfig.CustomCheck c : q.checks()) {
       if (c.table().equals(tableName)) {
         out.add(new TableContract.Check(c.name(), "custom", c.expression(),
             c.severity().equals("fail") ? TableContract.Severity.FAIL : TableContract.Severity.WARN,

@@ -57,6 +57,8 @@ public final class TableContract {
   private final List<String> partitionBy;
   private final List<String> zorderBy;
   private final List<Check> checks;
+  /** The checks declared with the builder (not the generated not-null and key checks). */
+  private final List<Check> declaredChecks;
 
   private TableContract(Builder b) {
     this.name = b.name;
@@ -73,12 +75,27 @@ public final class TableContract {
             c.name() + " is never null"));
       }
     }
+    this.declaredChecks = List.copyOf(b.checks);
     all.addAll(b.checks);
     if (!key.isEmpty()) {
       all.add(new Check("unique_key", "unique", null, Severity.FAIL,
           "one row per " + String.join(" × ", key)));
     }
     this.checks = List.copyOf(all);
+  }
+
+  /** A builder holding this contract's declarations, to extend it (columns added after the existing ones). */
+  public Builder toBuilder() {
+    Builder b = new Builder(name, grain).describe(description);
+    for (Column c : columns) {
+      b.columns.add(c);
+      b.names.add(c.name());
+    }
+    b.key.addAll(key);
+    b.partitionBy.addAll(partitionBy);
+    b.zorderBy.addAll(zorderBy);
+    b.checks.addAll(declaredChecks);
+    return b;
   }
 
   public static Builder table(String name, String grain) {

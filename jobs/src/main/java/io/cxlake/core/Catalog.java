@@ -4,9 +4,9 @@ import org.apache.spark.sql.SparkSession;
 
 /** Qualified table names per layer, and creation of the layer databases on demand. */
 public final class Catalog {
-  private final CxlakeConfig.Catalog names;
+  private final CatalogConfig names;
 
-  public Catalog(CxlakeConfig.Catalog names) {
+  public Catalog(CatalogConfig names) {
     this.names = names;
   }
 
@@ -26,7 +26,17 @@ public final class Catalog {
     return names.opsDb() + "." + table;
   }
 
-  public CxlakeConfig.Catalog names() {
+  /** The qualified name of a table reference, e.g. cx_silver.orders. */
+  public String name(TableRef t) {
+    return switch (t.layer()) {
+      case BRONZE -> bronze(t.name());
+      case SILVER -> silver(t.name());
+      case GOLD -> gold(t.name());
+      case OPS -> ops(t.name());
+    };
+  }
+
+  public CatalogConfig names() {
     return names;
   }
 

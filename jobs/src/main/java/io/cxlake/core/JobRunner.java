@@ -3,27 +3,64 @@ package io.cxlake.core;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Runs stages in order under one run id: step counter, timing, one run-log row per stage.
- * A failing stage stops the stages after it (they depend on its output): they are returned
- * as "skipped", not run and not logged. The failure is returned, not thrown, so the caller
- * can print the summary before exiting non-zero.
+ * <ul>
+ *   <li>A stage whose required input table does not exist or has no rows is {@code skipped}
+ *       with the reason (logged with status skipped); so is one that needs a table a skipped
+ *       stage did not write.</li>
+ *   <li>A failing stage stops the stages that read what it writes, directly or through
+ *       another stopped stage: they are returned as skipped ("not run: X failed"), not run and
+ *       not logged. Stages that do not depend on it still run.</li>
+ * </ul>
+ * The failure is returned, not thrown, so the caller can print the summary before exiting.
  */
 public final class JobRunner {
   private JobRunner() {}
 
-  /** The outcome of one stage. */
-  public record StageOutcome(String stage, String status, Duration elapsed, StageResult result, String error) {}
+  /**
+   * The outcome of one stage.
+   *
+   * @param status success | failed | skipped
+   * @param error  the one-line cause of a failure (null otherwise)
+   * @param reason why a stage was skipped (null otherwise)
+   */
+  public record StageOutcome(String stage, String status, Duration elapsed, StageResult result, String error,
+      String reason) {
+    public boolean failed() {
+      return "failed".equals(status);
+    }
+  }
 
-  public static List<StageOutcome> run(JobContext ctx, List<Stage> stages) {
+  public static List<StageOutcome> run(JobContext ctx, List<? extends Stage> stages) {
     List<StageOutcome> outcomes = new ArrayList<>();
+    // Tables not (freshly) written in this run, with what to say to the stages that read them.
+    Map<TableRef, String> failedTables = new HashMap<>();
+    Map<TableRef, String> skippedTables = new HashMap<>();
     int i = 0;
     for (Stage stage : stages) {
       i++;
+      String failedUpstream = stage.reads().stream().map(failedTables::get).filter(r -> r != null).findFirst().orElse(null);
+      if (failedUpstream != null) {
+        outcomes.add(new StageOutcome(stage.name(), "skipped", Duration.ZERO, null, null, failedUpstream));
+        stage.writes().forEach(t -> failedTables.put(t, failedUpstream));
+        continue;
+      }
       Progress.step(i, stages.size(), stage.name(), "run " + ctx.runId());
       Instant start = Instant.now();
+      String missing = stage.requires().stream().map(skippedTables::get).filter(r -> r != null).findFirst()
+          .orElseGet(() -> missingInput(ctx, stage.requires()));
+      if (missing != null) {
+        Progress.info("{}: skipped — {}", stage.name(), missing);
+        log(ctx, stage.name(), start, Instant.now(), "skipped", null, missing);
+        outcomes.add(new StageOutcome(stage.name(), "skipped", Duration.ZERO, null, null, missing));
+        stage.writes().forEach(t -> skippedTables.put(t, "needs " + t + ", which " + stage.name() + " did not write"));
+        continue;
+      }
       StageResult result = null;
       String error = null;
       try {
@@ -39,22 +76,39 @@ public final class JobRunner {
         Progress.warn("{} failed", stage.name(), e);
       }
       Instant end = Instant.now();
-      String status = error == null ? "success" : "failed";
-      try {
-        RunLog.record(ctx, stage.name(), start, end, status,
-            result == null ? null : result.rowsIn(), result == null ? null : result.rowsOut(), error);
-      } catch (RuntimeException e) {
-        Progress.warn("could not write the run log: {}", oneLine(e));
-      }
-      outcomes.add(new StageOutcome(stage.name(), status, Duration.between(start, end), result, error));
+      log(ctx, stage.name(), start, end, error == null ? "success" : "failed", result, error);
+      outcomes.add(new StageOutcome(stage.name(), error == null ? "success" : "failed", Duration.between(start, end),
+          result, error, null));
       if (error != null) {
-        for (Stage later : stages.subList(i, stages.size())) {
-          outcomes.add(new StageOutcome(later.name(), "skipped", Duration.ZERO, null, null));
-        }
-        break;
+        String note = "not run: " + stage.name() + " failed";
+        stage.writes().forEach(t -> failedTables.put(t, note));
       }
     }
     return outcomes;
+  }
+
+  /** Why a required input cannot be used (missing or without rows), or null when all can. */
+  static String missingInput(JobContext ctx, List<TableRef> required) {
+    for (TableRef t : required) {
+      String name = ctx.catalog().name(t);
+      if (!ctx.spark().catalog().tableExists(name)) {
+        return name + " does not exist";
+      }
+      if (ctx.spark().table(name).isEmpty()) {
+        return name + " has no rows";
+      }
+    }
+    return null;
+  }
+
+  private static void log(JobContext ctx, String stage, Instant start, Instant end, String status, StageResult result,
+      String error) {
+    try {
+      RunLog.record(ctx, stage, start, end, status, result == null ? null : result.rowsIn(),
+          result == null ? null : result.rowsOut(), error);
+    } catch (RuntimeException e) {
+      Progress.warn("could not write the run log: {}", oneLine(e));
+    }
   }
 
   /** A one-line cause: the innermost message, without stack traces. */

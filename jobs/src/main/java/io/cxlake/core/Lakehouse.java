@@ -20,7 +20,7 @@ public final class Lakehouse {
    * @param confOverrides     --conf key=value pairs
    */
   public static SparkSession open(CxlakeConfig config, String warehouseOverride, Map<String, String> confOverrides) {
-    CxlakeConfig.Runtime rt = config.runtime();
+    RuntimeConfig rt = config.runtime();
     String warehouse = qualify(warehouseOverride != null ? warehouseOverride : rt.warehouse());
     SparkSession.Builder b = SparkSession.builder().appName(rt.appName() == null ? "cxlake" : rt.appName());
     // spark-submit passes its settings as system properties, which SparkConf reads.

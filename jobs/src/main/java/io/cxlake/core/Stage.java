@@ -1,9 +1,31 @@
 package io.cxlake.core;
 
-/** A pipeline stage: reads tables, transforms, writes tables. Wired by the CLI and pipeline. */
+import java.util.List;
+
+/**
+ * A pipeline stage: reads tables, transforms, writes tables. Stages of the pipeline are built
+ * from their declarations (io.cxlake.platform.StageModule), which supply the tables below; the
+ * runner skips a stage whose required input is missing or empty, and stops the stages that
+ * read what a failed stage writes.
+ */
 public interface Stage {
   /** Short name used in the run log, the step counter and --only/--from. */
   String name();
 
   StageResult run(JobContext ctx);
+
+  /** Tables the stage cannot do without: one missing or empty, and the stage is skipped. */
+  default List<TableRef> requires() {
+    return List.of();
+  }
+
+  /** Every table the stage reads, required or optional. */
+  default List<TableRef> reads() {
+    return requires();
+  }
+
+  /** The tables the stage writes. */
+  default List<TableRef> writes() {
+    return List.of();
+  }
 }

@@ -1,5 +1,7 @@
 package io.cxlake.curate;
 
+import io.cxlake.core.TableRef;
+import io.cxlake.platform.StageModule;
 import static org.apache.spark.sql.functions.*;
 
 import io.cxlake.core.Catalog;
@@ -38,6 +40,14 @@ import org.apache.spark.storage.StorageLevel;
  */
 public final class CurateStage implements Stage {
 
+  /** Bronze to silver. */
+  public static final StageModule MODULE = StageModule.define("curate",
+          "Bronze -> silver: typed, validated, deduplicated, upserted; bad rows to cx_ops.quarantine.")
+      .config(CurateConfig.SECTION)
+      .optional(Entities.ALL.stream().map(e -> TableRef.bronze(e.name())).toArray(TableRef[]::new))
+      .writes(Entities.ALL.stream().map(e -> TableRef.silver(e.silverTable())).toArray(TableRef[]::new))
+      .build(registry -> new CurateStage());
+
   @Override
   public String name() {
     return "curate";
@@ -47,7 +57,7 @@ public final class CurateStage implements Stage {
   public StageResult run(JobContext ctx) {
     SparkSession spark = ctx.spark();
     Catalog catalog = ctx.catalog();
-    Timestamp futureLimit = Timestamp.from(Instant.now().plus(ctx.config().curate().futureToleranceHours(), ChronoUnit.HOURS));
+    Timestamp futureLimit = Timestamp.from(Instant.now().plus(ctx.config().get(CurateConfig.SECTION).futureToleranceHours(), ChronoUnit.HOURS));
     Map<String, Long> counts = new LinkedHashMap<>();
     long rowsIn = 0;
     long rowsOut = 0;

@@ -38,9 +38,9 @@ final class DriverAggregates {
    * outcome, slice_type, slice_value, response_id, w, y, x_1..x_p, noise. A response without a
    * value for a slice dimension counts in that dimension's "unknown" slice.
    */
-  static Dataset<Row> stack(Dataset<Row> rows, List<CxlakeConfig.Outcome> outcomes, List<String> slices, int p) {
+  static Dataset<Row> stack(Dataset<Row> rows, List<DriversConfig.Outcome> outcomes, List<String> slices, int p) {
     List<Column> outcomeCells = new ArrayList<>();
-    for (CxlakeConfig.Outcome o : outcomes) {
+    for (DriversConfig.Outcome o : outcomes) {
       outcomeCells.add(struct(lit(o.name()).as("name"), col(DriverData.y(o.name())).as("value")));
     }
     List<Column> sliceCells = new ArrayList<>();

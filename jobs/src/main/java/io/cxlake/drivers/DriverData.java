@@ -40,7 +40,7 @@ public final class DriverData {
    * One row per response dated in (asOf − lookbackDays, asOf] that rated at least one attribute.
    * Ratings stay null where not given; the analysis uses complete cases (docs/drivers.md#missing).
    */
-  public static Dataset<Row> build(Inputs in, List<String> attributes, List<CxlakeConfig.Outcome> outcomes,
+  public static Dataset<Row> build(Inputs in, List<String> attributes, List<DriversConfig.Outcome> outcomes,
       LocalDate asOf, int lookbackDays, long seed) {
     Column inWindow = col("response_date").gt(lit(Date.valueOf(asOf.minusDays(lookbackDays))))
         .and(col("response_date").leq(lit(Date.valueOf(asOf))));
@@ -57,7 +57,7 @@ public final class DriverData {
         .join(in.customers().select("customer_key", "region"), new String[] {"customer_key"}, "left");
     rows = in.segments() == null ? rows.withColumn("segment", lit(null).cast("string"))
         : rows.join(in.segments().select("customer_key", "segment"), new String[] {"customer_key"}, "left");
-    for (CxlakeConfig.Outcome o : outcomes) {
+    for (DriversConfig.Outcome o : outcomes) {
       rows = switch (o.type()) {
         case "nps", "csat", "ces" -> rows.withColumn(y(o.name()), col(o.type()).cast("double"));
         case "repurchase" -> rows.join(repurchase(rows, in.orders(), o.name(), o.windowDays(), asOf),

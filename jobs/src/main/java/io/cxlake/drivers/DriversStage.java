@@ -1,5 +1,11 @@
 package io.cxlake.drivers;
 
+import io.cxlake.platform.StageModule;
+import io.cxlake.drivers.KeyDriverAnalysis.DriverResult;
+import io.cxlake.drivers.DriverAggregates.Group;
+import io.cxlake.platform.AsOf;
+import io.cxlake.platform.CacheScope;
+import io.cxlake.platform.GoldRead;
 import static org.apache.spark.sql.functions.*;
 
 import io.cxlake.contract.GoldWriter;
@@ -9,12 +15,7 @@ import io.cxlake.core.JobContext;
 import io.cxlake.core.Progress;
 import io.cxlake.core.Stage;
 import io.cxlake.core.StageResult;
-import io.cxlake.drivers.DriverAggregates.Group;
-import io.cxlake.drivers.KeyDriverAnalysis.DriverResult;
-import io.cxlake.metrics.AsOf;
-import io.cxlake.metrics.CacheScope;
 import io.cxlake.metrics.GoldContracts;
-import io.cxlake.metrics.GoldRead;
 import io.cxlake.segment.SegmentContracts;
 import java.sql.Date;
 import java.time.LocalDate;
@@ -34,6 +35,18 @@ import org.apache.spark.sql.SparkSession;
 public final class DriversStage implements Stage {
   public static final String NAME = "drivers";
 
+  /** Key drivers. */
+  public static final StageModule MODULE = StageModule.define(NAME,
+          "Key-driver analysis of the configured outcomes (NPS, CSAT, repurchase, renewal ...) on the attribute "
+              + "ratings: relative weights with bootstrap CIs, significance against a noise probe, quadrants, Kano; "
+              + "writes key_driver.")
+      .config(DriversConfig.SECTION)
+      .requires(GoldContracts.FACT_SURVEY_RATING, GoldContracts.FACT_SURVEY_RESPONSE)
+      .optional(GoldContracts.DIM_CUSTOMER, GoldContracts.DIM_TOUCHPOINT, GoldContracts.FACT_ORDER,
+          GoldContracts.FACT_RENEWAL, GoldContracts.FACT_INTERACTION, SegmentContracts.CUSTOMER_RFM)
+      .writes(DriverContracts.KEY_DRIVER)
+      .build(registry -> new DriversStage());
+
   /** IRLS stops when no coefficient moves more than this, or after MAX_ITER iterations. */
   private static final double TOLERANCE = 1e-7;
   private static final int MAX_ITER = 25;
@@ -45,7 +58,7 @@ public final class DriversStage implements Stage {
 
   @Override
   public StageResult run(JobContext ctx) {
-    CxlakeConfig.Drivers cfg = ctx.config().drivers();
+    DriversConfig cfg = ctx.config().get(DriversConfig.SECTION);
     SparkSession spark = ctx.spark();
     LocalDate asOf = AsOf.resolve(ctx);
     LocalDate windowStart = asOf.minusDays(cfg.lookbackDays() - 1L);
@@ -62,7 +75,7 @@ public final class DriversStage implements Stage {
       }
     }
     Progress.info("key drivers for as-of {} (responses {} .. {}): {} drivers, outcomes {}, slices {}, {} resamples", asOf,
-        windowStart, asOf, attributes.size(), cfg.outcomes().stream().map(CxlakeConfig.Outcome::name).toList(), slices,
+        windowStart, asOf, attributes.size(), cfg.outcomes().stream().map(DriversConfig.Outcome::name).toList(), slices,
         cfg.bootstrap());
     DriverData.Inputs in = new DriverData.Inputs(responses, ratings, GoldRead.table(ctx, GoldContracts.DIM_CUSTOMER.name()),
         segments, GoldRead.table(ctx, GoldContracts.FACT_ORDER.name()),
@@ -91,11 +104,11 @@ public final class DriversStage implements Stage {
 
   /** All aggregations and fits; the rows are the persisted response-level table. */
   static List<DriverResult> analyse(SparkSession spark, Dataset<Row> rows, List<String> attributes, List<String> slices,
-      CxlakeConfig.Drivers cfg, Map<String, Long> counts) {
+      DriversConfig cfg, Map<String, Long> counts) {
     int p = attributes.size();
     long t0 = System.nanoTime();
-    List<CxlakeConfig.Outcome> continuous = cfg.outcomes().stream().filter(o -> !o.binary()).toList();
-    List<CxlakeConfig.Outcome> binary = cfg.outcomes().stream().filter(CxlakeConfig.Outcome::binary).toList();
+    List<DriversConfig.Outcome> continuous = cfg.outcomes().stream().filter(o -> !o.binary()).toList();
+    List<DriversConfig.Outcome> binary = cfg.outcomes().stream().filter(DriversConfig.Outcome::binary).toList();
     Dataset<Row> stacked = DriverAggregates.stack(rows, cfg.outcomes(), slices, p);
     Map<Group, DriverAggregates.Descriptive> desc = DriverAggregates.descriptive(stacked, p, cfg.kano().poorMax(),
         cfg.kano().excellentMin());
@@ -139,7 +152,7 @@ public final class DriversStage implements Stage {
   }
 
   /** Configured attributes, or every attribute rated in the window (sorted). */
-  static List<String> attributes(CxlakeConfig.Drivers cfg, Dataset<Row> ratings, LocalDate from, LocalDate asOf) {
+  static List<String> attributes(DriversConfig cfg, Dataset<Row> ratings, LocalDate from, LocalDate asOf) {
     if (!cfg.attributes().isEmpty()) {
       return cfg.attributes();
     }

@@ -25,7 +25,7 @@ public final class Journey {
    * @param drivers     key_driver rows of one as-of date and the configured outcome, or null
    */
   public static Dataset<Row> build(Dataset<Row> responses, Dataset<Row> interactions, Dataset<Row> touchpoints,
-      Dataset<Row> drivers, CxlakeConfig.Journey cfg, LocalDate asOf) {
+      Dataset<Row> drivers, JourneyConfig cfg, LocalDate asOf) {
     Column end = lit(Date.valueOf(asOf));
     Column w = col("weight");
     Dataset<Row> survey = responses.where(col("response_date").leq(end))
@@ -58,7 +58,7 @@ public final class Journey {
         col("contacts"), col("complaints"),
         pct(col("complaints").cast("double"), col("contacts").cast("double")).as("complaint_pct"),
         col("first_response_hours_median"), col("resolution_hours_median"), col("resolution_hours_p90"));
-    CxlakeConfig.PainWeights pw = cfg.painWeights();
+    JourneyConfig.PainWeights pw = cfg.painWeights();
     Column[][] parts = {{col("detractors_pct"), lit(pw.detractors())}, {col("dissatisfied_pct"), lit(pw.dissatisfied())},
         {col("hard_effort_pct"), lit(pw.hardEffort())}, {col("complaint_pct"), lit(pw.complaints())}};
     Column weighted = lit(0.0);

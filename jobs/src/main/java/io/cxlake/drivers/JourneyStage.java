@@ -1,5 +1,8 @@
 package io.cxlake.drivers;
 
+import io.cxlake.platform.StageModule;
+import io.cxlake.platform.AsOf;
+import io.cxlake.platform.GoldRead;
 import static org.apache.spark.sql.functions.*;
 
 import io.cxlake.contract.GoldWriter;
@@ -8,9 +11,7 @@ import io.cxlake.core.JobContext;
 import io.cxlake.core.Progress;
 import io.cxlake.core.Stage;
 import io.cxlake.core.StageResult;
-import io.cxlake.metrics.AsOf;
 import io.cxlake.metrics.GoldContracts;
-import io.cxlake.metrics.GoldRead;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
@@ -23,6 +24,16 @@ import org.apache.spark.sql.Row;
 public final class JourneyStage implements Stage {
   public static final String NAME = "journey";
 
+  /** The touchpoint journey. */
+  public static final StageModule MODULE = StageModule.define(NAME,
+          "Touchpoint journey per period, journey stage and touchpoint: volume, scores, complaints, response "
+              + "times, top driver and pain index; writes touchpoint_journey.")
+      .config(JourneyConfig.SECTION)
+      .requires(GoldContracts.FACT_SURVEY_RESPONSE)
+      .optional(GoldContracts.FACT_INTERACTION, GoldContracts.DIM_TOUCHPOINT, DriverContracts.KEY_DRIVER)
+      .writes(DriverContracts.TOUCHPOINT_JOURNEY)
+      .build(registry -> new JourneyStage());
+
   @Override
   public String name() {
     return NAME;
@@ -30,7 +41,7 @@ public final class JourneyStage implements Stage {
 
   @Override
   public StageResult run(JobContext ctx) {
-    CxlakeConfig.Journey cfg = ctx.config().journey();
+    JourneyConfig cfg = ctx.config().get(JourneyConfig.SECTION);
     LocalDate asOf = AsOf.resolve(ctx);
     Dataset<Row> drivers = drivers(ctx, cfg, asOf);
     if (drivers == null) {
@@ -50,7 +61,7 @@ public final class JourneyStage implements Stage {
   }
 
   /** key_driver rows of the latest as-of date up to {@code asOf} for the configured outcome, or null. */
-  private static Dataset<Row> drivers(JobContext ctx, CxlakeConfig.Journey cfg, LocalDate asOf) {
+  private static Dataset<Row> drivers(JobContext ctx, JourneyConfig cfg, LocalDate asOf) {
     String table = ctx.catalog().gold(DriverContracts.KEY_DRIVER.name());
     if (!ctx.spark().catalog().tableExists(table)) {
       return null;

@@ -1,10 +1,10 @@
 package io.cxlake.drivers;
 
-import io.cxlake.core.CxlakeConfig;
-import io.cxlake.drivers.DriverAggregates.Descriptive;
-import io.cxlake.drivers.DriverAggregates.Group;
-import io.cxlake.drivers.DriverAggregates.Logit;
 import io.cxlake.drivers.DriverAggregates.LogitReplicate;
+import io.cxlake.drivers.DriverAggregates.Logit;
+import io.cxlake.drivers.DriverAggregates.Group;
+import io.cxlake.drivers.DriverAggregates.Descriptive;
+import io.cxlake.core.CxlakeConfig;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -119,8 +119,8 @@ public final class KeyDriverAnalysis {
   }
 
   /** What the analysis needs from the configuration. */
-  record Settings(List<String> drivers, CxlakeConfig.Outcome outcome, int minResponses, double confidence,
-      String performance, CxlakeConfig.Quadrant quadrant, CxlakeConfig.Kano kano) {}
+  record Settings(List<String> drivers, DriversConfig.Outcome outcome, int minResponses, double confidence,
+      String performance, DriversConfig.Quadrant quadrant, DriversConfig.Kano kano) {}
 
   /** Rows of a group below the minimum, or one whose model cannot be fitted: one row per driver, with the reason. */
   static List<DriverResult> notAnalysed(Settings s, Group g, String status, String note, long n, Double effectiveN) {

@@ -1,5 +1,7 @@
 package io.cxlake.ingest;
 
+import io.cxlake.core.TableRef;
+import io.cxlake.platform.StageModule;
 import static org.apache.spark.sql.functions.*;
 
 import io.cxlake.core.Catalog;
@@ -52,6 +54,13 @@ import org.apache.spark.sql.types.StructType;
  * with lineage columns. A bad file is reported and the other files and entities go on.
  */
 public final class IngestStage implements Stage {
+
+  /** Landing files to bronze. */
+  public static final StageModule MODULE = StageModule.define("ingest",
+          "Landing files -> bronze Delta tables (new or changed files only).")
+      .config(IngestConfig.SECTION)
+      .writes(Entities.ALL.stream().map(e -> TableRef.bronze(e.name())).toArray(TableRef[]::new))
+      .build(registry -> new IngestStage());
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final StructType LEDGER = new StructType()
       .add("entity", DataTypes.StringType, false).add("path", DataTypes.StringType, false)
@@ -68,7 +77,7 @@ public final class IngestStage implements Stage {
   @Override
   public StageResult run(JobContext ctx) {
     SparkSession spark = ctx.spark();
-    ConfigLoader loader = new ConfigLoader();
+    ConfigLoader loader = new ConfigLoader(java.util.List.of());
     Path sourcesFile = ctx.loaded().sourcesFile();
     SourcesConfig sources = loader.loadSources(sourcesFile);
     String root = ctx.landingRoot() != null
@@ -102,7 +111,7 @@ public final class IngestStage implements Stage {
     }
     counts.put("files_rejected", ledger.stream().filter(r -> "rejected".equals(r.getString(4))).count());
     counts.put("files_ingested", ledger.stream().filter(r -> "ingested".equals(r.getString(4))).count());
-    boolean fail = "fail".equals(ctx.config().ingest().onBadFile());
+    boolean fail = "fail".equals(ctx.config().get(IngestConfig.SECTION).onBadFile());
     for (String p : problems) {
       Progress.warn("ingest: {}", p);
     }

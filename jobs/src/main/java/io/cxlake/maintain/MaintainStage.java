@@ -1,5 +1,6 @@
 package io.cxlake.maintain;
 
+import io.cxlake.core.CatalogConfig;
 import io.cxlake.contract.TableContract;
 import io.cxlake.core.ConfigLoader;
 import io.cxlake.core.CxlakeConfig;
@@ -42,7 +43,7 @@ public final class MaintainStage implements Stage {
   @Override
   public StageResult run(JobContext ctx) {
     SparkSession spark = ctx.spark();
-    CxlakeConfig.Maintenance m = ctx.config().maintenance();
+    MaintenanceConfig m = ctx.config().get(MaintenanceConfig.SECTION);
     Map<String, List<String>> zorder = zorderColumns(goldContracts, ctx.catalog().names().goldDb(), m.zorder());
     // Delta refuses a retention below its floor unless the check is off; the configuration
     // already demanded allow_short_retention for that. Only this stage runs with it off.
@@ -93,9 +94,9 @@ public final class MaintainStage implements Stage {
   }
 
   /** The Delta tables of the configured layers that exist, as db.table. */
-  static List<String> tables(SparkSession spark, CxlakeConfig.Catalog names, List<String> layers) {
+  static List<String> tables(SparkSession spark, CatalogConfig names, List<String> layers) {
     List<String> tables = new ArrayList<>();
-    for (String layer : ConfigLoader.LAYERS) {
+    for (String layer : MaintenanceConfig.LAYERS) {
       if (!layers.contains(layer)) {
         continue;
       }

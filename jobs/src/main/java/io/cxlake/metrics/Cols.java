@@ -8,18 +8,18 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 
 /** Java-friendly group-by and join on column-name arrays. */
-final class Cols {
+public final class Cols {
   private Cols() {}
 
-  static RelationalGroupedDataset group(Dataset<Row> rows, String... names) {
+  public static RelationalGroupedDataset group(Dataset<Row> rows, String... names) {
     return rows.groupBy(Arrays.stream(names).map(functions::col).toArray(Column[]::new));
   }
 
-  static Column[] cols(String... names) {
+  public static Column[] cols(String... names) {
     return Arrays.stream(names).map(functions::col).toArray(Column[]::new);
   }
 
-  static Dataset<Row> join(Dataset<Row> left, Dataset<Row> right, String[] using, String type) {
+  public static Dataset<Row> join(Dataset<Row> left, Dataset<Row> right, String[] using, String type) {
     return left.join(right, using, type);
   }
 }

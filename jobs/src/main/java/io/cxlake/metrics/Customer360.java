@@ -1,5 +1,6 @@
 package io.cxlake.metrics;
 
+import io.cxlake.platform.Pseudonym;
 import static org.apache.spark.sql.functions.*;
 
 import io.cxlake.core.CxlakeConfig;
@@ -24,7 +25,7 @@ public final class Customer360 {
       Dataset<Row> factRenewal, Dataset<Row> factInteraction, Dataset<Row> factResponse, Dataset<Row> factRating,
       Dataset<Row> digitalEvents) {}
 
-  public static Dataset<Row> build(Inputs in, LocalDate asOf, CxlakeConfig.Metrics m) {
+  public static Dataset<Row> build(Inputs in, LocalDate asOf, MetricsConfig m) {
     Column asOfDate = lit(java.sql.Date.valueOf(asOf));
     String salt = m.pseudonymSalt();
     int lookback = m.lookbackDays();
@@ -98,7 +99,7 @@ public final class Customer360 {
         .join(rater, "customer_key", "left");
 
     Column recency = datediff(asOfDate, col("last_order_date"));
-    CxlakeConfig.Lifecycle lc = m.lifecycle();
+    MetricsConfig.Lifecycle lc = m.lifecycle();
     Column inactive = col("last_order_date").isNull().or(recency.gt(m.churnInactivityDays()));
     Column lifecycle = when(col("tenure_days").lt(lc.newDays()), "new")
         .when(inactive.and(not(col("has_active_subscription"))), "churned")

@@ -163,11 +163,11 @@ public final class ExperienceKpis {
   }
 
   /** Kish's effective sample size (Σw)² / Σw² of one item. */
-  static Column kish(String item) {
+  public static Column kish(String item) {
     return pow(col("w_" + item), 2).divide(col("w2_" + item));
   }
 
-  static Column mean(String item) {
+  public static Column mean(String item) {
     return col("wx_" + item).divide(col("w_" + item));
   }
 
@@ -175,7 +175,7 @@ public final class ExperienceKpis {
    * Standard error of a weighted mean: s / sqrt(n_eff), with s² the weighted variance scaled
    * by n_eff / (n_eff − 1) — the usual sample variance when all weights are 1.
    */
-  static Column meanSe(String item) {
+  public static Column meanSe(String item) {
     Column effN = kish(item);
     Column var = col("wxx_" + item).divide(col("w_" + item)).minus(pow(mean(item), 2));
     Column sample = greatest(var, lit(0.0)).multiply(effN).divide(effN.minus(1));
@@ -183,7 +183,7 @@ public final class ExperienceKpis {
   }
 
   /** period_type, period_start and every configured slice column the rows have. */
-  static String[] comboColumns(Dataset<Row> rows, List<String> slices) {
+  public static String[] comboColumns(Dataset<Row> rows, List<String> slices) {
     List<String> have = List.of(rows.columns());
     List<String> out = new ArrayList<>(List.of("period_type", "period_start"));
     slices.stream().filter(have::contains).forEach(out::add);

@@ -1,6 +1,7 @@
 package io.cxlake.metrics;
 
 import io.cxlake.contract.TableContract;
+import io.cxlake.platform.Customer360Enrichment;
 import io.cxlake.core.CxlakeConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,14 +10,14 @@ import java.util.List;
 public final class GoldContracts {
   private GoldContracts() {}
 
-  private static final String PERIOD_TYPE = "Period grain: month or week (ISO week, Monday start)";
-  private static final String PERIOD_START = "First day of the period";
+  public static final String PERIOD_TYPE = "Period grain: month or week (ISO week, Monday start)";
+  public static final String PERIOD_START = "First day of the period";
   private static final String PERIOD_END = "First day after the period (exclusive end)";
   private static final String IS_COMPLETE = "Whether the period ended on or before the as-of date (false: partial period)";
-  private static final String SLICE = "Slice dimension: all, region, channel, touchpoint, journey_stage, ... (docs/metrics.md)";
-  private static final String SLICE_VALUE = "Value of the slice dimension (all for the all slice; unknown when missing)";
+  public static final String SLICE = "Slice dimension: all, region, channel, touchpoint, journey_stage, ... (docs/metrics.md)";
+  public static final String SLICE_VALUE = "Value of the slice dimension (all for the all slice; unknown when missing)";
   private static final String RUN_ID = "Run that computed this row (unchanged rows keep the run that last computed them)";
-  private static final String KEY = "Pseudonymous customer key: first 16 hex digits of sha-256(salt|customer_id)";
+  public static final String KEY = "Pseudonymous customer key: first 16 hex digits of sha-256(salt|customer_id)";
 
   /** period_type, period_start, period_end, is_complete: the period key of the KPI tables. */
   private static TableContract.Builder period(TableContract.Builder b) {
@@ -45,7 +46,7 @@ public final class GoldContracts {
       .column("signup_date", "date", "Date the customer signed up").notNull()
       .column("tenure_days", "int", "Days from sign-up to the as-of date").notNull().min(0)
       .column("lifecycle_stage", "string", "new, developing, loyal, at_risk or churned (rules: metrics.lifecycle)").notNull()
-      .accepted(CxlakeConfig.Lifecycle.STAGES.toArray(String[]::new))
+      .accepted(MetricsConfig.Lifecycle.STAGES.toArray(String[]::new))
       .column("has_active_subscription", "boolean", "Whether a subscription is active at the as-of date").notNull()
       .column("first_order_date", "date", "Date of the first completed order, null when none")
       .column("last_order_date", "date", "Date of the latest completed order up to the as-of date, null when none")
@@ -289,7 +290,11 @@ public final class GoldContracts {
       .key("period_type", "period_start", "feature").zorderBy("period_start", "feature")
       .build();
 
-  public static final TableContract CUSTOMER_360 = TableContract.table("customer_360",
+  /**
+   * customer_360 as the metrics stage writes it; the registry adds the columns other stages
+   * contribute (io.cxlake.platform.CustomerColumn), which the metrics stage leaves empty.
+   */
+  public static final TableContract CUSTOMER_360 = TableContract.table(Customer360Enrichment.TARGET,
           "one row per snapshot (as-of) date and customer")
       .describe("Customer 360: operational (O) and experience (X) features per customer, each computed only from data up to the snapshot date. Later stages add their scores.")
       .column("snapshot_date", "date", "As-of date of the snapshot").notNull()
@@ -302,7 +307,7 @@ public final class GoldContracts {
       .column("signup_date", "date", "Sign-up date").notNull()
       .column("tenure_days", "int", "Days since sign-up").notNull().min(0)
       .column("lifecycle_stage", "string", "new, developing, loyal, at_risk or churned (metrics.lifecycle)").notNull()
-      .accepted(CxlakeConfig.Lifecycle.STAGES.toArray(String[]::new))
+      .accepted(MetricsConfig.Lifecycle.STAGES.toArray(String[]::new))
       .column("first_order_date", "date", "First completed order")
       .column("last_order_date", "date", "Latest completed order")
       .column("recency_days", "int", "O: days since the latest completed order (null: never ordered)").min(0)
@@ -335,73 +340,12 @@ public final class GoldContracts {
       .column("rater_tangibles", "double", "X: mean tangibles rating, 0-100").range(0, 100)
       .column("rater_empathy", "double", "X: mean empathy rating, 0-100").range(0, 100)
       .column("rater_responsiveness", "double", "X: mean responsiveness rating, 0-100").range(0, 100)
-      .column("rfm_segment", "string", "Segment: RFM segment name at the snapshot date (customer_rfm; null until the segment stage ran)")
-      .column("rfm_cell", "string", "Segment: R, F and M scores as three digits, e.g. 545 (null: no orders in the RFM window)")
-      .column("value_score", "double", "Segment: overall value 0-100 of the attitude-behaviour-consumption model (customer_value)").range(0, 100)
-      .column("value_tier", "string", "Segment: value tier from segmentation.value.tiers")
-      .column("pareto_class", "string", "Segment: Pareto ABC class on revenue share: A (top 80%), B (next 15%), C (rest)")
-      .accepted("A", "B", "C")
-      .column("cluster_id", "int", "Segment: cluster number (customer_cluster; 1 = largest); null when not clustered").min(1)
-      .column("cluster_label", "string", "Segment: plain-language label of the cluster")
-      .column("churn_probability", "double", "Churn: calibrated probability of churning within churn.horizon_days (churn_score; null: not active or not scored yet)").range(0, 1)
-      .column("churn_risk_band", "string", "Churn: risk band of churn_probability (churn.risk_bands)")
-      .column("sentiment", "double", "Voice: mean sentiment (−1…1) of the customer's verbatims in the last voice.sentiment_days (voice_customer; null without one)").range(-1, 1)
       .key("snapshot_date", "customer_key").partitionBy("snapshot_date").zorderBy("customer_key")
       .build();
 
-  public static final TableContract CX_ALERT = TableContract.table("cx_alert",
-          "one row per period, KPI, slice and alert kind (change or threshold)")
-      .describe("KPI alerts: significant adverse changes against a trailing (and, with two seasons of history, same-period-last-year) baseline, and threshold breaches (SPEC §8.8).")
-      .column("period_type", "string", PERIOD_TYPE).notNull().accepted("month", "week")
-      .column("period_start", "date", PERIOD_START).notNull()
-      .column("kpi", "string", "KPI: nps, csat_top2_pct, ces_mean, cx_index, renewal_rate, churn_rate, repurchase_rate").notNull()
-      .column("slice", "string", SLICE).notNull()
-      .column("slice_value", "string", SLICE_VALUE).notNull()
-      .column("alert_kind", "string", "change (significant adverse change) or threshold (limit breached)").notNull()
-      .accepted("change", "threshold")
-      .column("severity", "string", "critical, high, medium or low (docs/metrics.md#alerts)").notNull()
-      .accepted("critical", "high", "medium", "low")
-      .column("value", "double", "KPI value in the period").notNull()
-      .column("n", "double", "Effective responses (or cases) behind the value").notNull().min(0)
-      .column("baseline_value", "double", "Pooled value of the trailing baseline periods")
-      .column("baseline_n", "double", "Effective responses (or cases) of the baseline")
-      .column("baseline_kind", "string", "trailing_N, or trailing_N+last_year when last year's same period and its trailing baseline had enough data to check for seasonality")
-      .column("last_year_value", "double", "Value in the same period one year earlier (null without that history)")
-      .column("last_year_change", "double", "Last year's same period minus its own trailing baseline: a similar adverse change there marks the drop as seasonal (no change alert)")
-      .column("change", "double", "value − baseline_value")
-      .column("z", "double", "Test statistic of the change (Wald for NPS, two-proportion for rates, z for means)")
-      .column("p_value", "double", "Two-sided p-value of the change").range(0, 1)
-      .column("method", "string", "wald, adjusted_wald (small samples), two_proportion, z_mean, or threshold").notNull()
-      .column("threshold", "double", "The limit breached (threshold alerts)")
-      .column("message", "string", "One-line description for people").notNull()
-      .column("as_of", "date", "As-of date of the run").notNull()
-      .column("run_id", "string", "Run that raised the alert").notNull()
-      .key("period_type", "period_start", "kpi", "slice", "slice_value", "alert_kind").zorderBy("period_start", "kpi")
-      .build();
-
-  public static final TableContract DETRACTOR_FOLLOWUP = TableContract.table("detractor_followup",
-          "one row per detractor response (NPS 0-6) in the follow-up window before the as-of date")
-      .describe("Close-the-loop list: customers who just answered 0-6, with touchpoint and PII-redacted verbatim; the source customer id is looked up in silver by authorised staff.")
-      .column("response_id", "string", "Survey response").notNull()
-      .column("customer_key", "string", KEY).notNull()
-      .column("responded_ts", "timestamp", "Response time (UTC)").notNull()
-      .column("nps", "int", "NPS answer 0-6").notNull().range(0, 6)
-      .column("csat", "int", "CSAT answer 1-5").range(1, 5)
-      .column("touchpoint", "string", "Touchpoint surveyed").notNull()
-      .column("journey_stage", "string", "Journey stage surveyed").notNull()
-      .column("channel", "string", "Channel of the experience").notNull()
-      .column("region", "string", "Customer's region")
-      .column("lifecycle_stage", "string", "Customer's lifecycle stage at the as-of date")
-      .column("verbatim_redacted", "string", "Comment with e-mails, phones, card and IBAN numbers and the customer's name replaced by [EMAIL], [PHONE], [CARD], [IBAN], [NAME]")
-      .column("days_since_response", "int", "Days from the response to the as-of date").notNull().min(0)
-      .column("as_of", "date", "As-of date of the list").notNull()
-      .key("response_id")
-      .build();
-
-  /** Every gold table of this module, in build order. */
+  /** The tables the metrics stage writes. */
   public static List<TableContract> all() {
-    return new ArrayList<>(List.of(DIM_CUSTOMER, DIM_DATE, DIM_TOUCHPOINT, FACT_ORDER, FACT_RENEWAL, FACT_INTERACTION,
-        FACT_SURVEY_RESPONSE, FACT_SURVEY_RATING, KPI_EXPERIENCE, KPI_OPERATIONS, KPI_HEART, CUSTOMER_360, CX_ALERT,
-        DETRACTOR_FOLLOWUP));
+    return List.of(DIM_CUSTOMER, DIM_DATE, DIM_TOUCHPOINT, FACT_ORDER, FACT_RENEWAL, FACT_INTERACTION,
+        FACT_SURVEY_RESPONSE, FACT_SURVEY_RATING, KPI_EXPERIENCE, KPI_OPERATIONS, KPI_HEART, CUSTOMER_360);
   }
 }

@@ -1,5 +1,11 @@
 package io.cxlake.metrics;
 
+import io.cxlake.alerts.AlertsContracts;
+import io.cxlake.core.TableRef;
+import io.cxlake.platform.StageModule;
+import io.cxlake.platform.CacheScope;
+import io.cxlake.platform.GoldState;
+import io.cxlake.platform.Pseudonym;
 import static org.apache.spark.sql.functions.*;
 
 import io.cxlake.contract.GoldWriter;
@@ -32,6 +38,7 @@ import org.apache.spark.sql.SparkSession;
 public final class MetricsStage implements Stage {
   public static final String NAME = "metrics";
 
+
   /** Silver entities the stage reads and the day columns of a changed row. */
   private static final Map<String, List<String>> DAY_COLUMNS = new LinkedHashMap<>();
 
@@ -46,6 +53,24 @@ public final class MetricsStage implements Stage {
     DAY_COLUMNS.put("digital_events", List.of("event_ts"));
   }
 
+  /** Silver to the gold marts. */
+  public static final StageModule MODULE = StageModule.define(NAME,
+          "Silver -> gold marts: dimensions, facts, customer_360, kpi_experience, kpi_operations, kpi_heart "
+              + "(only the periods new data touches; --full-refresh rebuilds).")
+      .config(MetricsConfig.SECTION)
+      .requires(TableRef.silver(Entities.CUSTOMERS.silverTable()))
+      .optional(DAY_COLUMNS.keySet().stream().filter(e -> !e.equals("customers"))
+          .map(e -> TableRef.silver(Entities.byName(e).silverTable())).toArray(TableRef[]::new))
+      .writes(GoldContracts.all().toArray(TableContract[]::new))
+      .build(registry -> new MetricsStage(registry.contract(GoldContracts.CUSTOMER_360.name())));
+
+  /** customer_360 with the columns other stages contribute (left empty here, set by the enrichment step). */
+  private final TableContract customer360;
+
+  public MetricsStage(TableContract customer360) {
+    this.customer360 = customer360;
+  }
+
   @Override
   public String name() {
     return NAME;
@@ -57,7 +82,7 @@ public final class MetricsStage implements Stage {
   @Override
   public StageResult run(JobContext ctx) {
     SparkSession spark = ctx.spark();
-    CxlakeConfig.Metrics m = ctx.config().metrics();
+    MetricsConfig m = ctx.config().get(MetricsConfig.SECTION);
     Map<String, String> silver = new LinkedHashMap<>();
     for (String entity : DAY_COLUMNS.keySet()) {
       String table = ctx.catalog().silver(Entities.byName(entity).silverTable());
@@ -99,9 +124,13 @@ public final class MetricsStage implements Stage {
 
       Dataset<Row> c360 = Customer360.build(new Customer360.Inputs(customers, subscriptions, factOrder, factRenewal,
           factInteraction, factResponse, factRating, digital), asOf, m);
-      // A rebuilt snapshot keeps the segmentation columns of its as-of date (segment/cluster stages).
-      c360 = io.cxlake.segment.SegmentColumns.attach(ctx, c360, asOf);
-      writer.replace(GoldContracts.CUSTOMER_360, c360, "snapshot_date = DATE'" + asOf + "'");
+      // Contributed columns start empty; the run's enrichment step sets them (platform.Customer360Enrichment).
+      for (TableContract.Column c : customer360.columns()) {
+        if (!java.util.Arrays.asList(c360.columns()).contains(c.name())) {
+          c360 = c360.withColumn(c.name(), lit(null).cast(c.sqlType()));
+        }
+      }
+      writer.replace(customer360, c360, "snapshot_date = DATE'" + asOf + "'");
       Dataset<Row> snapshot = gold(ctx, GoldContracts.CUSTOMER_360).where(col("snapshot_date").equalTo(lit(java.sql.Date.valueOf(asOf))));
       writer.overwrite(GoldContracts.DIM_CUSTOMER, Customer360.dimension(snapshot));
       LocalDate firstDay = firstDate(spark, silver, asOf);
@@ -162,7 +191,7 @@ public final class MetricsStage implements Stage {
   }
 
   /** Configured slices; segment only once a segmentation table provides it. */
-  private static List<String> slices(JobContext ctx, CxlakeConfig.Metrics m) {
+  private static List<String> slices(JobContext ctx, MetricsConfig m) {
     List<String> s = new ArrayList<>(m.slices());
     if (s.remove("segment")) {
       Progress.warn("metrics.slices: segment is skipped until the segmentation stage has written its table");
@@ -176,7 +205,7 @@ public final class MetricsStage implements Stage {
       return new Plan(true, "full refresh", null, null, null);
     }
     for (TableContract c : GoldContracts.all()) {
-      if (c != GoldContracts.CX_ALERT && c != GoldContracts.DETRACTOR_FOLLOWUP
+      if (c != AlertsContracts.CX_ALERT && c != AlertsContracts.DETRACTOR_FOLLOWUP
           && !ctx.spark().catalog().tableExists(ctx.catalog().gold(c.name()))) {
         return new Plan(true, "first run (" + c.name() + " missing)", null, null, null);
       }
@@ -185,7 +214,7 @@ public final class MetricsStage implements Stage {
     if (prev == null) {
       return new Plan(true, "no previous state", null, null, null);
     }
-    CxlakeConfig.Metrics m = ctx.config().metrics();
+    MetricsConfig m = ctx.config().get(MetricsConfig.SECTION);
     List<String> types = m.periodTypes();
     PeriodSet experience = new PeriodSet(types);
     PeriodSet operations = new PeriodSet(types);

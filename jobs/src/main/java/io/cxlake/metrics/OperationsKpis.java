@@ -1,5 +1,6 @@
 package io.cxlake.metrics;
 
+import io.cxlake.platform.CacheScope;
 import static org.apache.spark.sql.functions.*;
 
 import java.time.LocalDate;

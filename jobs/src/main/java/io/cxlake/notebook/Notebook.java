@@ -1,5 +1,6 @@
 package io.cxlake.notebook;
 
+import io.cxlake.pipeline.Modules;
 import io.cxlake.core.ConfigLoader;
 import io.cxlake.core.CxlakeConfig;
 import io.cxlake.core.JobContext;
@@ -59,7 +60,7 @@ public final class Notebook {
 
   /** Opens a given warehouse with the configuration of the repository at {@code repo}. */
   public static Notebook open(String warehouse, Path repo) {
-    ConfigLoader.Loaded loaded = new ConfigLoader().load(repo.resolve("conf/cxlake.yaml"));
+    ConfigLoader.Loaded loaded = Modules.configLoader().load(repo.resolve("conf/cxlake.yaml"));
     // Notebook sessions are small and local: two cores' worth of partitions, no UI.
     SparkSession spark = Lakehouse.open(loaded.config(), warehouse, Map.of("spark.ui.enabled", "false",
         "spark.ui.showConsoleProgress", "false"));
@@ -112,14 +113,24 @@ public final class Notebook {
   }
 
   /**
-   * Runs pipeline stages on this warehouse with settings changed by a YAML snippet in the
-   * syntax of conf/cxlake.yaml (e.g. {@code "segmentation: {cluster: {k: 4}}"}), validated
-   * like the file (a bad key names itself). Stages write their tables as in a pipeline run;
+   * Runs registered pipeline stages by name (as in `cxlake run --only`, e.g. "cluster") on this
+   * warehouse with settings changed by a YAML snippet in the syntax of conf/cxlake.yaml (e.g.
+   * {@code "segmentation: {cluster: {k: 4}}"}), validated like the file (a bad key names
+   * itself). Stages write their tables as in a pipeline run, customer_360 enrichment included;
    * the summary is shown, and a failed stage raises its one-line cause.
    */
+  public List<JobRunner.StageOutcome> run(String yamlOverrides, String... stages) {
+    return run(yamlOverrides, Modules.registry().plan(List.of(stages)));
+  }
+
+  /** Runs hand-built stages (e.g. churn training alone: {@code new ChurnStage(Mode.TRAIN, null)}), as above. */
   public List<JobRunner.StageOutcome> run(String yamlOverrides, Stage... stages) {
+    return run(yamlOverrides, List.of(stages));
+  }
+
+  private List<JobRunner.StageOutcome> run(String yamlOverrides, List<Stage> stages) {
     JobContext runCtx = JobContext.create(spark, withOverrides(yamlOverrides), null, null, false);
-    List<JobRunner.StageOutcome> out = JobRunner.run(runCtx, List.of(stages));
+    List<JobRunner.StageOutcome> out = JobRunner.run(runCtx, stages);
     StringBuilder html = new StringBuilder("<table><tr><th>stage</th><th>status</th><th>seconds</th><th>rows out</th></tr>");
     for (JobRunner.StageOutcome o : out) {
       html.append("<tr><td>").append(o.stage()).append("</td><td>").append(o.status()).append("</td><td>")
@@ -128,7 +139,7 @@ public final class Notebook {
     }
     display.show("text/html", html.append("</table>").toString());
     for (JobRunner.StageOutcome o : out) {
-      if (o.error() != null) {
+      if (o.failed()) {
         throw new io.cxlake.core.CxlakeException(o.stage() + " failed: " + o.error());
       }
     }
@@ -137,25 +148,7 @@ public final class Notebook {
 
   /** The repository's configuration with a YAML snippet merged over it. */
   ConfigLoader.Loaded withOverrides(String yaml) {
-    if (yaml == null || yaml.isBlank()) {
-      return loaded;
-    }
-    try {
-      Path dir = Files.createTempDirectory("cxlake-notebook-config-");
-      Path file = dir.resolve("notebook.yaml");
-      // The snippet's keys over the repository's file: both merged over the packaged defaults.
-      String base = Files.readString(repoRoot.resolve("conf/cxlake.yaml"), StandardCharsets.UTF_8)
-          .replaceFirst("(?m)^sources:.*$", "sources: " + repoRoot.resolve("conf/sources.yaml"));
-      Files.writeString(file, ConfigMerge.merge(base, yaml), StandardCharsets.UTF_8);
-      try {
-        return new ConfigLoader().load(file);
-      } finally {
-        Files.deleteIfExists(file);
-        Files.deleteIfExists(dir);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return Modules.configLoader().overlay(loaded, yaml, "<notebook settings>");
   }
 
   /** rapaio-jupyter-kernel's display(mime, object) when running in that kernel, else stdout. */

@@ -1,10 +1,10 @@
 package io.cxlake.segment;
 
+import io.cxlake.platform.CacheScope;
+import io.cxlake.platform.Pseudonym;
 import static org.apache.spark.sql.functions.*;
 
-import io.cxlake.metrics.CacheScope;
 import io.cxlake.metrics.Facts;
-import io.cxlake.metrics.Pseudonym;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +26,7 @@ public final class ClusterFeatures {
   /** A feature: description (docs, profile) and the words of a cluster label when high or low. */
   public record Feature(String name, String description, String high, String low) {}
 
-  /** Every feature, in catalogue order (SegmentationValidation.CLUSTER_FEATURES lists the same names). */
+  /** Every feature, in catalogue order (ClusterFeatures.CATALOGUE.keySet() lists the same names). */
   public static final Map<String, Feature> CATALOGUE = new LinkedHashMap<>();
 
   static {

@@ -108,9 +108,9 @@ public final class ClusterProfiles {
   }
 
   /** Transform of each configured feature. */
-  static Map<String, String> transforms(List<CxlakeConfig.ClusterFeature> features) {
+  static Map<String, String> transforms(List<SegmentationConfig.ClusterFeature> features) {
     Map<String, String> m = new LinkedHashMap<>();
-    for (CxlakeConfig.ClusterFeature f : features) {
+    for (SegmentationConfig.ClusterFeature f : features) {
       m.put(f.name(), f.transform());
     }
     return m;

@@ -1,5 +1,9 @@
 package io.cxlake.segment;
 
+import io.cxlake.core.TableRef;
+import io.cxlake.platform.CustomerColumn;
+import io.cxlake.platform.StageModule;
+import io.cxlake.metrics.MetricsConfig;
 import static org.apache.spark.sql.functions.*;
 
 import io.cxlake.contract.GoldWriter;
@@ -32,6 +36,22 @@ import org.apache.spark.storage.StorageLevel;
 public final class ClusterStage implements Stage {
   public static final String NAME = "cluster";
 
+  /** Customer clusters. */
+  public static final StageModule MODULE = StageModule.define(NAME,
+          "Clusters customers on the configured features (k by silhouette), writes customer_cluster and "
+              + "cluster_profile with plain-language labels.")
+      .config(SegmentationConfig.SECTION)
+      .requires(GoldContracts.CUSTOMER_360)
+      .optional(GoldContracts.FACT_ORDER, GoldContracts.FACT_INTERACTION, GoldContracts.FACT_SURVEY_RESPONSE,
+          SegmentContracts.CUSTOMER_RFM, SegmentContracts.CUSTOMER_VALUE)
+      .optional(TableRef.silver(Entities.DIGITAL_EVENTS.silverTable()))
+      .writes(SegmentContracts.CUSTOMER_CLUSTER, SegmentContracts.CLUSTER_PROFILE)
+      .contributes(
+          CustomerColumn.of("cluster_id", "int", "Segment: cluster number (customer_cluster; 1 = largest); null when not clustered", SegmentContracts.CUSTOMER_CLUSTER, "cluster_id")
+              .checked(b -> b.min(1)),
+          CustomerColumn.of("cluster_label", "string", "Segment: plain-language label of the cluster", SegmentContracts.CUSTOMER_CLUSTER, "cluster_label"))
+      .build(registry -> new ClusterStage());
+
   private static final Set<String> RFM_FEATURES = Set.of("recency_days", "frequency", "monetary");
   private static final Set<String> VALUE_FEATURES = Set.of("attitude_score", "behaviour_score", "consumption_score",
       "value_score");
@@ -43,9 +63,9 @@ public final class ClusterStage implements Stage {
 
   @Override
   public StageResult run(JobContext ctx) {
-    CxlakeConfig.Cluster cfg = ctx.config().segmentation().cluster();
+    SegmentationConfig.Cluster cfg = ctx.config().get(SegmentationConfig.SECTION).cluster();
     Snapshot snap = Snapshot.resolve(ctx);
-    List<String> names = cfg.features().stream().map(CxlakeConfig.ClusterFeature::name).toList();
+    List<String> names = cfg.features().stream().map(SegmentationConfig.ClusterFeature::name).toList();
     Progress.info("clustering for as-of {}: {} on {} features", snap.asOf(), cfg.algorithm(), names.size());
     Dataset<Row> rfm = names.stream().anyMatch(RFM_FEATURES::contains) ? segmentTable(ctx, snap, SegmentContracts.CUSTOMER_RFM.name()) : null;
     Dataset<Row> value = names.stream().anyMatch(VALUE_FEATURES::contains)
@@ -53,10 +73,10 @@ public final class ClusterStage implements Stage {
     ClusterFeatures.Inputs in = new ClusterFeatures.Inputs(snap.c360(), gold(ctx, GoldContracts.FACT_ORDER.name()),
         gold(ctx, GoldContracts.FACT_INTERACTION.name()), gold(ctx, GoldContracts.FACT_SURVEY_RESPONSE.name()),
         ctx.spark().table(ctx.catalog().silver(Entities.DIGITAL_EVENTS.silverTable())), rfm, value,
-        ctx.config().metrics().pseudonymSalt());
+        ctx.config().get(MetricsConfig.SECTION).pseudonymSalt());
     // Fixed partitioning and order: the sample and the algorithms' initialisation see the same
     // rows in the same order on every run, so a rerun gives the same clusters.
-    io.cxlake.metrics.CacheScope cache = io.cxlake.metrics.CacheScope.open();
+    io.cxlake.platform.CacheScope cache = io.cxlake.platform.CacheScope.open();
     Dataset<Row> features = ClusterFeatures.build(in, snap.asOf(), cfg.windowDays(), cfg.sharePrior(), cache)
         .repartition(ctx.spark().sessionState().conf().numShufflePartitions(), col("customer_key"))
         .sortWithinPartitions("customer_key")
@@ -92,9 +112,7 @@ public final class ClusterStage implements Stage {
               when(col("cluster_id").isNotNull(), byId).otherwise(label).as("cluster_label"),
               col("cluster_id").isNotNull().as("is_clustered"), col("completed_orders"), col("distance"),
               lit(cfg.algorithm()).as("algorithm"));
-      if (writer.replace(SegmentContracts.CUSTOMER_CLUSTER, clusterRows, snap.where())) {
-        SegmentColumns.update(ctx, snap.asOf(), SegmentContracts.CUSTOMER_CLUSTER.name());
-      }
+      writer.replace(SegmentContracts.CUSTOMER_CLUSTER, clusterRows, snap.where());
       writer.replace(SegmentContracts.CLUSTER_PROFILE, profileRows(ctx, snap, cfg, result, profiles), snap.where());
       print(result, profiles);
     } finally {
@@ -132,7 +150,7 @@ public final class ClusterStage implements Stage {
     return snap.gold(ctx, table);
   }
 
-  private static Dataset<Row> profileRows(JobContext ctx, Snapshot snap, CxlakeConfig.Cluster cfg,
+  private static Dataset<Row> profileRows(JobContext ctx, Snapshot snap, SegmentationConfig.Cluster cfg,
       Clustering.Result result, List<ClusterProfiles.Profile> profiles) {
     Map<String, String> transforms = ClusterProfiles.transforms(cfg.features());
     List<Row> rows = new ArrayList<>();

@@ -45,8 +45,8 @@ public final class Clustering {
       double stabilityAri, String algorithm) {}
 
   /** Imputes, transforms and standardises the configured features of the eligible customers. */
-  public static Prepared prepare(Dataset<Row> eligible, List<CxlakeConfig.ClusterFeature> features) {
-    List<String> names = features.stream().map(CxlakeConfig.ClusterFeature::name).toList();
+  public static Prepared prepare(Dataset<Row> eligible, List<SegmentationConfig.ClusterFeature> features) {
+    List<String> names = features.stream().map(SegmentationConfig.ClusterFeature::name).toList();
     List<Column> medianAggs = new ArrayList<>();
     for (String f : names) {
       medianAggs.add(percentile_approx(col(f).cast("double"), lit(0.5), lit(10000)).as(f));
@@ -60,7 +60,7 @@ public final class Clustering {
       imputed = imputed.withColumn(names.get(i), coalesce(col(names.get(i)).cast("double"), lit(m)));
     }
     List<Column> stats = new ArrayList<>();
-    for (CxlakeConfig.ClusterFeature f : features) {
+    for (SegmentationConfig.ClusterFeature f : features) {
       Column t = transformed(f);
       stats.add(avg(t));
       stats.add(stddev_pop(t));
@@ -83,7 +83,7 @@ public final class Clustering {
     return new Prepared(rows, names, medians);
   }
 
-  private static Column transformed(CxlakeConfig.ClusterFeature f) {
+  private static Column transformed(SegmentationConfig.ClusterFeature f) {
     Column x = col(f.name());
     return f.transform().equals("log") ? log1p(greatest(x, lit(0.0))) : x;
   }
@@ -93,7 +93,7 @@ public final class Clustering {
    * cluster, and measures stability: a second model fitted with the stability seed on a second
    * sample assigns everyone too, and the adjusted Rand index compares the two assignments.
    */
-  public static Result fit(Prepared p, CxlakeConfig.Cluster cfg) {
+  public static Result fit(Prepared p, SegmentationConfig.Cluster cfg) {
     Dataset<Row> rows = p.rows();
     long n = rows.count();
     int lo = cfg.kRange().get(0);
@@ -195,7 +195,7 @@ public final class Clustering {
    * run can stop in a poor local optimum; several restarts make the result depend far less on
    * the seed (the stability figure measures how much).
    */
-  private static Fitted fitModel(CxlakeConfig.Cluster cfg, int k, long seed, Dataset<Row> rows) {
+  private static Fitted fitModel(SegmentationConfig.Cluster cfg, int k, long seed, Dataset<Row> rows) {
     Fitted best = null;
     for (int r = 0; r < cfg.restarts(); r++) {
       Fitted f = fitOnce(cfg, k, seed + r, rows);
@@ -206,7 +206,7 @@ public final class Clustering {
     return best;
   }
 
-  private static Fitted fitOnce(CxlakeConfig.Cluster cfg, int k, long seed, Dataset<Row> rows) {
+  private static Fitted fitOnce(SegmentationConfig.Cluster cfg, int k, long seed, Dataset<Row> rows) {
     switch (cfg.algorithm()) {
       case "kmeans" -> {
         KMeansModel m = new KMeans().setK(k).setSeed(seed).setMaxIter(cfg.maxIter()).setFeaturesCol("features").fit(rows);

@@ -21,7 +21,7 @@ public final class Rfm {
    * @param customers one row per customer in the population (customer_key)
    * @param factOrder gold fact_order (customer_key, order_date, is_completed, net_amount)
    */
-  public static Dataset<Row> build(Dataset<Row> customers, Dataset<Row> factOrder, LocalDate asOf, CxlakeConfig.Rfm cfg) {
+  public static Dataset<Row> build(Dataset<Row> customers, Dataset<Row> factOrder, LocalDate asOf, SegmentationConfig.Rfm cfg) {
     Column asOfDate = lit(java.sql.Date.valueOf(asOf));
     Dataset<Row> window = factOrder.where(col("is_completed")
         .and(col("order_date").gt(date_sub(asOfDate, cfg.lookbackDays())))
@@ -49,9 +49,9 @@ public final class Rfm {
   }
 
   /** The configured segment map as one CASE expression: first matching rule wins. */
-  static Column segment(CxlakeConfig.Rfm cfg) {
+  static Column segment(SegmentationConfig.Rfm cfg) {
     Column out = null;
-    for (CxlakeConfig.RfmRule rule : cfg.segments()) {
+    for (SegmentationConfig.RfmRule rule : cfg.segments()) {
       Column cond = in(col("r_score"), rule.r()).and(in(col("f_score"), rule.f())).and(in(col("m_score"), rule.m()));
       out = out == null ? when(cond, rule.name()) : out.when(cond, rule.name());
     }

@@ -1,5 +1,7 @@
 package io.cxlake.segment;
 
+import io.cxlake.core.Tier;
+import io.cxlake.metrics.MetricsConfig;
 import io.cxlake.contract.TableContract;
 import io.cxlake.core.CxlakeConfig;
 import java.util.List;
@@ -19,7 +21,7 @@ public final class SegmentContracts {
 
   private static TableContract.Builder algorithm(TableContract.Builder b) {
     return b.column("algorithm", "string", "kmeans, bisecting_kmeans or gaussian_mixture").notNull()
-        .accepted(CxlakeConfig.CLUSTER_ALGORITHMS.toArray(String[]::new));
+        .accepted(SegmentationConfig.CLUSTER_ALGORITHMS.toArray(String[]::new));
   }
 
   public static final TableContract CUSTOMER_RFM = TableContract.table("customer_rfm",
@@ -47,7 +49,7 @@ public final class SegmentContracts {
       .describe("ABC value model: attitude (X), behaviour and consumption factor scores 0-100 by percentile rank, lifecycle-stage weights, overall value score and tier; and the Pareto ABC class on revenue share (SPEC §8.2).")
       .with(SegmentContracts::asOfAndCustomer)
       .column("lifecycle_stage", "string", "Lifecycle stage from customer_360 (metrics.lifecycle)").notNull()
-      .accepted(CxlakeConfig.Lifecycle.STAGES.toArray(String[]::new))
+      .accepted(MetricsConfig.Lifecycle.STAGES.toArray(String[]::new))
       .column("attitude_score", "double", "A: mean percentile rank 0-100 of the attitude inputs the customer has (null: never answered a survey)").range(0, 100)
       .column("behaviour_score", "double", "B: mean percentile rank 0-100 of the behaviour inputs").range(0, 100)
       .column("consumption_score", "double", "C: mean percentile rank 0-100 of the consumption inputs").range(0, 100)

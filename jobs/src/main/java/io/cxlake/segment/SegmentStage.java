@@ -1,5 +1,7 @@
 package io.cxlake.segment;
 
+import io.cxlake.platform.CustomerColumn;
+import io.cxlake.platform.StageModule;
 import static org.apache.spark.sql.functions.*;
 
 import io.cxlake.contract.GoldWriter;
@@ -24,6 +26,24 @@ import org.apache.spark.storage.StorageLevel;
 public final class SegmentStage implements Stage {
   public static final String NAME = "segment";
 
+  /** RFM and the value model. */
+  public static final StageModule MODULE = StageModule.define(NAME,
+          "RFM scores and segments (customer_rfm) and the ABC value model with Pareto classes (customer_value) "
+              + "for the latest customer_360 snapshot (or --as-of).")
+      .config(SegmentationConfig.SECTION)
+      .requires(GoldContracts.CUSTOMER_360)
+      .optional(GoldContracts.FACT_ORDER)
+      .writes(SegmentContracts.CUSTOMER_RFM, SegmentContracts.CUSTOMER_VALUE)
+      .contributes(
+          CustomerColumn.of("rfm_segment", "string", "Segment: RFM segment name at the snapshot date (customer_rfm; null until the segment stage ran)", SegmentContracts.CUSTOMER_RFM, "segment"),
+          CustomerColumn.of("rfm_cell", "string", "Segment: R, F and M scores as three digits, e.g. 545 (null: no orders in the RFM window)", SegmentContracts.CUSTOMER_RFM, "rfm_cell"),
+          CustomerColumn.of("value_score", "double", "Segment: overall value 0-100 of the attitude-behaviour-consumption model (customer_value)", SegmentContracts.CUSTOMER_VALUE, "value_score")
+              .checked(b -> b.range(0, 100)),
+          CustomerColumn.of("value_tier", "string", "Segment: value tier from segmentation.value.tiers", SegmentContracts.CUSTOMER_VALUE, "value_tier"),
+          CustomerColumn.of("pareto_class", "string", "Segment: Pareto ABC class on revenue share: A (top 80%), B (next 15%), C (rest)", SegmentContracts.CUSTOMER_VALUE, "pareto_class")
+              .checked(b -> b.accepted("A", "B", "C")))
+      .build(registry -> new SegmentStage());
+
   @Override
   public String name() {
     return NAME;
@@ -31,7 +51,7 @@ public final class SegmentStage implements Stage {
 
   @Override
   public StageResult run(JobContext ctx) {
-    CxlakeConfig.Segmentation cfg = ctx.config().segmentation();
+    SegmentationConfig cfg = ctx.config().get(SegmentationConfig.SECTION);
     Snapshot snap = Snapshot.resolve(ctx);
     Progress.info("segmentation for as-of {}", snap.asOf());
     Dataset<Row> c360 = snap.c360().persist(StorageLevel.MEMORY_AND_DISK());
@@ -43,12 +63,8 @@ public final class SegmentStage implements Stage {
           snap.where());
       if (rfmOk) {
         Dataset<Row> rfm = snap.gold(ctx, SegmentContracts.CUSTOMER_RFM.name());
-        if (writer.replace(SegmentContracts.CUSTOMER_VALUE, ValueModel.build(c360, rfm, snap.asOf(), cfg.value()),
-            snap.where())) {
-          SegmentColumns.update(ctx, snap.asOf(), SegmentContracts.CUSTOMER_RFM.name(), SegmentContracts.CUSTOMER_VALUE.name());
-        } else {
-          SegmentColumns.update(ctx, snap.asOf(), SegmentContracts.CUSTOMER_RFM.name());
-        }
+        writer.replace(SegmentContracts.CUSTOMER_VALUE, ValueModel.build(c360, rfm, snap.asOf(), cfg.value()),
+            snap.where());
       }
     } finally {
       writer.flush();

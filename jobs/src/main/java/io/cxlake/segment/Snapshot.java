@@ -1,5 +1,6 @@
 package io.cxlake.segment;
 
+import io.cxlake.platform.AsOf;
 import static org.apache.spark.sql.functions.*;
 
 import io.cxlake.core.CxlakeException;
@@ -9,29 +10,12 @@ import java.time.LocalDate;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
-/** The customer_360 snapshot the segmentation stages describe: --as-of, else the latest one. */
+/** The customer_360 snapshot the segmentation stages describe (the as-of rule of {@link AsOf}). */
 record Snapshot(LocalDate asOf, Dataset<Row> c360) {
 
   static Snapshot resolve(JobContext ctx) {
-    String table = ctx.catalog().gold(GoldContracts.CUSTOMER_360.name());
-    if (!ctx.spark().catalog().tableExists(table)) {
-      throw new CxlakeException(table + " is missing: run the metrics stage first");
-    }
-    Dataset<Row> all = ctx.spark().table(table);
-    LocalDate asOf = ctx.asOf();
-    if (asOf == null) {
-      Row r = all.agg(max("snapshot_date")).first();
-      if (r.isNullAt(0)) {
-        throw new CxlakeException(table + " holds no snapshot: run the metrics stage first");
-      }
-      asOf = r.getDate(0).toLocalDate();
-    }
-    Dataset<Row> c360 = all.where(col("snapshot_date").equalTo(lit(java.sql.Date.valueOf(asOf))));
-    if (c360.isEmpty()) {
-      throw new CxlakeException(table + " has no snapshot for " + asOf + ": run `cxlake metrics --as-of " + asOf
-          + "` first");
-    }
-    return new Snapshot(asOf, c360);
+    LocalDate asOf = AsOf.resolve(ctx);
+    return new Snapshot(asOf, AsOf.snapshot(ctx, asOf));
   }
 
   String where() {

@@ -1,5 +1,6 @@
 package io.cxlake.segment;
 
+import io.cxlake.core.Tier;
 import static org.apache.spark.sql.functions.*;
 
 import io.cxlake.core.CxlakeConfig;
@@ -32,7 +33,7 @@ public final class ValueModel {
    * @param rfm  customer_rfm of the same as-of date (customer_key, monetary): the revenue of the
    *             Pareto classes is the RFM window's net revenue
    */
-  public static Dataset<Row> build(Dataset<Row> c360, Dataset<Row> rfm, LocalDate asOf, CxlakeConfig.Value cfg) {
+  public static Dataset<Row> build(Dataset<Row> c360, Dataset<Row> rfm, LocalDate asOf, SegmentationConfig.Value cfg) {
     Dataset<Row> base = c360.join(rfm.select(col("customer_key"), col("monetary").as("revenue")),
         new String[] {"customer_key"}, "left");
     List<List<String>> inputs = List.of(cfg.attitude(), cfg.behaviour(), cfg.consumption());
@@ -71,10 +72,10 @@ public final class ValueModel {
     return when(n.gt(0), sum.divide(n));
   }
 
-  private static Column stageWeight(Map<String, CxlakeConfig.StageWeights> weights, String factor) {
+  private static Column stageWeight(Map<String, SegmentationConfig.StageWeights> weights, String factor) {
     Column out = null;
-    for (Map.Entry<String, CxlakeConfig.StageWeights> e : weights.entrySet()) {
-      CxlakeConfig.StageWeights w = e.getValue();
+    for (Map.Entry<String, SegmentationConfig.StageWeights> e : weights.entrySet()) {
+      SegmentationConfig.StageWeights w = e.getValue();
       double v = switch (factor) {
         case "attitude" -> w.attitude();
         case "behaviour" -> w.behaviour();
@@ -86,9 +87,9 @@ public final class ValueModel {
     return out;
   }
 
-  static Column tier(List<CxlakeConfig.Tier> tiers) {
+  static Column tier(List<Tier> tiers) {
     Column out = null;
-    for (CxlakeConfig.Tier t : tiers) {
+    for (Tier t : tiers) {
       Column cond = col("value_score").geq(t.min());
       out = out == null ? when(cond, t.name()) : out.when(cond, t.name());
     }

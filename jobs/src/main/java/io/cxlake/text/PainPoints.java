@@ -19,7 +19,7 @@ public final class PainPoints {
    * @param responses voice_response rows
    * @param topics    topic_key, language, topic_label, top_terms
    */
-  public static Dataset<Row> build(Dataset<Row> responses, Dataset<Row> topics, CxlakeConfig.Voice cfg, LocalDate asOf) {
+  public static Dataset<Row> build(Dataset<Row> responses, Dataset<Row> topics, VoiceConfig cfg, LocalDate asOf) {
     Date yearStart = Date.valueOf(asOf.minusDays(364));
     Column periods = array(
         when(col("response_date").geq(lit(yearStart)),

@@ -51,7 +51,7 @@ public final class Sentiment {
    * @param texts id, language, tokens (array), label (weak label or null)
    * @param cache keeps the predictions until the caller has written them
    */
-  public static Result score(Dataset<Row> texts, CxlakeConfig.Voice cfg, io.cxlake.metrics.CacheScope cache) {
+  public static Result score(Dataset<Row> texts, VoiceConfig cfg, io.cxlake.platform.CacheScope cache) {
     List<Row> counts = texts.where(col("label").isNotNull()).groupBy("language").count().collectAsList();
     List<String> modelled = new ArrayList<>();
     List<String> lexicon = new ArrayList<>();

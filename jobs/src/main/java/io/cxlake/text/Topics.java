@@ -65,7 +65,7 @@ public final class Topics {
   /**
    * @param texts id, language, tokens, label (weak sentiment label or null)
    */
-  public static Result fit(Dataset<Row> texts, CxlakeConfig.Voice cfg) {
+  public static Result fit(Dataset<Row> texts, VoiceConfig cfg) {
     List<Topic> topics = new ArrayList<>();
     java.util.Map<String, Integer> ks = new java.util.LinkedHashMap<>();
     Dataset<Row> assigned = null;
@@ -119,7 +119,7 @@ public final class Topics {
    * subjects: voice.topic_restarts fits from different seeds (in parallel threads, on a sample of
    * at most voice.topic_sample texts) and the one with the highest log likelihood wins.
    */
-  static LDAModel bestOf(Dataset<Row> vectors, int k, CxlakeConfig.Voice cfg, String lang) {
+  static LDAModel bestOf(Dataset<Row> vectors, int k, VoiceConfig cfg, String lang) {
     long n = vectors.count();
     Dataset<Row> sample = n <= cfg.topicSample() ? vectors
         : vectors.where(pmod(xxhash64(col("id"), lit((long) cfg.seed())), lit(1_000_000L))
@@ -128,7 +128,7 @@ public final class Topics {
     for (int r = 0; r < cfg.topicRestarts(); r++) {
       seeds.add(cfg.seed() + r);
     }
-    List<LDAModel> fits = io.cxlake.core.Parallel.map(seeds, seed -> lda(k, cfg).setSeed(seed).fit(sample));
+    List<LDAModel> fits = io.cxlake.platform.Parallel.map(seeds, seed -> lda(k, cfg).setSeed(seed).fit(sample));
     LDAModel best = null;
     double bestLl = Double.NEGATIVE_INFINITY;
     for (int r = 0; r < fits.size(); r++) {
@@ -142,7 +142,7 @@ public final class Topics {
     return best;
   }
 
-  private static LDA lda(int k, CxlakeConfig.Voice cfg) {
+  private static LDA lda(int k, VoiceConfig cfg) {
     // Verbatims are short and mostly about one thing: small concentrations make topic mixes and
     // topics sparse; every iteration sees the whole corpus (online LDA's default is a 5% minibatch).
     return new LDA().setK(k).setMaxIter(cfg.ldaIterations()).setSeed(cfg.seed()).setOptimizer("online")
@@ -151,7 +151,7 @@ public final class Topics {
   }
 
   /** The k of voice.topic_range with the lowest perplexity on a held-out fifth. */
-  static int chooseK(Dataset<Row> vectors, CxlakeConfig.Voice cfg) {
+  static int chooseK(Dataset<Row> vectors, VoiceConfig cfg) {
     Dataset<Row> train = vectors.where(pmod(xxhash64(col("id"), lit((long) cfg.seed())), lit(5)).notEqual(0));
     Dataset<Row> test = vectors.where(pmod(xxhash64(col("id"), lit((long) cfg.seed())), lit(5)).equalTo(0));
     int best = cfg.topicRange().get(0);

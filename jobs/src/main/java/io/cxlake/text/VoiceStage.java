@@ -1,5 +1,14 @@
 package io.cxlake.text;
 
+import io.cxlake.contract.TableContract;
+import io.cxlake.core.TableRef;
+import io.cxlake.metrics.GoldContracts;
+import io.cxlake.platform.CustomerColumn;
+import io.cxlake.platform.StageModule;
+import io.cxlake.platform.AsOf;
+import io.cxlake.platform.CacheScope;
+import io.cxlake.platform.Pseudonym;
+import io.cxlake.metrics.MetricsConfig;
 import static org.apache.spark.sql.functions.*;
 
 import io.cxlake.contract.GoldWriter;
@@ -9,10 +18,6 @@ import io.cxlake.core.JobContext;
 import io.cxlake.core.Progress;
 import io.cxlake.core.Stage;
 import io.cxlake.core.StageResult;
-import io.cxlake.metrics.AsOf;
-import io.cxlake.metrics.CacheScope;
-import io.cxlake.metrics.Pseudonym;
-import io.cxlake.segment.SegmentColumns;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -35,6 +40,19 @@ import org.apache.spark.sql.types.StructType;
 public final class VoiceStage implements Stage {
   public static final String NAME = "voice";
 
+  /** Voice of the customer. */
+  public static final StageModule MODULE = StageModule.define(NAME,
+          "Voice of the customer: PII redaction of verbatims, language and tokens, sentiment learned from the "
+              + "scores, LDA topics and ranked pain points; writes voice_response, voice_topic, voice_customer.")
+      .config(VoiceConfig.SECTION)
+      .requires(TableRef.silver(Entities.SURVEY_RESPONSES.silverTable()))
+      .optional(TableRef.silver(Entities.REVIEWS.silverTable()), TableRef.silver(Entities.CUSTOMERS.silverTable()),
+          TableRef.gold(GoldContracts.CUSTOMER_360.name()))
+      .writes(VoiceContracts.all().toArray(TableContract[]::new))
+      .contributes(CustomerColumn.of("sentiment", "double", "Voice: mean sentiment (−1…1) of the customer's verbatims in the last voice.sentiment_days (voice_customer; null without one)", VoiceContracts.VOICE_CUSTOMER, "sentiment_mean")
+          .checked(b -> b.range(-1, 1)))
+      .build(registry -> new VoiceStage());
+
   @Override
   public String name() {
     return NAME;
@@ -42,7 +60,7 @@ public final class VoiceStage implements Stage {
 
   @Override
   public StageResult run(JobContext ctx) {
-    CxlakeConfig.Voice cfg = ctx.config().voice();
+    VoiceConfig cfg = ctx.config().get(VoiceConfig.SECTION);
     LocalDate asOf = AsOf.resolve(ctx);
     Map<String, Long> counts = new LinkedHashMap<>();
     GoldWriter writer = new GoldWriter(ctx);
@@ -79,7 +97,6 @@ public final class VoiceStage implements Stage {
       writer.overwrite(VoiceContracts.VOICE_TOPIC, PainPoints.build(written, topicTable, cfg, asOf)
           .withColumn("run_id", lit(ctx.runId())));
       writer.replace(VoiceContracts.VOICE_CUSTOMER, customers(written, cfg, asOf), "as_of_date = DATE'" + asOf + "'");
-      SegmentColumns.update(ctx, asOf, VoiceContracts.VOICE_CUSTOMER.name());
       counts.put("topics", (long) topics.topics().size());
       print(ctx, topics);
       return new StageResult(n, writer.rowsWritten(), counts, writer.problems());
@@ -87,7 +104,7 @@ public final class VoiceStage implements Stage {
   }
 
   /** Survey comments and reviews up to the as-of date, redacted, with language and tokens. */
-  static Dataset<Row> prepare(JobContext ctx, CxlakeConfig.Voice cfg, LocalDate asOf) {
+  static Dataset<Row> prepare(JobContext ctx, VoiceConfig cfg, LocalDate asOf) {
     Column until = lit(java.sql.Timestamp.valueOf(asOf.plusDays(1).atStartOfDay()));
     Dataset<Row> surveys = ctx.spark().table(ctx.catalog().silver(Entities.SURVEY_RESPONSES.silverTable()))
         .where(col("verbatim").isNotNull().and(length(trim(col("verbatim"))).gt(0)).and(col("responded_ts").lt(until)))
@@ -102,7 +119,7 @@ public final class VoiceStage implements Stage {
             col("rating").cast("int").as("rating"), col("text"), col("language").as("given_language"));
     Dataset<Row> emails = ctx.spark().table(ctx.catalog().silver(Entities.CUSTOMERS.silverTable()))
         .select(col("customer_id"), col("email"));
-    String salt = ctx.config().metrics().pseudonymSalt();
+    String salt = ctx.config().get(MetricsConfig.SECTION).pseudonymSalt();
     Dataset<Row> redacted = surveys.unionByName(reviews).join(emails, new String[] {"customer_id"}, "left")
         .withColumn("text_redacted", Redaction.redact(col("text"), col("email")));
     for (String type : Redaction.TYPES) {
@@ -121,7 +138,7 @@ public final class VoiceStage implements Stage {
   }
 
   /** Recent sentiment per customer: mean, negatives and the latest label in the sentiment window. */
-  static Dataset<Row> customers(Dataset<Row> responses, CxlakeConfig.Voice cfg, LocalDate asOf) {
+  static Dataset<Row> customers(Dataset<Row> responses, VoiceConfig cfg, LocalDate asOf) {
     return responses.where(col("customer_key").isNotNull()
             .and(col("response_date").gt(lit(Date.valueOf(asOf.minusDays(cfg.sentimentDays())))))
             .and(col("response_date").leq(lit(Date.valueOf(asOf)))))

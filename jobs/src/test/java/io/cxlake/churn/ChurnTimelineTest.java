@@ -1,5 +1,6 @@
 package io.cxlake.churn;
 
+import io.cxlake.pipeline.Modules;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -22,10 +23,8 @@ import org.junit.jupiter.api.Test;
  */
 class ChurnTimelineTest {
   private static final LocalDate CUTOFF = LocalDate.of(2025, 6, 30);
-  private static final CxlakeConfig.Churn DEFAULTS = new ConfigLoader().load(null).config().churn();
-
-  private static CxlakeConfig.Churn withLabel(String label) {
-    return ChurnTestConfigs.label(DEFAULTS, label);
+  private static ChurnConfig withLabel(String label) {
+    return TestSpark.section(ChurnConfig.SECTION, "churn: {label: " + label + "}");
   }
 
   private static Dataset<Row> sql(String values, String columns) {
@@ -83,7 +82,7 @@ class ChurnTimelineTest {
         null);
   }
 
-  private static Map<String, Double> labels(ChurnInputs in, CxlakeConfig.Churn cfg) {
+  private static Map<String, Double> labels(ChurnInputs in, ChurnConfig cfg) {
     SparkSession spark = TestSpark.session();
     Map<String, Double> out = new TreeMap<>();
     for (Row r : ChurnLabels.labelled(in, Cutoffs.table(spark, List.of(CUTOFF)), cfg).collectAsList()) {
@@ -96,7 +95,7 @@ class ChurnTimelineTest {
     Dataset<Row> spine = sql("(DATE'2025-06-30', 'a'), (DATE'2025-06-30', 'b'), (DATE'2025-06-30', 'd'),"
         + " (DATE'2025-06-30', 'h')", "cutoff_date, customer_key");
     Map<String, Row> out = new TreeMap<>();
-    for (Row r : ChurnFeatures.build(in, spine, DEFAULTS.features()).collectAsList()) {
+    for (Row r : ChurnFeatures.build(in, spine, TestSpark.section(ChurnConfig.SECTION, "").features()).collectAsList()) {
       out.put(r.getString(1), r);
     }
     return out;

@@ -71,7 +71,7 @@ class OwnFeaturesTest {
     SparkSession spark = TestSpark.session();
     // One candidate per family keeps the test short; the grid itself is exercised by the churn recovery test.
     JobContext ctx = TestSpark.context(PREFIX, TestSpark.repoRoot().resolve("conf/sources.yaml"), csv.getParent(),
-        c -> c.withChurn(ChurnTestConfigs.grid(c.churn(), List.of(0.01), List.of(3), 20)));
+        "churn: {reg_params: [0.01], gbt_depths: [3], gbt_iterations: 20}");
     List<JobRunner.StageOutcome> out = JobRunner.run(ctx,
         List.of(new OwnFeaturesStage(csv.toString(), null, "Churned?", "Customer ID")));
     JobRunner.StageOutcome o = out.get(0);

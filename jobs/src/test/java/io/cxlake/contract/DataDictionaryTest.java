@@ -1,9 +1,9 @@
 package io.cxlake.contract;
 
+import io.cxlake.pipeline.Modules;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.cxlake.TestSpark;
-import io.cxlake.cli.GoldTables;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -15,7 +15,7 @@ class DataDictionaryTest {
   @Test
   void theCommittedDictionaryMatchesTheContracts() throws Exception {
     Path file = TestSpark.repoRoot().resolve("docs/data-dictionary.md");
-    String expected = DataDictionary.render("cx_gold", GoldTables.all());
+    String expected = DataDictionary.render("cx_gold", Modules.registry().contracts());
     assertTrue(Files.exists(file), "run bin/cxlake dictionary");
     assertEquals(expected, Files.readString(file), "docs/data-dictionary.md is stale: run bin/cxlake dictionary");
   }
@@ -23,7 +23,7 @@ class DataDictionaryTest {
   @Test
   void everyGoldTableHasAGrainADescriptionAndAUniqueName() {
     Set<String> names = new HashSet<>();
-    for (TableContract c : GoldTables.all()) {
+    for (TableContract c : Modules.registry().contracts()) {
       assertTrue(names.add(c.name()), "duplicate table " + c.name());
       assertTrue(c.grain().startsWith("one row per"), c.name() + ": grain should read 'one row per ...'");
       assertFalse(c.key().isEmpty(), c.name() + " has no key");

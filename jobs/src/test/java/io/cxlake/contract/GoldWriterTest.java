@@ -45,8 +45,8 @@ class GoldWriterTest {
     return spark.sql("SELECT * FROM VALUES " + values + " AS t(grp, a_pct, b_pct, kind)");
   }
 
-  private static JobContext ctx(List<CxlakeConfig.CustomCheck> checks) {
-    return TestSpark.context(P, sources, null, false, checks);
+  private static JobContext ctx(String settings) {
+    return TestSpark.context(P, sources, null, settings);
   }
 
   private static long version(String table) {
@@ -55,7 +55,7 @@ class GoldWriterTest {
 
   @Test
   void createsTheTableWithCommentsNotNullAndCheckConstraints() {
-    JobContext ctx = ctx(List.of());
+    JobContext ctx = ctx("");
     GoldWriter w = new GoldWriter(ctx);
     assertTrue(w.overwrite(SHARES, rows("('g1', 40.0, 60.0, 'x'), ('g2', 10.0, 90.0, 'y')")));
     w.flush();
@@ -81,7 +81,7 @@ class GoldWriterTest {
 
   @Test
   void aViolatedContractCheckBlocksTheCommitAndFailsTheJob() {
-    JobContext ctx = ctx(List.of());
+    JobContext ctx = ctx("");
     String table = ctx.catalog().gold("shares");
     GoldWriter first = new GoldWriter(ctx);
     first.overwrite(SHARES, rows("('g1', 40.0, 60.0, 'x')"));
@@ -114,7 +114,7 @@ class GoldWriterTest {
 
   @Test
   void aFailingCustomCheckWritesTheRowsThenFailsTheJob() {
-    JobContext ctx = ctx(List.of(new CxlakeConfig.CustomCheck("shares", "a_below_30", "a_pct < 30", "fail")));
+    JobContext ctx = ctx("quality: {checks: [{table: shares, name: a_below_30, expression: 'a_pct < 30', severity: fail}]}");
     GoldWriter w = new GoldWriter(ctx);
     assertTrue(w.overwrite(SHARES, rows("('g1', 40.0, 60.0, 'x'), ('g2', 20.0, 80.0, 'x')")));
     w.flush();
@@ -129,7 +129,7 @@ class GoldWriterTest {
 
   @Test
   void replaceWhereKeepsTheOtherRows() {
-    JobContext ctx = ctx(List.of());
+    JobContext ctx = ctx("");
     GoldWriter w = new GoldWriter(ctx);
     w.overwrite(SHARES, rows("('g1', 40.0, 60.0, 'x'), ('g2', 10.0, 90.0, 'y')"));
     w.replace(SHARES, rows("('g2', 50.0, 50.0, 'y')"), "grp = 'g2'");
@@ -141,7 +141,7 @@ class GoldWriterTest {
 
   @Test
   void aTableThatDriftedFromItsContractNeedsAFullRefresh() {
-    JobContext ctx = ctx(List.of());
+    JobContext ctx = ctx("");
     String table = ctx.catalog().gold("drifted");
     spark.sql("DROP TABLE IF EXISTS " + table);
     spark.sql("CREATE TABLE " + table + " (grp STRING, old_col INT) USING DELTA");

@@ -32,21 +32,17 @@ class DriversRecoveryIT {
   private static Dataset<Row> kd;
 
   /** Fewer resamples than production keep the test quick; the methods are the same. */
-  static CxlakeConfig config(CxlakeConfig c) {
-    CxlakeConfig.Drivers d = c.drivers();
-    return c.withDrivers(new CxlakeConfig.Drivers(d.attributes(), d.outcomes(), List.of("region", "touchpoint"),
-        d.minResponses(), d.lookbackDays(), 50, d.confidence(), d.performance(), d.quadrant(), d.kano(), d.seed()));
-  }
+  static final String SETTINGS = "drivers: {slices: [region, touchpoint], bootstrap: 50}";
 
   static JobContext ctx() {
-    return TestSpark.context(GeneratedLakehouse.PREFIX, lake.sources, lake.landing, DriversRecoveryIT::config);
+    return TestSpark.context(GeneratedLakehouse.PREFIX, lake.sources, lake.landing, SETTINGS);
   }
 
   @BeforeAll
   static void analyse() throws Exception {
     lake = GeneratedLakehouse.get();
     spark = TestSpark.session();
-    JobRunner.run(ctx(), List.of(new DriversStage(), new JourneyStage()))
+    JobRunner.run(ctx(), List.of(TestSpark.stage("drivers"), TestSpark.stage("journey")))
         .forEach(o -> assertEquals("success", o.status(), o.stage() + ": " + o.error()));
     kd = spark.table(lake.gold("key_driver")).cache();
   }
@@ -78,7 +74,7 @@ class DriversRecoveryIT {
 
   @Test
   void everySliceIsAnalysedOrReportedSkipped() {
-    CxlakeConfig.Drivers d = ctx().config().drivers();
+    DriversConfig d = ctx().config().get(DriversConfig.SECTION);
     long drivers = kd.where("outcome = 'nps' AND slice_type = 'all'").count();
     // each outcome x slice has one row per driver, whatever its status
     assertEquals(0, kd.groupBy("outcome", "slice_type", "slice_value").count().where(col("count").notEqual(drivers)).count());
@@ -134,7 +130,7 @@ class DriversRecoveryIT {
     ContractAssert.carries(spark, lake.gold("key_driver"), DriverContracts.KEY_DRIVER);
     ContractAssert.carries(spark, lake.gold("touchpoint_journey"), DriverContracts.TOUCHPOINT_JOURNEY);
     long before = spark.table(lake.gold("key_driver")).count();
-    JobRunner.run(ctx(), List.of(new DriversStage()))
+    JobRunner.run(ctx(), List.of(TestSpark.stage("drivers")))
         .forEach(o -> assertEquals("success", o.status(), o.stage() + ": " + o.error()));
     assertEquals(before, spark.table(lake.gold("key_driver")).count());
     assertEquals(1, spark.table(lake.gold("key_driver")).select("run_id").distinct().count());

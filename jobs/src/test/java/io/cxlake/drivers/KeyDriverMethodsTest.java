@@ -1,12 +1,13 @@
 package io.cxlake.drivers;
 
+import io.cxlake.pipeline.Modules;
+import io.cxlake.drivers.KeyDriverAnalysis.DriverResult;
 import static org.apache.spark.sql.functions.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.cxlake.TestSpark;
 import io.cxlake.core.ConfigLoader;
 import io.cxlake.core.CxlakeConfig;
-import io.cxlake.drivers.KeyDriverAnalysis.DriverResult;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -42,10 +43,10 @@ class KeyDriverMethodsTest {
       {30.4, 4, 95.1, 113, 1.513, 1}, {15.8, 8, 351.0, 264, 3.170, 1}, {19.7, 6, 145.0, 175, 2.770, 1},
       {15.0, 8, 301.0, 335, 3.570, 1}, {21.4, 4, 121.0, 109, 2.780, 1}};
 
-  static CxlakeConfig.Drivers config(List<CxlakeConfig.Outcome> outcomes, int bootstrap, int minResponses) {
-    CxlakeConfig.Drivers d = new ConfigLoader().load(null).config().drivers();
-    return new CxlakeConfig.Drivers(List.of(), outcomes, List.of(), minResponses, d.lookbackDays(), bootstrap,
-        d.confidence(), d.performance(), d.quadrant(), d.kano(), 7);
+  /** The default drivers settings with one outcome ({name: .., type: .., window_days: ..}), no slices, seed 7. */
+  static DriversConfig config(String outcome, String name, int bootstrap, int minResponses) {
+    return TestSpark.section(DriversConfig.SECTION, "drivers: {attributes: [], outcomes: [" + outcome + "], slices: [], "
+        + "min_responses: " + minResponses + ", bootstrap: " + bootstrap + ", seed: 7}\njourney: {driver_outcome: " + name + "}");
   }
 
   /** Response-level rows as DriverData builds them: the given drivers, the noise column and one outcome. */
@@ -82,7 +83,7 @@ class KeyDriverMethodsTest {
     SparkSession spark = TestSpark.session();
     // mpg on cyl, disp, hp, with wt as the fourth regressor (it takes the noise probe's place)
     Dataset<Row> rows = rows(spark, MTCARS, 0, new int[] {1, 2, 3}, 4, "mpg");
-    CxlakeConfig.Drivers cfg = config(List.of(new CxlakeConfig.Outcome("mpg", "nps", null)), 20, 10);
+    DriversConfig cfg = config("{name: mpg, type: nps}", "mpg", 20, 10);
     Map<String, DriverResult> r = byDriver(DriversStage.analyse(spark, rows, List.of("cyl", "disp", "hp"), List.of(), cfg,
         new HashMap<>()));
     // rwa::rwa_multiregress(mtcars, "mpg", c("cyl", "disp", "hp", "wt")): raw weights and R² 0.8486
@@ -121,7 +122,7 @@ class KeyDriverMethodsTest {
     SparkSession spark = TestSpark.session();
     // am (automatic 0 / manual 1) on disp, with hp as the second regressor
     Dataset<Row> rows = rows(spark, MTCARS, 5, new int[] {2}, 3, "manual");
-    CxlakeConfig.Drivers cfg = config(List.of(new CxlakeConfig.Outcome("manual", "repurchase", 30)), 20, 10);
+    DriversConfig cfg = config("{name: manual, type: repurchase, window_days: 30}", "manual", 20, 10);
     DriverResult r = DriversStage.analyse(spark, rows, List.of("disp"), List.of(), cfg, new HashMap<>()).get(0);
     assertEquals("ok", r.status(), r.note());
     assertEquals("logistic", r.model());
@@ -146,7 +147,7 @@ class KeyDriverMethodsTest {
         .withColumn(DriverData.NOISE, DriverData.standardNormal(col("response_id"), 99))
         .withColumn(DriverData.y("score"), col(DriverData.x(0)).plus(col(DriverData.x(1)).multiply(0.5))
             .plus(DriverData.standardNormal(col("response_id"), 5)));
-    CxlakeConfig.Drivers cfg = config(List.of(new CxlakeConfig.Outcome("score", "nps", null)), 200, 100);
+    DriversConfig cfg = config("{name: score, type: nps}", "score", 200, 100);
     Map<String, DriverResult> r = byDriver(DriversStage.analyse(spark, rows, List.of("a", "b", "c"), List.of(), cfg,
         new HashMap<>()));
     assertTrue(r.get("a").significant());
@@ -178,7 +179,7 @@ class KeyDriverMethodsTest {
             .plus(when(col(DriverData.x(1)).geq(5), 3.0).otherwise(0.0))
             .plus(col(DriverData.x(2)).minus(3).multiply(1.0))
             .plus(DriverData.standardNormal(col("response_id"), 4).multiply(0.5)));
-    CxlakeConfig.Drivers cfg = config(List.of(new CxlakeConfig.Outcome("score", "nps", null)), 20, 100);
+    DriversConfig cfg = config("{name: score, type: nps}", "score", 20, 100);
     Map<String, DriverResult> r = byDriver(DriversStage.analyse(spark, rows, List.of("d", "e", "f"), List.of(), cfg,
         new HashMap<>()));
     assertEquals(3.0, r.get("d").kanoPenalty(), 0.1);

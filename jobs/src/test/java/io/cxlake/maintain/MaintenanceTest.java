@@ -1,5 +1,6 @@
 package io.cxlake.maintain;
 
+import io.cxlake.pipeline.Modules;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.cxlake.TestSpark;
@@ -58,8 +59,8 @@ class MaintenanceTest {
       spark.sql("INSERT INTO " + TABLE + " SELECT id + " + batch * 10 + ", element_at(array('EU', 'NA', 'APAC'), "
           + "CAST(id % 3 AS INT) + 1), id * 1.5 FROM range(10)");
     }
-    CxlakeConfig.Maintenance m = new CxlakeConfig.Maintenance(List.of("gold"), true, 0, true);
-    ctx = TestSpark.context(P, TestSpark.repoRoot().resolve("conf/sources.yaml"), null, c -> c.withMaintenance(m));
+    ctx = TestSpark.context(P, TestSpark.repoRoot().resolve("conf/sources.yaml"), null,
+        "maintenance: {layers: [gold], zorder: true, vacuum_retention_hours: 0, allow_short_retention: true}");
   }
 
   private static long files() {
@@ -141,12 +142,12 @@ class MaintenanceTest {
   void aShortRetentionNeedsToBeAllowed(@TempDir Path dir) throws IOException {
     Path f = dir.resolve("short.yaml");
     Files.writeString(f, "maintenance:\n  vacuum_retention_hours: 24\n");
-    ConfigException e = assertThrows(ConfigException.class, () -> new ConfigLoader().load(f));
+    ConfigException e = assertThrows(ConfigException.class, () -> Modules.configLoader().load(f));
     assertEquals("maintenance.vacuum_retention_hours", e.key());
     assertEquals(f.toString(), e.file());
     Files.writeString(f, "maintenance:\n  vacuum_retention_hours: 24\n  allow_short_retention: true\n");
-    assertEquals(24, new ConfigLoader().load(f).config().maintenance().vacuumRetentionHours());
+    assertEquals(24, Modules.configLoader().load(f).config().get(MaintenanceConfig.SECTION).vacuumRetentionHours());
     Files.writeString(f, "maintenance:\n  layers: [gold, platinum]\n");
-    assertEquals("maintenance.layers", assertThrows(ConfigException.class, () -> new ConfigLoader().load(f)).key());
+    assertEquals("maintenance.layers", assertThrows(ConfigException.class, () -> Modules.configLoader().load(f)).key());
   }
 }

@@ -1,5 +1,7 @@
 package io.cxlake.metrics;
 
+import io.cxlake.alerts.AlertsStage;
+import io.cxlake.alerts.AlertsConfig;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -55,7 +57,7 @@ class GoldPipelineIT {
     truth = new ObjectMapper().readTree(landing.resolve("_truth.json").toFile());
     sources = TestSpark.repoRoot().resolve("conf/sources.yaml");
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    run(new IngestStage(), new CurateStage(), new MetricsStage(),
+    run(TestSpark.stage("ingest"), TestSpark.stage("curate"), TestSpark.stage("metrics"),
         new AlertsStage(new PrintStream(buf, true, StandardCharsets.UTF_8)));
     printed = buf.toString(StandardCharsets.UTF_8);
   }
@@ -65,9 +67,7 @@ class GoldPipelineIT {
   }
 
   private static List<JobRunner.StageOutcome> run(boolean fullRefresh, Stage... stages) {
-    JobContext base = TestSpark.context(P, sources, landing, fullRefresh, List.of());
-    JobContext ctx = new JobContext(base.spark(), new io.cxlake.core.ConfigLoader.Loaded(config(base.config()),
-        base.loaded().configFile(), base.loaded().configDir()), base.catalog(), base.runId(), null, landing, fullRefresh);
+    JobContext ctx = TestSpark.context(P, sources, landing, fullRefresh, SETTINGS);
     List<JobRunner.StageOutcome> out = JobRunner.run(ctx, List.of(stages));
     out.forEach(o -> assertEquals("success", o.status(), o.stage() + ": " + o.error()));
     return out;
@@ -77,11 +77,7 @@ class GoldPipelineIT {
    * The test's configuration: alpha 0.05 instead of 0.01. At scale 0.02 the planted slice-month
    * has about 35 responses, too few for the production default to see a 40-point drop reliably.
    */
-  static CxlakeConfig config(CxlakeConfig c) {
-    CxlakeConfig.Alerts a = c.alerts();
-    return c.withAlerts(new CxlakeConfig.Alerts(a.periodType(), a.baselinePeriods(), a.minResponses(), 0.05, a.minChange(),
-        a.thresholds(), a.recentPeriods(), a.followupDays()));
-  }
+  static final String SETTINGS = "alerts: {alpha: 0.05}";
 
   private static String gold(String table) {
     return P + "_gold." + table;
@@ -116,7 +112,7 @@ class GoldPipelineIT {
   @Test
   @Order(2)
   void aSliceBelowTheMinimumNRaisesNoChangeAlert() {
-    CxlakeConfig.Alerts a = config(TestSpark.config(P, sources).config()).alerts();
+    AlertsConfig a = TestSpark.section(AlertsConfig.SECTION, SETTINGS);
     for (Row r : spark.table(gold("cx_alert")).where("alert_kind = 'change'").collectAsList()) {
       assertTrue(r.<Double>getAs("n") >= a.minResponses() && r.<Double>getAs("baseline_n") >= a.minResponses(), r.toString());
     }
@@ -126,10 +122,9 @@ class GoldPipelineIT {
     Dataset<Row> responses = spark.table(gold("fact_survey_response"))
         .join(spark.table(gold("dim_customer")).select("customer_key", "region"), "customer_key");
     Dataset<Row> stats = AlertsStage.experienceStats(responses, "month", 3, List.of("region"));
-    CxlakeConfig.Alerts strict = new CxlakeConfig.Alerts(a.periodType(), a.baselinePeriods(), 1000, a.alpha(),
-        a.minChange(), Map.of(), a.recentPeriods(), a.followupDays());
+    AlertsConfig strict = TestSpark.section(AlertsConfig.SECTION, "alerts: {alpha: 0.05, min_responses: 1000}");
     Dataset<Row> none = AlertsStage.evaluate(stats, strict, 30, LocalDate.of(2026, 10, 31), "t")
-        .where("slice_value = '" + region + "' AND period_start = DATE'" + month + "-01'");
+        .where("slice_value = '" + region + "' AND period_start = DATE'" + month + "-01' AND alert_kind = 'change'");
     assertEquals(0, none.count());
     Dataset<Row> some = AlertsStage.evaluate(stats, a, 30, LocalDate.of(2026, 10, 31), "t")
         .where("slice_value = '" + region + "' AND period_start = DATE'" + month + "-01' AND kpi = 'nps' AND alert_kind = 'change'");
@@ -167,7 +162,7 @@ class GoldPipelineIT {
   @Order(5)
   void aRerunForTheSameAsOfChangesNothing() {
     Map<String, Long> before = versions();
-    List<JobRunner.StageOutcome> out = run(new MetricsStage(), new AlertsStage(new PrintStream(new ByteArrayOutputStream())));
+    List<JobRunner.StageOutcome> out = run(TestSpark.stage("metrics"), new AlertsStage(new PrintStream(new ByteArrayOutputStream())));
     assertEquals(0L, out.get(0).result().counts().get("tables_written"));
     assertEquals(0L, out.get(0).result().rowsOut());
     assertEquals(before, versions());
@@ -187,7 +182,7 @@ class GoldPipelineIT {
         "{\"response_id\":\"SRLATE01\",\"customer_id\":\"" + customer + "\",\"survey_type\":\"transactional\","
             + "\"touchpoint\":\"website\",\"journey_stage\":\"purchase\",\"channel\":\"web\","
             + "\"responded_ts\":\"2026-03-11T10:00:00Z\",\"nps\":0,\"csat\":1}\n");
-    run(new IngestStage(), new CurateStage(), new MetricsStage());
+    run(TestSpark.stage("ingest"), TestSpark.stage("curate"), TestSpark.stage("metrics"));
     String newRun = spark.sql("SELECT max(run_id) FROM " + gold("kpi_experience")).first().getString(0);
     assertNotEquals(oldRun, newRun);
     Dataset<Row> exp = spark.table(gold("kpi_experience"));
@@ -207,7 +202,7 @@ class GoldPipelineIT {
     for (String t : List.of("kpi_experience", "kpi_operations", "kpi_heart")) {
       incremental.put(t, spark.table(gold(t)).drop("run_id").localCheckpoint());
     }
-    run(true, new MetricsStage());
+    run(true, TestSpark.stage("metrics"));
     for (String t : incremental.keySet()) {
       Dataset<Row> full = spark.table(gold(t)).drop("run_id");
       List<Row> onlyIncremental = incremental.get(t).exceptAll(full).limit(5).collectAsList();

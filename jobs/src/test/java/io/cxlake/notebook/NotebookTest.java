@@ -1,5 +1,8 @@
 package io.cxlake.notebook;
 
+import io.cxlake.segment.SegmentationConfig;
+import io.cxlake.churn.ChurnConfig;
+import io.cxlake.drivers.DriversConfig;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.cxlake.TestSpark;
@@ -85,10 +88,10 @@ class NotebookTest {
 
   @Test
   void settingsMergeOverTheConfigurationAndAreValidatedLikeTheFile() {
-    assertEquals("4", nb.withOverrides("segmentation: {cluster: {k: 4}}").config().segmentation().cluster().k());
-    assertEquals(List.of("gbt"), nb.withOverrides("churn:\n  models: [gbt]\n").config().churn().models());
+    assertEquals("4", nb.withOverrides("segmentation: {cluster: {k: 4}}").config().get(SegmentationConfig.SECTION).cluster().k());
+    assertEquals(List.of("gbt"), nb.withOverrides("churn:\n  models: [gbt]\n").config().get(ChurnConfig.SECTION).models());
     // everything else stays as configured
-    assertEquals(nb.config().drivers().bootstrap(), nb.withOverrides("churn: {models: [gbt]}").config().drivers().bootstrap());
+    assertEquals(nb.config().get(DriversConfig.SECTION).bootstrap(), nb.withOverrides("churn: {models: [gbt]}").config().get(DriversConfig.SECTION).bootstrap());
     ConfigException e = assertThrows(ConfigException.class, () -> nb.withOverrides("churn: {modles: [gbt]}"));
     assertTrue(e.key().contains("modles"), e.key());
     assertThrows(IllegalArgumentException.class, () -> nb.withOverrides("[1, 2]"));
@@ -102,7 +105,7 @@ class NotebookTest {
       }
 
       public StageResult run(JobContext ctx) {
-        return new StageResult(1, ctx.config().segmentation().cluster().k().equals("3") ? 3 : 0, Map.of(), List.of());
+        return new StageResult(1, ctx.config().get(SegmentationConfig.SECTION).cluster().k().equals("3") ? 3 : 0, Map.of(), List.of());
       }
     };
     int before = shown.payloads.size();

@@ -1,5 +1,6 @@
 package io.cxlake.segment;
 
+import io.cxlake.pipeline.Modules;
 import static org.apache.spark.sql.functions.*;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -27,20 +28,20 @@ class ClusteringTest {
         when(blob.equalTo(2), 10.0).otherwise(0.0).plus(cos(id.multiply(1.7))).as("nps_mean"));
   }
 
-  private static CxlakeConfig.Cluster config(String algorithm) {
-    CxlakeConfig.Cluster d = new ConfigLoader().load(null).config().segmentation().cluster();
-    return new CxlakeConfig.Cluster(algorithm, "auto", List.of(2, 4), 1000, d.windowDays(), d.minOrders(), d.sharePrior(),
-        // One start suffices for the k-means variants here; a mixture fit can stop with two
-        // components sharing one blob, which the restarts (best likelihood) are there to avoid.
-        d.seed(), d.stabilitySeed(), 30, algorithm.equals("gaussian_mixture") ? 3 : 1, d.labelMinZ(),
-        List.of(new CxlakeConfig.ClusterFeature("orders_per_month", "none"), new CxlakeConfig.ClusterFeature("nps_mean", "none")));
+  private static SegmentationConfig.Cluster config(String algorithm) {
+    // One start suffices for the k-means variants here; a mixture fit can stop with two
+    // components sharing one blob, which the restarts (best likelihood) are there to avoid.
+    return TestSpark.section(SegmentationConfig.SECTION, "segmentation: {cluster: {algorithm: " + algorithm
+        + ", k: auto, k_range: [2, 4], sample_size: 1000, max_iter: 30, restarts: "
+        + (algorithm.equals("gaussian_mixture") ? 3 : 1) + ", features: [{name: orders_per_month, transform: none}, "
+        + "{name: nps_mean, transform: none}]}}").cluster();
   }
 
   @Test
   void everyAlgorithmFindsTheThreeBlobs() {
     Dataset<Row> data = blobs().cache();
     for (String algorithm : List.of("kmeans", "bisecting_kmeans", "gaussian_mixture")) {
-      CxlakeConfig.Cluster cfg = config(algorithm);
+      SegmentationConfig.Cluster cfg = config(algorithm);
       Clustering.Prepared p = Clustering.prepare(data, cfg.features());
       Clustering.Result r = Clustering.fit(p, cfg);
       assertEquals(3, r.k(), algorithm + ": silhouette by k " + r.silhouetteByK());

@@ -1,5 +1,6 @@
 package io.cxlake.segment;
 
+import io.cxlake.pipeline.Modules;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.cxlake.TestSpark;
@@ -75,7 +76,7 @@ class RfmTest {
   @Test
   void scoresTiesSegmentsAndCustomersWithoutOrders() {
     SparkSession spark = TestSpark.session();
-    CxlakeConfig.Rfm cfg = new ConfigLoader().load(null).config().segmentation().rfm();
+    SegmentationConfig.Rfm cfg = Modules.configLoader().load(null).config().get(SegmentationConfig.SECTION).rfm();
     Dataset<Row> rfm = Rfm.build(customers(spark, "a", "b", "c", "d", "e", "f", "g", "h"), orders(spark), AS_OF, cfg);
     Map<String, Row> by = new HashMap<>();
     rfm.collectAsList().forEach(r -> by.put(r.getAs("customer_key"), r));
@@ -114,7 +115,7 @@ class RfmTest {
   @Test
   void theSameInputGivesTheSameScoresInAnyRowOrder() {
     SparkSession spark = TestSpark.session();
-    CxlakeConfig.Rfm cfg = new ConfigLoader().load(null).config().segmentation().rfm();
+    SegmentationConfig.Rfm cfg = Modules.configLoader().load(null).config().get(SegmentationConfig.SECTION).rfm();
     Dataset<Row> shuffled = orders(spark).repartition(3).orderBy(org.apache.spark.sql.functions.rand(7));
     List<Row> one = Rfm.build(customers(spark, "h", "g", "f", "e", "d", "c", "b", "a"), shuffled, AS_OF, cfg)
         .orderBy("customer_key").collectAsList();

@@ -1,5 +1,6 @@
 package io.cxlake.segment;
 
+import io.cxlake.platform.Pseudonym;
 import static org.apache.spark.sql.functions.*;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -7,7 +8,6 @@ import io.cxlake.GeneratedLakehouse;
 import io.cxlake.TestSpark;
 import io.cxlake.contract.ContractAssert;
 import io.cxlake.contract.TableContract;
-import io.cxlake.metrics.Pseudonym;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -32,7 +32,7 @@ class SegmentationRecoveryIT {
   static void run() throws Exception {
     lake = GeneratedLakehouse.get();
     spark = TestSpark.session();
-    List<io.cxlake.core.JobRunner.StageOutcome> out = lake.run(new SegmentStage(), new ClusterStage());
+    List<io.cxlake.core.JobRunner.StageOutcome> out = lake.run(TestSpark.stage("segment"), TestSpark.stage("cluster"));
     long customers = lake.truth.at("/generator/customers").asLong();
     out.forEach(o -> assertEquals(customers, o.result().rowsIn(), o.stage() + " reads one row per customer"));
   }
@@ -99,7 +99,7 @@ class SegmentationRecoveryIT {
   void aRerunGivesTheSameClusters() {
     List<Row> before = spark.table(lake.gold("customer_cluster")).select("customer_key", "cluster_id", "distance")
         .orderBy("customer_key").collectAsList();
-    lake.run(new ClusterStage());
+    lake.run(TestSpark.stage("cluster"));
     List<Row> after = spark.table(lake.gold("customer_cluster")).select("customer_key", "cluster_id", "distance")
         .orderBy("customer_key").collectAsList();
     assertEquals(before, after);

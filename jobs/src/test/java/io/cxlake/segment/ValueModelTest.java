@@ -1,5 +1,7 @@
 package io.cxlake.segment;
 
+import io.cxlake.pipeline.Modules;
+import io.cxlake.core.Tier;
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -57,10 +59,9 @@ class ValueModelTest {
   @Test
   void factorScoresAndStageWeights() {
     SparkSession spark = TestSpark.session();
-    CxlakeConfig.Value d = new ConfigLoader().load(null).config().segmentation().value();
-    CxlakeConfig.Value cfg = new CxlakeConfig.Value(List.of("latest_nps"), List.of("frequency"), List.of("monetary"),
-        d.weights(), List.of(new CxlakeConfig.Tier("high", 60.0), new CxlakeConfig.Tier("medium", 50.0),
-            new CxlakeConfig.Tier("low", 0.0)), 80.0, 95.0);
+    SegmentationConfig.Value cfg = TestSpark.section(SegmentationConfig.SECTION, "segmentation: {value: {attitude: [latest_nps], "
+        + "behaviour: [frequency], consumption: [monetary], tiers: [{name: high, min: 60}, {name: medium, min: 50}, "
+        + "{name: low, min: 0}], pareto_a: 80, pareto_b: 95}}").value();
     List<Row> rows = new ArrayList<>();
     for (Object[] r : new Object[][] {{"k1", "new", 10, 1L, 100.0}, {"k2", "loyal", 0, 3L, 300.0},
         {"k3", "loyal", null, 2L, 200.0}, {"k4", "at_risk", 5, 4L, 0.0}}) {

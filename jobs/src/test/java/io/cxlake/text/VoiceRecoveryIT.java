@@ -1,11 +1,11 @@
 package io.cxlake.text;
 
+import io.cxlake.pipeline.Modules;
 import static org.apache.spark.sql.functions.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.cxlake.GeneratedLakehouse;
 import io.cxlake.TestSpark;
-import io.cxlake.cli.GoldTables;
 import io.cxlake.contract.ContractAssert;
 import io.cxlake.contract.TableContract;
 import java.util.List;
@@ -40,7 +40,7 @@ class VoiceRecoveryIT {
     // The production settings (best of four LDA fits): the purity and ranking asserted here are
     // what a user gets.
     io.cxlake.core.JobContext ctx = TestSpark.context(GeneratedLakehouse.PREFIX, lake.sources, lake.landing);
-    io.cxlake.core.JobRunner.run(ctx, List.of(new VoiceStage()))
+    io.cxlake.core.JobRunner.run(ctx, List.of(TestSpark.stage("voice")))
         .forEach(o -> assertEquals("success", o.status(), o.stage() + ": " + o.error()));
     truth = spark.read().option("header", "true").csv(lake.landing.resolve("_truth/verbatims.csv").toString())
         .withColumnRenamed("language", "planted_language").cache();
@@ -68,7 +68,7 @@ class VoiceRecoveryIT {
     // scan every string column of every gold table for what the generator plants
     String[] patterns = {Redaction.EMAIL, Redaction.IBAN, Redaction.CARD, "\\+44 20 7946 [0-9]{4}",
         "(?i)regards, \\p{Lu}\\p{Ll}+"};
-    for (TableContract c : GoldTables.all()) {
+    for (TableContract c : Modules.registry().contracts()) {
       String table = lake.gold(c.name());
       if (!spark.catalog().tableExists(table)) {
         continue;

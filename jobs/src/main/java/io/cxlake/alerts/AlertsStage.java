@@ -1,5 +1,17 @@
-package io.cxlake.metrics;
+package io.cxlake.alerts;
 
+import io.cxlake.platform.AsOf;
+import io.cxlake.core.TableRef;
+import io.cxlake.platform.StageModule;
+import io.cxlake.metrics.Cols;
+import io.cxlake.metrics.ExperienceKpis;
+import io.cxlake.metrics.GoldContracts;
+import io.cxlake.metrics.MetricsConfig;
+import io.cxlake.metrics.PeriodSet;
+import io.cxlake.metrics.Periods;
+import io.cxlake.platform.CacheScope;
+import io.cxlake.platform.GoldState;
+import io.cxlake.alerts.AlertsConfig;
 import static org.apache.spark.sql.functions.*;
 
 import io.cxlake.contract.GoldWriter;
@@ -33,8 +45,19 @@ import org.apache.spark.sql.SparkSession;
 public final class AlertsStage implements Stage {
   public static final String NAME = "alerts";
 
+  /** KPI alerts. */
+  public static final StageModule MODULE = StageModule.define(NAME,
+          "KPI alerts against trailing and last-year baselines, thresholds, and the detractor follow-up list; "
+              + "prints a summary.")
+      .config(AlertsConfig.SECTION, MetricsConfig.SECTION)
+      .requires(GoldContracts.KPI_OPERATIONS, GoldContracts.DIM_CUSTOMER)
+      .optional(GoldContracts.FACT_SURVEY_RESPONSE, GoldContracts.KPI_EXPERIENCE)
+      .optional(TableRef.silver(Entities.CUSTOMERS.silverTable()), TableRef.silver(Entities.SURVEY_RESPONSES.silverTable()))
+      .writes(AlertsContracts.all().toArray(TableContract[]::new))
+      .build(registry -> new AlertsStage());
+
   /** KPIs and whether higher is better. */
-  static final Map<String, Boolean> HIGHER_IS_BETTER = new LinkedHashMap<>();
+  public static final Map<String, Boolean> HIGHER_IS_BETTER = new LinkedHashMap<>();
 
   static {
     HIGHER_IS_BETTER.put("nps", true);
@@ -78,21 +101,23 @@ public final class AlertsStage implements Stage {
       }
       inputs.add(t);
     }
-    LocalDate asOf = spark.table(ctx.catalog().gold(GoldContracts.DIM_CUSTOMER.name())).agg(max("snapshot_date")).first()
+    LocalDate asOf = AsOf.resolve(ctx);
+    // The KPI tables hold one as-of: the one of the last metrics run, which dim_customer carries.
+    LocalDate computed = spark.table(ctx.catalog().gold(GoldContracts.DIM_CUSTOMER.name())).agg(max("snapshot_date")).first()
         .getDate(0).toLocalDate();
-    if (ctx.asOf() != null && !ctx.asOf().equals(asOf)) {
-      throw new CxlakeException("gold is computed for as-of " + asOf + ", not " + ctx.asOf() + ": run metrics with --as-of " + ctx.asOf() + " first");
+    if (!computed.equals(asOf)) {
+      throw new CxlakeException("gold is computed for as-of " + computed + ", not " + asOf + ": run metrics with --as-of " + asOf + " first");
     }
     Map<String, Long> versions = GoldState.currentVersions(spark, inputs);
     GoldState.Previous prev = GoldState.previous(ctx, NAME);
-    boolean tablesExist = spark.catalog().tableExists(ctx.catalog().gold(GoldContracts.CX_ALERT.name()))
-        && spark.catalog().tableExists(ctx.catalog().gold(GoldContracts.DETRACTOR_FOLLOWUP.name()));
+    boolean tablesExist = spark.catalog().tableExists(ctx.catalog().gold(AlertsContracts.CX_ALERT.name()))
+        && spark.catalog().tableExists(ctx.catalog().gold(AlertsContracts.DETRACTOR_FOLLOWUP.name()));
     GoldWriter writer = new GoldWriter(ctx);
     if (!ctx.fullRefresh() && tablesExist && prev != null && prev.versions().equals(versions) && asOf.equals(prev.asOf())) {
       Progress.info("alerts are up to date for as-of {}", asOf);
     } else {
-      CxlakeConfig.Alerts a = ctx.config().alerts();
-      CxlakeConfig.Metrics m = ctx.config().metrics();
+      AlertsConfig a = ctx.config().get(AlertsConfig.SECTION);
+      MetricsConfig m = ctx.config().get(MetricsConfig.SECTION);
       Dataset<Row> attrs = gold(ctx, GoldContracts.DIM_CUSTOMER)
           .select("customer_key", "region", "country", "acquisition_channel", "plan", "lifecycle_stage");
       Dataset<Row> responses = gold(ctx, GoldContracts.FACT_SURVEY_RESPONSE).join(attrs, new String[] {"customer_key"}, "left");
@@ -102,8 +127,8 @@ public final class AlertsStage implements Stage {
       try (CacheScope cache = CacheScope.open()) {
         Dataset<Row> stats = cache.keep(experienceStats(responses, a.periodType(), a.baselinePeriods(), slices)
             .unionByName(operationsStats(gold(ctx, GoldContracts.KPI_OPERATIONS), a.periodType(), a.baselinePeriods())));
-        writer.overwrite(GoldContracts.CX_ALERT, evaluate(stats, a, m.minResponses(), asOf, ctx.runId()));
-        writer.overwrite(GoldContracts.DETRACTOR_FOLLOWUP, followUp(ctx, responses, asOf, a.followupDays()));
+        writer.overwrite(AlertsContracts.CX_ALERT, evaluate(stats, a, m.minResponses(), asOf, ctx.runId()));
+        writer.overwrite(AlertsContracts.DETRACTOR_FOLLOWUP, followUp(ctx, responses, asOf, a.followupDays()));
       } finally {
         writer.flush();
       }
@@ -155,7 +180,7 @@ public final class AlertsStage implements Stage {
    * Long-form statistics of the experience KPIs: one row per KPI, period, slice and role with
    * value, n (effective), se, and for NPS the adjusted-Wald value and se.
    */
-  static Dataset<Row> experienceStats(Dataset<Row> responses, String periodType, int k, List<String> slices) {
+  public static Dataset<Row> experienceStats(Dataset<Row> responses, String periodType, int k, List<String> slices) {
     Dataset<Row> rows = Periods.explodePeriods(responses, col("response_date"), List.of(periodType));
     // Aggregate once per period and slice combination, then roll up per role and slice.
     Dataset<Row> perCombo = ExperienceKpis.aggregate(rows, ExperienceKpis.comboColumns(rows, slices));
@@ -207,7 +232,7 @@ public final class AlertsStage implements Stage {
   }
 
   /** Tests each current value against its baselines and applies thresholds; returns cx_alert rows. */
-  static Dataset<Row> evaluate(Dataset<Row> stats, CxlakeConfig.Alerts a, int smallSample, LocalDate asOf, String runId) {
+  public static Dataset<Row> evaluate(Dataset<Row> stats, AlertsConfig a, int smallSample, LocalDate asOf, String runId) {
     String[] key = {"period_type", "period_start", "slice", "slice_value", "kpi"};
     Dataset<Row> cur = stats.where(col("role").equalTo("current")).drop("role")
         .where(col("period_start").leq(lit(java.sql.Date.valueOf(asOf))));
@@ -242,7 +267,7 @@ public final class AlertsStage implements Stage {
         .and(col("p").lt(a.alpha()))
         .and(not(coalesce(seasonal, lit(false))));
 
-    Map<String, CxlakeConfig.Threshold> th = a.thresholds() == null ? Map.of() : a.thresholds();
+    Map<String, AlertsConfig.Threshold> th = a.thresholds() == null ? Map.of() : a.thresholds();
     Column thMin = kpiMap(th.entrySet().stream().filter(e -> e.getValue().min() != null)
         .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> e.getValue().min())));
     Column thMax = kpiMap(th.entrySet().stream().filter(e -> e.getValue().max() != null)
@@ -314,7 +339,7 @@ public final class AlertsStage implements Stage {
   /** Detractors (0-6) of the last followup_days days, with redacted verbatim, for close-the-loop. */
   static Dataset<Row> followUp(JobContext ctx, Dataset<Row> responses, LocalDate asOf, int days) {
     SparkSession spark = ctx.spark();
-    String salt = ctx.config().metrics().pseudonymSalt();
+    String salt = ctx.config().get(MetricsConfig.SECTION).pseudonymSalt();
     Dataset<Row> text = spark.table(ctx.catalog().silver(Entities.SURVEY_RESPONSES.silverTable()))
         .select(col("response_id"), col("verbatim"), col("customer_id"));
     Dataset<Row> emails = spark.table(ctx.catalog().silver(Entities.CUSTOMERS.silverTable())).select("customer_id", "email");
@@ -330,8 +355,8 @@ public final class AlertsStage implements Stage {
 
   /** Prints recent alerts (most severe first) and the follow-up count; returns the recent alert count. */
   long printSummary(JobContext ctx, LocalDate asOf) {
-    CxlakeConfig.Alerts a = ctx.config().alerts();
-    Dataset<Row> alerts = gold(ctx, GoldContracts.CX_ALERT);
+    AlertsConfig a = ctx.config().get(AlertsConfig.SECTION);
+    Dataset<Row> alerts = gold(ctx, AlertsContracts.CX_ALERT);
     LocalDate since = a.periodType().equals("month")
         ? asOf.withDayOfMonth(1).minusMonths(a.recentPeriods() - 1L)
         : PeriodSet.startOf("week", asOf).minusWeeks(a.recentPeriods() - 1L);
@@ -342,7 +367,7 @@ public final class AlertsStage implements Stage {
     long total = bySeverity.stream().mapToLong(r -> r.getLong(1)).sum();
     List<Row> top = recent.orderBy(rank, col("period_start").desc(), abs(coalesce(col("z"), lit(0.0))).desc())
         .select("severity", "message").limit(15).collectAsList();
-    long followUps = gold(ctx, GoldContracts.DETRACTOR_FOLLOWUP).count();
+    long followUps = gold(ctx, AlertsContracts.DETRACTOR_FOLLOWUP).count();
     out.println();
     out.printf("Alerts since %s (as-of %s): %d%s%n", since, asOf, total, bySeverity.isEmpty() ? "" : "  "
         + String.join(", ", bySeverity.stream().map(r -> r.getString(0) + " " + r.getLong(1)).sorted().toList()));
@@ -351,10 +376,10 @@ public final class AlertsStage implements Stage {
     }
     if (total > top.size()) {
       out.printf("  ... %d more: SELECT * FROM %s ORDER BY period_start DESC%n", total - top.size(),
-          ctx.catalog().gold(GoldContracts.CX_ALERT.name()));
+          ctx.catalog().gold(AlertsContracts.CX_ALERT.name()));
     }
     out.printf("Detractor follow-up (last %d days): %d responses in %s%n", a.followupDays(), followUps,
-        ctx.catalog().gold(GoldContracts.DETRACTOR_FOLLOWUP.name()));
+        ctx.catalog().gold(AlertsContracts.DETRACTOR_FOLLOWUP.name()));
     return total;
   }
 }

@@ -1,4 +1,4 @@
-package io.cxlake.metrics;
+package io.cxlake.alerts;
 
 import static org.apache.spark.sql.functions.lit;
 import static org.junit.jupiter.api.Assertions.*;

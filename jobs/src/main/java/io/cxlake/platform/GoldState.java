@@ -1,4 +1,4 @@
-package io.cxlake.metrics;
+package io.cxlake.platform;
 
 import static org.apache.spark.sql.functions.*;
 

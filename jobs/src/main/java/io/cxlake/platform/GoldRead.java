@@ -1,4 +1,4 @@
-package io.cxlake.metrics;
+package io.cxlake.platform;
 
 import io.cxlake.core.CxlakeException;
 import io.cxlake.core.JobContext;

@@ -1,4 +1,4 @@
-package io.cxlake.core;
+package io.cxlake.platform;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.cxlake.metrics;
+package io.cxlake.platform;
 
 import java.util.ArrayList;
 import java.util.List;

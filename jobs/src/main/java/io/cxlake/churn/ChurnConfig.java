@@ -1,0 +1,98 @@
+package io.cxlake.churn;
+
+import io.cxlake.core.Tier;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import io.cxlake.core.ConfigCheck;
+import io.cxlake.core.ConfigSection;
+
+/** Churn prediction (SPEC §8.4); docs/churn.md. */
+public record ChurnConfig(
+    /* inactivity: no completed order within horizon_days after the cutoff | subscription: a churned renewal or a cancellation. */
+    String label,
+    /* Days after the cutoff the label looks ahead. */
+    Integer horizonDays,
+    /* Inactivity label: a customer with a completed order in the last this many days before the cutoff is active (the others have churned already). */
+    Integer activeDays,
+    /* Monthly cutoffs the models train on, before the validation cutoff. */
+    Integer trainingCutoffs,
+    /* Candidate models: logistic_regression and/or gbt; the best PR-AUC on validation wins. */
+    java.util.List<String> models,
+    /* Regularisation strengths tried for logistic regression. */
+    java.util.List<Double> regParams,
+    /* Elastic-net mix of logistic regression: 0 = ridge (L2), 1 = lasso (L1). */
+    Double elasticNet,
+    /* Tree depths tried for the gradient-boosted trees. */
+    java.util.List<Integer> gbtDepths,
+    /* Boosting iterations (trees). */
+    Integer gbtIterations,
+    /* Tuning fits use at most this many training rows (a sample): candidates compare fairly at a fraction of the cost. */
+    Integer tuningSample,
+    /* balanced: churners and stayers weigh the same in training | none. */
+    String classWeights,
+    /* Risk bands on the calibrated probability, highest first: a probability at or above min gets the band. */
+    java.util.List<Tier> riskBands,
+    /* Features of the native mode (docs/churn.md#features lists them all). */
+    java.util.List<String> features,
+    /* Bring-your-own-features mode: share of rows (per class) held out for evaluation. */
+    Double holdoutFraction,
+    /* Seed of splits and models. */
+    Integer seed) {
+  /** Candidate model names (churn.models). */
+  public static final java.util.List<String> MODELS = java.util.List.of("logistic_regression", "gbt");
+
+  /** The "churn" section of conf/cxlake.yaml. */
+  public static final ConfigSection<ChurnConfig> SECTION = new ConfigSection<>("churn", ChurnConfig.class, ChurnConfig::validate);
+
+  static void validate(ChurnConfig c, ConfigCheck check) {
+    if (!Set.of("inactivity", "subscription").contains(c.label())) {
+      check.fail("churn.label", "must be inactivity or subscription, was '" + c.label() + "'");
+    }
+    check.positive(c.horizonDays(), "churn.horizon_days");
+    check.positive(c.activeDays(), "churn.active_days");
+    check.positive(c.trainingCutoffs(), "churn.training_cutoffs");
+    if (c.trainingCutoffs() < 2) {
+      check.fail("churn.training_cutoffs", "must be 2 or more (the latest one tunes the models), was " + c.trainingCutoffs());
+    }
+    List<String> models = c.models() == null ? List.of() : c.models();
+    if (models.isEmpty() || !ChurnConfig.MODELS.containsAll(models)) {
+      check.fail("churn.models", "must list one or more of " + ChurnConfig.MODELS + ", was " + c.models());
+    }
+    if (c.regParams() == null || c.regParams().isEmpty() || c.regParams().stream().anyMatch(r -> r == null || r < 0)) {
+      check.fail("churn.reg_params", "must list one or more values of 0 or more, was " + c.regParams());
+    }
+    if (c.elasticNet() == null || c.elasticNet() < 0 || c.elasticNet() > 1) {
+      check.fail("churn.elastic_net", "must be between 0 and 1, was " + c.elasticNet());
+    }
+    if (c.gbtDepths() == null || c.gbtDepths().isEmpty()
+        || c.gbtDepths().stream().anyMatch(d -> d == null || d < 1 || d > 30)) {
+      check.fail("churn.gbt_depths", "must list one or more depths between 1 and 30, was " + c.gbtDepths());
+    }
+    check.positive(c.gbtIterations(), "churn.gbt_iterations");
+    check.positive(c.tuningSample(), "churn.tuning_sample");
+    if (!Set.of("balanced", "none").contains(c.classWeights())) {
+      check.fail("churn.class_weights", "must be balanced or none, was '" + c.classWeights() + "'");
+    }
+    Tier.validate(c.riskBands(), "churn.risk_bands", 1, check);
+    List<String> features = c.features() == null ? List.of() : c.features();
+    if (features.isEmpty()) {
+      check.fail("churn.features", "must list at least one feature");
+    }
+    for (int i = 0; i < features.size(); i++) {
+      if (!ChurnFeatures.CATALOGUE.keySet().contains(features.get(i))) {
+        check.fail("churn.features[" + i + "]", "unknown feature '" + features.get(i) + "' (known: "
+            + new TreeSet<>(ChurnFeatures.CATALOGUE.keySet()) + ")");
+      }
+    }
+    if (Set.copyOf(features).size() != features.size()) {
+      check.fail("churn.features", "lists a feature twice");
+    }
+    if (c.holdoutFraction() == null || c.holdoutFraction() <= 0 || c.holdoutFraction() >= 1) {
+      check.fail("churn.holdout_fraction", "must be between 0 and 1, was " + c.holdoutFraction());
+    }
+    if (c.seed() == null) {
+      check.fail("churn.seed", "must be set");
+    }
+  }
+}

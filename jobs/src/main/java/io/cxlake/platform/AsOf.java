@@ -1,0 +1,48 @@
+package io.cxlake.platform;
+
+import static org.apache.spark.sql.functions.*;
+
+import io.cxlake.core.CxlakeException;
+import io.cxlake.core.JobContext;
+import java.time.LocalDate;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * The as-of date of every stage after metrics, one rule for all: {@code --as-of} when given,
+ * else the latest customer_360 snapshot (the date the gold facts reach). The metrics stage
+ * itself, which makes that snapshot, uses --as-of or the latest date in silver.
+ */
+public final class AsOf {
+  private AsOf() {}
+
+  public static LocalDate resolve(JobContext ctx) {
+    if (ctx.asOf() != null) {
+      return ctx.asOf();
+    }
+    Row r = customer360(ctx).agg(max("snapshot_date")).first();
+    if (r.isNullAt(0)) {
+      throw new CxlakeException(ctx.catalog().gold(Customer360Enrichment.TARGET)
+          + " holds no snapshot: run the metrics stage first");
+    }
+    return r.getDate(0).toLocalDate();
+  }
+
+  /** The customer_360 rows of the snapshot at {@code asOf}; an error when there is none. */
+  public static Dataset<Row> snapshot(JobContext ctx, LocalDate asOf) {
+    Dataset<Row> rows = customer360(ctx).where(col("snapshot_date").equalTo(lit(java.sql.Date.valueOf(asOf))));
+    if (rows.isEmpty()) {
+      throw new CxlakeException(ctx.catalog().gold(Customer360Enrichment.TARGET) + " has no snapshot for " + asOf
+          + ": run `cxlake metrics --as-of " + asOf + "` first");
+    }
+    return rows;
+  }
+
+  private static Dataset<Row> customer360(JobContext ctx) {
+    String table = ctx.catalog().gold(Customer360Enrichment.TARGET);
+    if (!ctx.spark().catalog().tableExists(table)) {
+      throw new CxlakeException(table + " is missing: run the metrics stage first");
+    }
+    return ctx.spark().table(table);
+  }
+}

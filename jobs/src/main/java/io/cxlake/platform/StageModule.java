@@ -1,0 +1,120 @@
+package io.cxlake.platform;
+
+import io.cxlake.contract.TableContract;
+import io.cxlake.core.ConfigSection;
+import io.cxlake.core.Stage;
+import io.cxlake.core.TableRef;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The one declaration of a pipeline stage: its name and description (the CLI command and its
+ * --help), its configuration sections, the tables it needs (required: missing or empty means
+ * skipped) and may use (optional), the tables it writes (gold ones with their contracts: the
+ * data dictionary and maintenance follow from them), the customer_360 columns it contributes,
+ * and how to build it. The pipeline order follows from reads and writes
+ * ({@link StageRegistry}).
+ *
+ * <pre>{@code
+ * public static final StageModule MODULE = StageModule.define("segment", "RFM scores and segments ...")
+ *     .config(SegmentationConfig.SECTION)
+ *     .requires(TableRef.gold("customer_360"))
+ *     .writes(SegmentContracts.CUSTOMER_RFM, SegmentContracts.CUSTOMER_VALUE)
+ *     .contributes(CustomerColumn.of("rfm_segment", "string", "...", SegmentContracts.CUSTOMER_RFM, "segment"))
+ *     .build(registry -> new SegmentStage());
+ * }</pre>
+ */
+public record StageModule(String name, String description, List<ConfigSection<?>> config, List<TableRef> requires,
+    List<TableRef> optional, List<TableRef> writes, List<TableContract> contracts, List<CustomerColumn> customerColumns,
+    Function<StageRegistry, Stage> factory) {
+
+  public StageModule {
+    config = List.copyOf(config);
+    requires = List.copyOf(requires);
+    optional = List.copyOf(optional);
+    writes = List.copyOf(writes);
+    contracts = List.copyOf(contracts);
+    customerColumns = List.copyOf(customerColumns);
+  }
+
+  /** Every table the stage reads. */
+  public List<TableRef> reads() {
+    List<TableRef> all = new ArrayList<>(requires);
+    all.addAll(optional);
+    return all;
+  }
+
+  public static Builder define(String name, String description) {
+    return new Builder(name, description);
+  }
+
+  /** Collects a declaration. */
+  public static final class Builder {
+    private final String name;
+    private final String description;
+    private final List<ConfigSection<?>> config = new ArrayList<>();
+    private final List<TableRef> requires = new ArrayList<>();
+    private final List<TableRef> optional = new ArrayList<>();
+    private final List<TableRef> writes = new ArrayList<>();
+    private final List<TableContract> contracts = new ArrayList<>();
+    private final List<CustomerColumn> columns = new ArrayList<>();
+
+    private Builder(String name, String description) {
+      this.name = name;
+      this.description = description;
+    }
+
+    public Builder config(ConfigSection<?>... sections) {
+      config.addAll(List.of(sections));
+      return this;
+    }
+
+    public Builder requires(TableRef... tables) {
+      requires.addAll(List.of(tables));
+      return this;
+    }
+
+    public Builder requires(TableContract... gold) {
+      for (TableContract c : gold) {
+        requires.add(TableRef.gold(c.name()));
+      }
+      return this;
+    }
+
+    public Builder optional(TableRef... tables) {
+      optional.addAll(List.of(tables));
+      return this;
+    }
+
+    public Builder optional(TableContract... gold) {
+      for (TableContract c : gold) {
+        optional.add(TableRef.gold(c.name()));
+      }
+      return this;
+    }
+
+    public Builder writes(TableRef... tables) {
+      writes.addAll(List.of(tables));
+      return this;
+    }
+
+    /** Gold tables written, with their contracts. */
+    public Builder writes(TableContract... gold) {
+      for (TableContract c : gold) {
+        contracts.add(c);
+        writes.add(TableRef.gold(c.name()));
+      }
+      return this;
+    }
+
+    public Builder contributes(CustomerColumn... cols) {
+      columns.addAll(List.of(cols));
+      return this;
+    }
+
+    public StageModule build(Function<StageRegistry, Stage> factory) {
+      return new StageModule(name, description, config, requires, optional, writes, contracts, columns, factory);
+    }
+  }
+}
