@@ -1,5 +1,6 @@
 package io.cxlake.cli;
 
+import io.cxlake.platform.StageRegistry;
 import io.cxlake.pipeline.Modules;
 import io.cxlake.core.ConfigException;
 import io.cxlake.core.ConfigLoader;
@@ -74,8 +75,7 @@ public final class Main implements Runnable {
 
   /** Runs the command line and returns the exit code (tests call this; main exits with it). */
   public static int execute(String... args) {
-    CommandLine cli = new CommandLine(new Main());
-    ModuleCommand.addAll(cli);
+    CommandLine cli = commandLine(Modules.registry());
     cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       PrintWriter err = cmd.getErr();
       if (ex instanceof CxlakeException ce) {
@@ -90,6 +90,13 @@ public final class Main implements Runnable {
       return 1;
     });
     return cli.execute(args);
+  }
+
+  /** The command line with a command for every stage of {@code registry}. */
+  static CommandLine commandLine(StageRegistry registry) {
+    CommandLine cli = new CommandLine(new Main());
+    ModuleCommand.addAll(cli, registry);
+    return cli;
   }
 
   public static void main(String[] args) {

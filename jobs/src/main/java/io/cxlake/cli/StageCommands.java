@@ -1,5 +1,6 @@
 package io.cxlake.cli;
 
+import io.cxlake.platform.StageRegistry;
 import io.cxlake.core.JobRunner;
 import io.cxlake.core.Stage;
 import io.cxlake.pipeline.Modules;
@@ -31,22 +32,24 @@ abstract class StageCommand implements Callable<Integer> {
  */
 @Command(mixinStandardHelpOptions = true)
 class ModuleCommand extends StageCommand {
+  private final StageRegistry registry;
   private final String module;
 
-  ModuleCommand(String module) {
+  ModuleCommand(StageRegistry registry, String module) {
+    this.registry = registry;
     this.module = module;
   }
 
   @Override
   List<Stage> stages() {
-    return Modules.registry().plan(List.of(module));
+    return registry.plan(List.of(module));
   }
 
   /** Adds a command for every registered module that has no hand-written command of its own. */
-  static void addAll(CommandLine cli) {
-    for (StageModule m : Modules.registry().modules()) {
+  static void addAll(CommandLine cli, StageRegistry registry) {
+    for (StageModule m : registry.modules()) {
       if (!cli.getSubcommands().containsKey(m.name())) {
-        CommandLine sub = new CommandLine(new ModuleCommand(m.name()));
+        CommandLine sub = new CommandLine(new ModuleCommand(registry, m.name()));
         sub.getCommandSpec().usageMessage().description(m.description());
         cli.addSubcommand(m.name(), sub);
       }

@@ -151,10 +151,11 @@ public final class ConfigLoader {
     for (ConfigSection<?> s : sections) {
       JsonNode node = tree.get(s.key());
       if (node == null || node.isNull()) {
-        if (required) {
-          throw new ConfigException(file, s.key(), "section is missing");
+        if (!required) {
+          continue;
         }
-        continue;
+        // A section without defaults binds to its empty record: its validation names each key it needs.
+        node = yaml.createObjectNode();
       }
       bound.put(s.key(), bind(node, s.type(), file, s.key()));
     }

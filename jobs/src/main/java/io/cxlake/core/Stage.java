@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * A pipeline stage: reads tables, transforms, writes tables. Stages of the pipeline are built
- * from their declarations (io.cxlake.platform.StageModule), which supply the tables below; the
+ * from their declarations (the platform package's StageModule), which supply the tables below; the
  * runner skips a stage whose required input is missing or empty, and stops the stages that
  * read what a failed stage writes.
  */

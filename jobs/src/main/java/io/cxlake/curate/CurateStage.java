@@ -63,6 +63,8 @@ public final class CurateStage implements Stage {
     long rowsOut = 0;
     for (EntitySpec e : Entities.ALL) {
       if (!spark.catalog().tableExists(catalog.bronze(e.name()))) {
+        // Nothing landed for this entity: an empty silver table, so later stages see "no rows", not "missing".
+        SilverTables.ensure(spark, catalog, e);
         continue;
       }
       EntityCounts c = curateEntity(spark, catalog, e, ctx.runId(), ctx.fullRefresh(), futureLimit);

@@ -1,6 +1,5 @@
 package io.cxlake.metrics;
 
-import io.cxlake.alerts.AlertsContracts;
 import io.cxlake.core.TableRef;
 import io.cxlake.platform.StageModule;
 import io.cxlake.platform.CacheScope;
@@ -205,8 +204,7 @@ public final class MetricsStage implements Stage {
       return new Plan(true, "full refresh", null, null, null);
     }
     for (TableContract c : GoldContracts.all()) {
-      if (c != AlertsContracts.CX_ALERT && c != AlertsContracts.DETRACTOR_FOLLOWUP
-          && !ctx.spark().catalog().tableExists(ctx.catalog().gold(c.name()))) {
+      if (!ctx.spark().catalog().tableExists(ctx.catalog().gold(c.name()))) {
         return new Plan(true, "first run (" + c.name() + " missing)", null, null, null);
       }
     }

@@ -29,4 +29,9 @@ public final class TestAccess {
   public static void sql(SparkSession spark, String query, String format) throws Exception {
     SqlCommand.print(spark.sql(query), format, 1000);
   }
+
+  /** The command line over a given stage registry. */
+  public static picocli.CommandLine commandLine(io.cxlake.platform.StageRegistry registry) {
+    return Main.commandLine(registry);
+  }
 }

@@ -13,15 +13,26 @@ import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 
-/** A failing stage stops its dependents: they are reported as skipped, the run exits non-zero. */
+/** A failing stage stops its dependents (and only them): they are reported as skipped, the run exits non-zero. */
 class JobRunnerTest {
   private static final String P = "jr";
 
-  private static Stage stage(String name, List<String> ran, boolean fail) {
+  /** A toy stage reading the table {@code in} (null: none) and writing "t_" + its name. */
+  private static Stage stage(String name, String in, List<String> ran, boolean fail) {
     return new Stage() {
       @Override
       public String name() {
         return name;
+      }
+
+      @Override
+      public List<TableRef> reads() {
+        return in == null ? List.of() : List.of(TableRef.gold(in));
+      }
+
+      @Override
+      public List<TableRef> writes() {
+        return List.of(TableRef.gold("t_" + name));
       }
 
       @Override
@@ -41,9 +52,11 @@ class JobRunnerTest {
     JobContext ctx = TestSpark.context(P, TestSpark.repoRoot().resolve("conf/sources.yaml"), null);
     List<String> ran = new ArrayList<>();
     List<JobRunner.StageOutcome> out = JobRunner.run(ctx,
-        List.of(stage("first", ran, false), stage("second", ran, true), stage("third", ran, false), stage("fourth", ran, false)));
-    assertEquals(List.of("first", "second"), ran);
-    assertEquals(List.of("success", "failed", "skipped", "skipped"), out.stream().map(JobRunner.StageOutcome::status).toList());
+        List.of(stage("first", null, ran, false), stage("second", "t_first", ran, true), stage("third", "t_second", ran, false),
+            stage("fourth", "t_third", ran, false), stage("other", "t_first", ran, false)));
+    assertEquals(List.of("first", "second", "other"), ran, "a stage that does not depend on the failure still runs");
+    assertEquals(List.of("success", "failed", "skipped", "skipped", "success"),
+        out.stream().map(JobRunner.StageOutcome::status).toList());
     assertEquals("input table second_in is missing", out.get(1).error());
 
     PrintStream stdout = System.out;
@@ -58,12 +71,13 @@ class JobRunnerTest {
     String summary = buf.toString(StandardCharsets.UTF_8);
     assertEquals(1, code);
     assertTrue(summary.matches("(?s).*third\\s+skipped.*not run: second failed.*"), summary);
+    assertTrue(summary.matches("(?s).*fourth\\s+skipped.*not run: second failed.*"), summary);
     assertTrue(summary.matches("(?s).*second\\s+failed.*input table second_in is missing.*"), summary);
 
     // The run log has the stages that ran, under one run id; skipped stages are not logged.
     List<Row> log = TestSpark.session().sql("SELECT job, status, rows_out FROM " + P + "_ops.pipeline_run WHERE run_id = '"
         + ctx.runId() + "' ORDER BY started_at").collectAsList();
-    assertEquals(2, log.size(), log.toString());
+    assertEquals(3, log.size(), log.toString());
     assertEquals("first", log.get(0).getString(0));
     assertEquals(2L, log.get(0).getLong(2));
     assertEquals("failed", log.get(1).getString(1));

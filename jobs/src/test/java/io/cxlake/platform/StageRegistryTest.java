@@ -1,0 +1,140 @@
+package io.cxlake.platform;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.cxlake.TestSpark;
+import io.cxlake.cli.TestAccess;
+import io.cxlake.core.ConfigCheck;
+import io.cxlake.core.ConfigException;
+import io.cxlake.core.ConfigLoader;
+import io.cxlake.core.ConfigSection;
+import io.cxlake.core.JobContext;
+import io.cxlake.core.JobRunner;
+import io.cxlake.core.Stage;
+import io.cxlake.core.StageResult;
+import io.cxlake.core.TableRef;
+import io.cxlake.pipeline.Modules;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A toy stage added through the registry: its place in the pipeline, its command, its config section, its skip. */
+class StageRegistryTest {
+  private static final String P = "reg";
+
+  /** The toy stage's configuration section (no defaults in conf/cxlake.yaml: its validation names what it needs). */
+  record ToyConfig(Integer threshold) {
+    static final ConfigSection<ToyConfig> SECTION = new ConfigSection<>("toy", ToyConfig.class, ToyConfig::validate);
+
+    static void validate(ToyConfig c, ConfigCheck check) {
+      check.positive(c.threshold(), "toy.threshold");
+    }
+  }
+
+  /** Writes gold.toy_in with {@code rows} rows. */
+  private static StageModule source(int rows) {
+    return StageModule.define("toy_source", "Writes the toy input.").writes(TableRef.gold("toy_in"))
+        .build(r -> new Simple("toy_source", ctx -> ctx.spark().range(rows).write().format("delta").mode("overwrite")
+            .saveAsTable(ctx.catalog().gold("toy_in"))));
+  }
+
+  private static final StageModule TOY = StageModule.define("toy", "Counts the toy input (a toy stage for the tests).")
+      .config(ToyConfig.SECTION)
+      .requires(TableRef.gold("toy_in"))
+      .writes(TableRef.gold("toy_out"))
+      .build(r -> new Simple("toy", ctx -> ctx.spark().table(ctx.catalog().gold("toy_in")).write().format("delta")
+          .mode("overwrite").saveAsTable(ctx.catalog().gold("toy_out"))));
+
+  /** A stage from a lambda. */
+  private record Simple(String name, java.util.function.Consumer<JobContext> body) implements Stage {
+    @Override
+    public StageResult run(JobContext ctx) {
+      body.accept(ctx);
+      return new StageResult(0, 1, Map.of(), List.of());
+    }
+  }
+
+  @Test
+  void theOrderFollowsFromReadsAndWritesNotFromRegistration() {
+    StageRegistry r = new StageRegistry(List.of(TOY, source(3)), List.of());
+    assertEquals(List.of("toy_source", "toy"), r.names());
+    assertEquals(List.of("toy"), r.select("toy", null).stream().map(Stage::name).toList());
+    assertEquals(List.of("toy_source", "toy"), r.select(null, "toy_source").stream().map(Stage::name).toList());
+    assertTrue(r.sections().contains(ToyConfig.SECTION));
+  }
+
+  @Test
+  void theRealPipelineOrderPutsEveryStageAfterWhatItReads() {
+    StageRegistry r = Modules.registry();
+    List<String> names = r.names();
+    assertEquals(List.of("ingest", "curate", "metrics", "segment", "cluster"), names.subList(0, 5));
+    assertTrue(names.indexOf("voice") < names.indexOf("churn"), "churn reads voice_response: " + names);
+    assertTrue(names.indexOf("drivers") < names.indexOf("journey"), names.toString());
+    assertEquals("enrich", names.get(names.size() - 1), "customer_360 enrichment comes last: " + names);
+    assertEquals(List.of("segment", "enrich"), r.plan(List.of("segment")).stream().map(Stage::name).toList(),
+        "a stage that contributes customer_360 columns is followed by the enrichment");
+    assertEquals(List.of("drivers"), r.plan(List.of("drivers")).stream().map(Stage::name).toList());
+  }
+
+  @Test
+  void aCycleOrAMissingProducerOrTwoWritersAreErrorsAtStartUp() {
+    StageModule a = StageModule.define("a", "a").requires(TableRef.gold("tb")).writes(TableRef.gold("ta")).build(r -> null);
+    StageModule b = StageModule.define("b", "b").requires(TableRef.gold("ta")).writes(TableRef.gold("tb")).build(r -> null);
+    IllegalStateException cycle = assertThrows(IllegalStateException.class, () -> new StageRegistry(List.of(a, b), List.of()));
+    assertTrue(cycle.getMessage().contains("cycle"), cycle.getMessage());
+    IllegalStateException orphan = assertThrows(IllegalStateException.class, () -> new StageRegistry(List.of(TOY), List.of()));
+    assertEquals("stage 'toy' reads gold.toy_in, which no registered stage writes", orphan.getMessage());
+    StageModule twin = StageModule.define("twin", "t").writes(TableRef.gold("toy_in")).build(r -> null);
+    assertThrows(IllegalStateException.class, () -> new StageRegistry(List.of(source(1), twin), List.of()));
+  }
+
+  @Test
+  void theToyStageHasACommandWithHelp() {
+    StageRegistry r = new StageRegistry(List.of(TOY, source(3)), List.of());
+    picocli.CommandLine cli = TestAccess.commandLine(r);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+    assertEquals(0, cli.execute("toy", "--help"));
+    String help = out.toString(StandardCharsets.UTF_8);
+    assertTrue(help.contains("Usage: cxlake toy") && help.contains("Counts the toy input"), help);
+    assertTrue(cli.getSubcommands().containsKey("toy_source"));
+  }
+
+  @Test
+  void theToySectionIsValidatedAndNamesKeyAndFile(@TempDir Path dir) throws Exception {
+    StageRegistry r = new StageRegistry(List.of(TOY, source(3)), List.of());
+    Path bad = dir.resolve("bad.yaml");
+    Files.writeString(bad, "toy:\n  threshold: 0\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> new ConfigLoader(r.sections()).load(bad));
+    assertEquals("toy.threshold", e.key());
+    assertEquals(bad.toString(), e.file());
+    Path typo = dir.resolve("typo.yaml");
+    Files.writeString(typo, "toy:\n  treshold: 3\n");
+    assertEquals("toy.treshold", assertThrows(ConfigException.class, () -> new ConfigLoader(r.sections()).load(typo)).key());
+    Path ok = dir.resolve("ok.yaml");
+    Files.writeString(ok, "toy:\n  threshold: 3\n");
+    assertEquals(3, new ConfigLoader(r.sections()).load(ok).config().get(ToyConfig.SECTION).threshold());
+  }
+
+  @Test
+  void theToyStageRunsAfterItsInputAndIsSkippedWhenTheInputIsEmpty() {
+    TestSpark.dropDatabases(P);
+    JobContext ctx = TestSpark.context(P, TestSpark.repoRoot().resolve("conf/sources.yaml"), null);
+    ctx.catalog().ensureDatabases(ctx.spark());
+    List<JobRunner.StageOutcome> ran = JobRunner.run(ctx, new StageRegistry(List.of(TOY, source(3)), List.of()).pipeline());
+    assertEquals(List.of("toy_source:success", "toy:success"), ran.stream().map(o -> o.stage() + ":" + o.status()).toList());
+    assertEquals(3, ctx.spark().table(P + "_gold.toy_out").count());
+
+    List<JobRunner.StageOutcome> empty = JobRunner.run(ctx, new StageRegistry(List.of(TOY, source(0)), List.of()).pipeline());
+    assertEquals("skipped", empty.get(1).status());
+    assertEquals(P + "_gold.toy_in has no rows", empty.get(1).reason());
+    assertEquals(1, ctx.spark().sql("SELECT * FROM " + P + "_ops.pipeline_run WHERE run_id = '" + ctx.runId()
+        + "' AND job = 'toy' AND status = 'skipped' AND error = '" + P + "_gold.toy_in has no rows'").count());
+  }
+}
