@@ -1,5 +1,6 @@
 package io.cxlake.cli;
 
+import io.cxlake.platform.ModuleList;
 import io.cxlake.pipeline.Modules;
 import io.cxlake.contract.DataDictionary;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +13,8 @@ import picocli.CommandLine.ParentCommand;
 
 /** Writes docs/data-dictionary.md from the table contracts (no Spark needed). */
 @Command(name = "dictionary", mixinStandardHelpOptions = true,
-    description = "Generate the data dictionary of the gold tables from their contracts.")
+    description = "Generate the data dictionary of the gold tables from their contracts, and the module table of "
+        + "docs/architecture.md from the stage registry.")
 class DictionaryCommand implements Callable<Integer> {
   @ParentCommand
   Main global;
@@ -29,6 +31,13 @@ class DictionaryCommand implements Callable<Integer> {
     }
     Files.writeString(output, DataDictionary.render(goldDb, Modules.registry().contracts()), StandardCharsets.UTF_8);
     System.out.println("wrote " + output + " (" + Modules.registry().contracts().size() + " tables)");
+    // The module table of docs/architecture.md, next to the dictionary.
+    Path architecture = (output.getParent() == null ? Path.of(".") : output.getParent()).resolve("architecture.md");
+    if (Files.exists(architecture)) {
+      Files.writeString(architecture, ModuleList.replaceIn(Files.readString(architecture), Modules.registry()),
+          StandardCharsets.UTF_8);
+      System.out.println("wrote the module table of " + architecture);
+    }
     return 0;
   }
 }

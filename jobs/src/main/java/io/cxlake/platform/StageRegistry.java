@@ -21,6 +21,7 @@ import java.util.Set;
  * customer_360 columns, the enrichment step ({@link Customer360Enrichment}) is added last.
  */
 public final class StageRegistry {
+  private final List<StageModule> registered;
   private final List<StageModule> ordered;
   private final Map<String, StageModule> byName = new LinkedHashMap<>();
   private final List<ConfigSection<?>> sections;
@@ -54,6 +55,7 @@ public final class StageRegistry {
         }
       }
     }
+    this.registered = List.copyOf(all);
     this.ordered = topological(all, producer);
     Set<ConfigSection<?>> s = new LinkedHashSet<>();
     all.forEach(m -> s.addAll(m.config()));
@@ -111,10 +113,13 @@ public final class StageRegistry {
     return sections;
   }
 
-  /** Every gold table contract, in pipeline order; customer_360 with the contributed columns. */
+  /**
+   * Every gold table contract, in registration order (a stable order for the dictionary);
+   * customer_360 with the contributed columns.
+   */
   public List<TableContract> contracts() {
     List<TableContract> out = new ArrayList<>();
-    for (StageModule m : ordered) {
+    for (StageModule m : registered) {
       for (TableContract c : m.contracts()) {
         out.add(c.name().equals(Customer360Enrichment.TARGET) ? Customer360Enrichment.contract(c, customerColumns()) : c);
       }
@@ -128,9 +133,12 @@ public final class StageRegistry {
         .orElseThrow(() -> new IllegalArgumentException("no stage writes gold table '" + table + "'"));
   }
 
-  /** The customer_360 columns the stages contribute, in pipeline order. */
+  /**
+   * The customer_360 columns the stages contribute, in registration order: the table's column
+   * order must not move when the pipeline order does.
+   */
   public List<CustomerColumn> customerColumns() {
-    return ordered.stream().flatMap(m -> m.customerColumns().stream()).toList();
+    return registered.stream().flatMap(m -> m.customerColumns().stream()).toList();
   }
 
   /** A module's stage, carrying its declared tables for the runner. */

@@ -21,6 +21,13 @@ class DataDictionaryTest {
   }
 
   @Test
+  void theArchitectureDocListsTheRegisteredModules() throws Exception {
+    String doc = Files.readString(TestSpark.repoRoot().resolve("docs/architecture.md"));
+    assertEquals(io.cxlake.platform.ModuleList.replaceIn(doc, Modules.registry()), doc,
+        "the module table of docs/architecture.md is stale: run bin/cxlake dictionary");
+  }
+
+  @Test
   void everyGoldTableHasAGrainADescriptionAndAUniqueName() {
     Set<String> names = new HashSet<>();
     for (TableContract c : Modules.registry().contracts()) {
