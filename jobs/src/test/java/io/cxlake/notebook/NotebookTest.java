@@ -94,7 +94,9 @@ class NotebookTest {
     assertEquals(nb.config().get(DriversConfig.SECTION).bootstrap(), nb.withOverrides("churn: {models: [gbt]}").config().get(DriversConfig.SECTION).bootstrap());
     ConfigException e = assertThrows(ConfigException.class, () -> nb.withOverrides("churn: {modles: [gbt]}"));
     assertTrue(e.key().contains("modles"), e.key());
-    assertThrows(IllegalArgumentException.class, () -> nb.withOverrides("[1, 2]"));
+    ConfigException notAMapping = assertThrows(ConfigException.class, () -> nb.withOverrides("[1, 2]"));
+    assertTrue(notAMapping.getMessage().contains("<notebook settings>") && notAMapping.getMessage().contains("YAML mapping"),
+        notAMapping.getMessage());
   }
 
   @Test
