@@ -52,8 +52,13 @@ public final class GeneratedLakehouse {
 
   /** Runs stages on the shared warehouse (default configuration); each must succeed. */
   public List<JobRunner.StageOutcome> run(Stage... stages) {
+    return run(List.of(stages));
+  }
+
+  /** As above, for a plan ({@link TestSpark#plan}). */
+  public List<JobRunner.StageOutcome> run(List<Stage> stages) {
     JobContext ctx = TestSpark.context(PREFIX, sources, landing);
-    List<JobRunner.StageOutcome> out = JobRunner.run(ctx, List.of(stages));
+    List<JobRunner.StageOutcome> out = JobRunner.run(ctx, stages);
     out.forEach(o -> assertEquals("success", o.status(), o.stage() + ": " + o.error()));
     return out;
   }

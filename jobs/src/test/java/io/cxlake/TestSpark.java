@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
@@ -90,6 +91,11 @@ public final class TestSpark {
   /** The stage of a registered module, by name (as `cxlake run --only NAME` builds it). */
   public static io.cxlake.core.Stage stage(String name) {
     return Modules.registry().stage(name);
+  }
+
+  /** The named stages as a stage command runs them: followed by the customer_360 enrichment when they feed it. */
+  public static List<io.cxlake.core.Stage> plan(String... names) {
+    return Modules.registry().plan(List.of(names));
   }
 
   /** Drops a test class's databases so it starts clean. */

@@ -5,6 +5,7 @@ import io.cxlake.core.ConfigSection;
 import io.cxlake.core.Stage;
 import io.cxlake.core.TableRef;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 
@@ -76,10 +77,7 @@ public record StageModule(String name, String description, List<ConfigSection<?>
     }
 
     public Builder requires(TableContract... gold) {
-      for (TableContract c : gold) {
-        requires.add(TableRef.gold(c.name()));
-      }
-      return this;
+      return requires(refs(gold));
     }
 
     public Builder optional(TableRef... tables) {
@@ -88,10 +86,7 @@ public record StageModule(String name, String description, List<ConfigSection<?>
     }
 
     public Builder optional(TableContract... gold) {
-      for (TableContract c : gold) {
-        optional.add(TableRef.gold(c.name()));
-      }
-      return this;
+      return optional(refs(gold));
     }
 
     public Builder writes(TableRef... tables) {
@@ -101,11 +96,12 @@ public record StageModule(String name, String description, List<ConfigSection<?>
 
     /** Gold tables written, with their contracts. */
     public Builder writes(TableContract... gold) {
-      for (TableContract c : gold) {
-        contracts.add(c);
-        writes.add(TableRef.gold(c.name()));
-      }
-      return this;
+      contracts.addAll(List.of(gold));
+      return writes(refs(gold));
+    }
+
+    private static TableRef[] refs(TableContract... gold) {
+      return Arrays.stream(gold).map(c -> TableRef.gold(c.name())).toArray(TableRef[]::new);
     }
 
     public Builder contributes(CustomerColumn... cols) {

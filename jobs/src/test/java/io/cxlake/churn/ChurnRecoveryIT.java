@@ -34,7 +34,7 @@ class ChurnRecoveryIT {
   static void train() throws Exception {
     lake = GeneratedLakehouse.get();
     spark = TestSpark.session();
-    lake.run(new ChurnStage());
+    lake.run(TestSpark.plan("churn"));
     run = spark.table(lake.gold("churn_model_run")).where("kind = 'train'").orderBy(col("created_at").desc()).first();
   }
 

@@ -7,6 +7,8 @@ import io.cxlake.TestSpark;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
+import java.util.stream.Collectors;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +27,16 @@ class DataDictionaryTest {
     String doc = Files.readString(TestSpark.repoRoot().resolve("docs/architecture.md"));
     assertEquals(io.cxlake.platform.ModuleList.replaceIn(doc, Modules.registry()), doc,
         "the module table of docs/architecture.md is stale: run bin/cxlake dictionary");
+  }
+
+  @Test
+  void theAirflowExampleRunsTheRegisteredStagesInPipelineOrder() throws Exception {
+    String doc = Files.readString(TestSpark.repoRoot().resolve("docs/operations.md"));
+    String line = doc.lines().filter(l -> l.startsWith("STAGES = [")).findFirst().orElseThrow();
+    List<String> expected = Modules.registry().names().stream()
+        .filter(n -> !n.equals(io.cxlake.platform.Customer360Enrichment.NAME)).toList();
+    assertEquals("STAGES = [" + expected.stream().map(n -> "\"" + n + "\"").collect(Collectors.joining(", ")) + "]", line,
+        "docs/operations.md lists the stages in another order than the registry");
   }
 
   @Test
