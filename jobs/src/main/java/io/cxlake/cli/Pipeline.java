@@ -10,7 +10,7 @@ final class Pipeline {
 
   /**
    * Prints the per-stage summary; returns the exit code: 0 when every stage succeeded or was
-   * skipped for missing input, 1 when one failed.
+   * skipped for missing input, 1 when one failed, 2 when a stage found a configuration error.
    */
   static int summarize(List<JobRunner.StageOutcome> outcomes, PrintStream out) {
     out.println();
@@ -20,9 +20,7 @@ final class Pipeline {
       String note = o.error() != null ? o.error() : o.reason() != null ? o.reason() : "";
       out.printf("%-10s %-8s %9.1f %12s %12s  %s%n", o.stage(), o.status(), o.elapsed().toMillis() / 1000.0,
           o.result() == null ? "-" : o.result().rowsIn(), o.result() == null ? "-" : o.result().rowsOut(), note);
-      if (o.failed()) {
-        code = 1;
-      }
+      code = Math.max(code, o.exitCode());
     }
     return code;
   }

@@ -183,12 +183,22 @@ public final class ConfigLoader {
         throw new ConfigException(name, prefix, "unknown entity (known: " + String.join(", ", Entities.names()) + ")");
       }
       SourcesConfig.Source s = e.getValue();
-      if (s == null || s.path() == null || s.path().isBlank()) {
-        throw new ConfigException(name, prefix + ".path", "must be set");
-      }
-      if (s.format() == null || !FORMATS.contains(s.format())) {
+      if (s != null && s.derived()) {
+        if (s.path() != null || s.format() != null) {
+          throw new ConfigException(name, prefix + ".query", "a derived entity has a query instead of path and format");
+        }
+      } else if (s == null || s.path() == null || s.path().isBlank()) {
+        throw new ConfigException(name, prefix + ".path", "must be set (or a query deriving the entity from others)");
+      } else if (s.format() == null || !FORMATS.contains(s.format())) {
         throw new ConfigException(name, prefix + ".format",
             "must be one of " + String.join("|", FORMATS.stream().sorted().toList()) + ", was '" + s.format() + "'");
+      }
+      if (s.grain() != null && !(entity.equals("orders") && Set.of("order", "line").contains(s.grain()))) {
+        throw new ConfigException(name, prefix + ".grain", entity.equals("orders")
+            ? "must be order or line, was '" + s.grain() + "'" : "only orders have a grain (order or line)");
+      }
+      if (s.creditWhen() != null && !entity.equals("orders")) {
+        throw new ConfigException(name, prefix + ".credit_when", "only orders have credit notes");
       }
       if (s.columns() != null) {
         EntitySpec spec = Entities.byName(entity);

@@ -52,10 +52,12 @@ public final class Entities {
       "Subscription renewals, one row per renewal due");
 
   public static final EntitySpec ORDERS = new EntitySpec("orders", "orders",
-      List.of("order_id"),
+      List.of("order_id", "line_id"),
       List.of(
-          of("order_id", STRING, true, "Order identifier"),
-          of("customer_id", STRING, true, "Ordering customer").references("customers"),
+          of("order_id", STRING, true, "Order (or credit note) identifier"),
+          of("line_id", STRING, true, "Line of the order: the source's line number, a deterministic line key "
+              + "when the source has lines without one (grain: line), else 1"),
+          of("customer_id", STRING, false, "Ordering customer; null for a guest order").references("customers"),
           of("order_ts", TIMESTAMP, true, "Order time (UTC)"),
           of("product_id", STRING, true, "Product identifier"),
           of("category", STRING, true, "Product category"),
@@ -63,8 +65,9 @@ public final class Entities {
           of("amount", DECIMAL, true, "Order amount before discount").range(0, 1_000_000),
           of("discount", DECIMAL, true, "Discount granted").range(0, 1_000_000),
           of("channel", STRING, true, "Sales channel"),
-          of("status", STRING, true, "Order status").oneOf("completed", "returned", "cancelled")),
-      "Orders, one row per order");
+          of("status", STRING, true, "Order status; credit = a credit note or return line, subtracted from revenue")
+              .oneOf("completed", "returned", "cancelled", "credit")),
+      "Order lines, one row per order line (one line per order when the source is at order grain)");
 
   public static final EntitySpec INTERACTIONS = new EntitySpec("interactions", "interactions",
       List.of("interaction_id"),

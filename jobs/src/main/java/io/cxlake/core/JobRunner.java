@@ -28,9 +28,15 @@ public final class JobRunner {
    * @param status success | failed | skipped
    * @param error  the one-line cause of a failure (null otherwise)
    * @param reason why a stage was skipped (null otherwise)
+   * @param exitCode the process exit code this outcome calls for: 0, 1 for a failure, 2 for a
+   *                 configuration error found while running
    */
   public record StageOutcome(String stage, String status, Duration elapsed, StageResult result, String error,
-      String reason) {
+      String reason, int exitCode) {
+    public StageOutcome(String stage, String status, Duration elapsed, StageResult result, String error, String reason) {
+      this(stage, status, elapsed, result, error, reason, "failed".equals(status) ? 1 : 0);
+    }
+
     public boolean failed() {
       return "failed".equals(status);
     }
@@ -54,6 +60,11 @@ public final class JobRunner {
       Instant start = Instant.now();
       String missing = stage.requires().stream().map(skippedTables::get).filter(r -> r != null).findFirst()
           .orElseGet(() -> missingInput(ctx, stage.requires()));
+      if (missing == null && !stage.requiresAny().isEmpty()
+          && stage.requiresAny().stream().allMatch(t -> skippedTables.containsKey(t) || missingInput(ctx, List.of(t)) != null)) {
+        missing = "none of " + String.join(", ", stage.requiresAny().stream().map(t -> ctx.catalog().name(t)).toList())
+            + " has rows";
+      }
       if (missing != null) {
         Progress.info("{}: skipped — {}", stage.name(), missing);
         log(ctx, stage.name(), start, Instant.now(), "skipped", null, missing);
@@ -63,6 +74,7 @@ public final class JobRunner {
       }
       StageResult result = null;
       String error = null;
+      int exitCode = 0;
       try {
         result = stage.run(ctx);
         if (result.failed()) {
@@ -70,6 +82,7 @@ public final class JobRunner {
         }
       } catch (CxlakeException e) {
         error = e.getMessage();
+        exitCode = e.exitCode();
       } catch (Exception e) {
         // Spark's AnalysisException is a checked exception in Java terms.
         error = oneLine(e);
@@ -78,7 +91,7 @@ public final class JobRunner {
       Instant end = Instant.now();
       log(ctx, stage.name(), start, end, error == null ? "success" : "failed", result, error);
       outcomes.add(new StageOutcome(stage.name(), error == null ? "success" : "failed", Duration.between(start, end),
-          result, error, null));
+          result, error, null, error == null ? 0 : Math.max(1, exitCode)));
       if (error != null) {
         String note = "not run: " + stage.name() + " failed";
         stage.writes().forEach(t -> failedTables.put(t, note));

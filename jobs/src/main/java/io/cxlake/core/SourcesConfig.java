@@ -12,17 +12,37 @@ import java.util.Map;
 public record SourcesConfig(String landingRoot, Map<String, Source> entities) {
 
   /**
-   * @param path     glob under the landing root (or an absolute path/URI)
-   * @param format   csv | json | parquet | delta
-   * @param options  Spark reader options
-   * @param required a required source with no files is an error; otherwise a warning
-   * @param columns  canonical column -> source column name or SQL expression; a canonical
-   *                 column not listed is read from the source column of the same name
+   * @param path        glob under the landing root (or an absolute path/URI)
+   * @param format      csv | json | parquet | delta
+   * @param options     Spark reader options
+   * @param required    a required source with no files is an error; otherwise a warning
+   * @param columns     canonical column -> source column name or SQL expression; a canonical
+   *                    column not listed is read from the source column of the same name
+   * @param query       instead of path and format: a SQL query over other entities' landing
+   *                    files (each entity a view of its source columns), e.g. customers derived
+   *                    from an order-lines export
+   * @param grain       orders only: {@code order} (default, one row per order) or {@code line}
+   *                    (order lines; a deterministic line key when no line_id is mapped)
+   * @param creditWhen  orders only: a SQL condition over the source columns marking credit notes
+   *                    and return lines; they get status credit and positive quantities and
+   *                    amounts, and are subtracted from revenue
    */
   public record Source(
       String path,
       String format,
       Map<String, String> options,
       Boolean required,
-      Map<String, String> columns) {}
+      Map<String, String> columns,
+      String query,
+      String grain,
+      String creditWhen) {
+
+    public boolean derived() {
+      return query != null && !query.isBlank();
+    }
+
+    public boolean lines() {
+      return "line".equals(grain);
+    }
+  }
 }

@@ -19,6 +19,11 @@ public interface Stage {
     return List.of();
   }
 
+  /** Tables of which the stage needs at least one with rows (e.g. survey comments or reviews); none, and it is skipped. */
+  default List<TableRef> requiresAny() {
+    return List.of();
+  }
+
   /** Every table the stage reads, required or optional. */
   default List<TableRef> reads() {
     return requires();

@@ -201,7 +201,7 @@ final class CustomerSimulator {
         int quantity = 1 + rnd.poisson(0.4);
         double discount = rnd.chance(p.discountProb) ? amount * rnd.uniform(0.05, 0.3) : 0.0;
         String oid = String.format("O%09d", ++orderSeq);
-        sink.emit(Entities.ORDERS, new String[] {oid, cid, ts(t),
+        sink.emit(Entities.ORDERS, new String[] {oid, "1", cid, ts(t),
             String.format("P%s%03d", Persona.CATEGORIES[cat].substring(0, 2).toUpperCase(), rnd.nextInt(200)),
             Persona.CATEGORIES[cat], String.valueOf(quantity), String.format("%.2f", amount),
             String.format("%.2f", discount), Persona.ORDER_CHANNELS[channel], status},

@@ -89,22 +89,35 @@ public final class IngestStage implements Stage {
     List<String> problems = new ArrayList<>();
     Map<String, Long> counts = new LinkedHashMap<>();
     long rowsOut = 0;
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    // Derived entities are checked before anything is written: a bad query is a configuration error.
+    Map<String, DerivedSource> derived = new LinkedHashMap<>();
+    for (EntitySpec e : Entities.ALL) {
+      SourcesConfig.Source source = sources.entities().get(e.name());
+      if (source != null && source.derived()) {
+        derived.put(e.name(), DerivedSource.prepare(spark, e, source, sources, root, sourcesFile.toString(), hadoop));
+      }
+    }
     for (EntitySpec e : Entities.ALL) {
       SourcesConfig.Source source = sources.entities().get(e.name());
       if (source == null) {
         continue;
       }
       try {
-        long rows = ingestEntity(spark, catalog, e, source, root, batchId, ctx.runId(), ledger, problems);
+        long rows = derived.containsKey(e.name())
+            ? ingestDerived(spark, catalog, e, source, derived.get(e.name()), batchId, ctx.runId(), ledger)
+            : ingestEntity(spark, catalog, e, source, root, batchId, ctx.runId(), ledger, problems);
         counts.put(e.name(), rows);
         rowsOut += rows;
       } catch (RuntimeException ex) {
         String msg = e.name() + ": " + JobRunner.oneLine(ex);
         problems.add(msg);
-        ledger.add(ledgerRow(e.name(), source.path(), null, "rejected", null, msg, null, ctx.runId()));
+        ledger.add(ledgerRow(e.name(), source.derived() ? DerivedSource.PREFIX + e.name() : source.path(), null,
+            "rejected", null, msg, null, ctx.runId()));
         Progress.warn("ingest {}", msg);
       }
     }
+    derived.values().forEach(DerivedSource::release);
     if (!ledger.isEmpty()) {
       spark.createDataFrame(ledger, LEDGER).write().format("delta").mode("append")
           .saveAsTable(catalog.ops(OpsTables.INGEST_FILE));
@@ -120,7 +133,7 @@ public final class IngestStage implements Stage {
 
   private long ingestEntity(SparkSession spark, Catalog catalog, EntitySpec e, SourcesConfig.Source source,
       String root, String batchId, String runId, List<Row> ledger, List<String> problems) {
-    String pattern = source.path().matches("^([a-zA-Z][a-zA-Z0-9+.-]*:|/).*") ? source.path() : root + "/" + source.path();
+    String pattern = pattern(source, root);
     boolean required = source.required() == null || source.required();
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     List<LandingFile> files = list(pattern, source.format(), hadoop, spark);
@@ -137,6 +150,8 @@ public final class IngestStage implements Stage {
     BronzeTables.ensure(spark, catalog, e);
     Set<LandingFile> done = alreadyIngested(spark, catalog.bronze(e.name()));
     Map<String, String> mapping = mapping(e, source);
+    Set<String> needed = neededColumns(e, source, mapping);
+    Set<String> absentOptional = new java.util.TreeSet<>();
     List<LandingFile> accepted = new ArrayList<>();
     Map<LandingFile, List<String>> headers = new LinkedHashMap<>();
     for (LandingFile f : files) {
@@ -155,9 +170,9 @@ public final class IngestStage implements Stage {
           case "csv" -> {
             List<String> header = csvHeader(f, source, hadoop);
             headers.put(f, header);
-            yield missingColumns(f, header, mapping);
+            yield missingColumns(f, header, mapping, needed, absentOptional);
           }
-          case "parquet" -> parquetProblem(f, mapping, hadoop);
+          case "parquet" -> parquetProblem(f, mapping, needed, absentOptional, hadoop);
           default -> null;
         };
       } catch (IOException ex) {
@@ -170,6 +185,9 @@ public final class IngestStage implements Stage {
         continue;
       }
       accepted.add(f);
+    }
+    if (!absentOptional.isEmpty()) {
+      Progress.warn("ingest {}: optional columns {} are not in the landing files: read as null", e.name(), absentOptional);
     }
     if (accepted.isEmpty()) {
       return 0;
@@ -193,6 +211,41 @@ public final class IngestStage implements Stage {
     return total;
   }
 
+  /** The glob of a file source: its path under the landing root, or as given when absolute or a URI. */
+  static String pattern(SourcesConfig.Source source, String root) {
+    return source.path().matches("^([a-zA-Z][a-zA-Z0-9+.-]*:|/).*") ? source.path() : root + "/" + source.path();
+  }
+
+  /** A derived entity: the query's rows appended as one batch when its input files changed. */
+  private long ingestDerived(SparkSession spark, Catalog catalog, EntitySpec e, SourcesConfig.Source source,
+      DerivedSource d, String batchId, String runId, List<Row> ledger) {
+    BronzeTables.ensure(spark, catalog, e);
+    LandingFile input = d.fingerprint();
+    if (alreadyIngested(spark, catalog.bronze(e.name())).contains(input)) {
+      ledger.add(ledgerRow(e.name(), input.path(), input, "skipped_unchanged", 0L, null, null, runId));
+      return 0;
+    }
+    Map<String, String> mapping = mapping(e, source);
+    Set<String> absentOptional = new java.util.TreeSet<>();
+    String problem = missingColumns(input, List.of(d.rows().columns()), mapping, neededColumns(e, source, mapping),
+        absentOptional);
+    if (problem != null) {
+      throw new io.cxlake.core.ConfigException(d.file(), "entities." + e.name() + ".query", problem);
+    }
+    if (!absentOptional.isEmpty()) {
+      Progress.warn("ingest {}: optional columns {} are not in the query result: read as null", e.name(), absentOptional);
+    }
+    Dataset<Row> raw = d.rows().withColumn("_corrupt_record", lit(null).cast("string"));
+    mapped(raw, e, source, mapping, input).withColumn("_ingested_at", current_timestamp())
+        .withColumn("_batch_id", lit(batchId))
+        .write().format("delta").mode("append").saveAsTable(catalog.bronze(e.name()));
+    long n = spark.table(catalog.bronze(e.name())).where(col("_batch_id").equalTo(batchId)).count();
+    ledger.add(ledgerRow(e.name(), input.path(), input, n == 0 ? "empty" : "ingested", n,
+        n == 0 ? "the query returned no rows" : null, batchId, runId));
+    Progress.info("  {}: {} rows derived from {}", e.name(), n, d.inputs());
+    return n;
+  }
+
   /** canonical column -> source column name or SQL expression. */
   static Map<String, String> mapping(EntitySpec e, SourcesConfig.Source source) {
     Map<String, String> m = new LinkedHashMap<>();
@@ -203,19 +256,42 @@ public final class IngestStage implements Stage {
     return m;
   }
 
-  /** Source columns a file must have: the required canonical columns mapped to plain names. */
-  private static String missingColumns(LandingFile f, List<String> header, Map<String, String> mapping) {
+  /**
+   * Source columns a file must have: those of required canonical columns and every column the
+   * mapping names explicitly. An optional canonical column left to its default name may be
+   * absent (it reads as null).
+   */
+  static Set<String> neededColumns(EntitySpec e, SourcesConfig.Source source, Map<String, String> mapping) {
+    Set<String> needed = new HashSet<>();
+    for (ColumnSpec c : e.columns()) {
+      String src = mapping.get(c.name());
+      boolean explicit = source.columns() != null && source.columns().containsKey(c.name());
+      boolean supplied = e.name().equals("orders") && c.name().equals("line_id"); // OrderLines sets it when absent
+      if (IDENTIFIER.matcher(src).matches() && (explicit || (c.required() && !supplied))) {
+        needed.add(src);
+      }
+    }
+    return needed;
+  }
+
+  /** The problem with a file's columns, or null; absent optional columns are added to {@code absentOptional}. */
+  private static String missingColumns(LandingFile f, List<String> header, Map<String, String> mapping,
+      Set<String> needed, Set<String> absentOptional) {
     if (header.isEmpty()) {
       return null; // no header line at all: treated as empty when read
     }
     Set<String> have = new HashSet<>(header);
     List<String> missing = mapping.values().stream()
-        .filter(v -> IDENTIFIER.matcher(v).matches() && !have.contains(v)).toList();
-    return missing.isEmpty() ? null
-        : f.path() + ": header lacks columns " + missing + " (found: " + String.join(",", header) + ")";
+        .filter(v -> IDENTIFIER.matcher(v).matches() && !have.contains(v)).distinct().toList();
+    List<String> missingNeeded = missing.stream().filter(needed::contains).toList();
+    if (!missingNeeded.isEmpty()) {
+      return f.path() + ": header lacks columns " + missingNeeded + " (found: " + String.join(",", header) + ")";
+    }
+    absentOptional.addAll(missing);
+    return null;
   }
 
-  private static List<String> csvHeader(LandingFile f, SourcesConfig.Source source, Configuration hadoop)
+  static List<String> csvHeader(LandingFile f, SourcesConfig.Source source, Configuration hadoop)
       throws IOException {
     org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(f.path());
     String sep = source.options() == null ? "," : source.options().getOrDefault("sep",
@@ -236,18 +312,19 @@ public final class IngestStage implements Stage {
     }
   }
 
-  private static String parquetProblem(LandingFile f, Map<String, String> mapping, Configuration hadoop) {
+  private static String parquetProblem(LandingFile f, Map<String, String> mapping, Set<String> needed,
+      Set<String> absentOptional, Configuration hadoop) {
     try (ParquetFileReader reader = ParquetFileReader.open(
         HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(f.path()), hadoop))) {
       MessageType schema = reader.getFooter().getFileMetaData().getSchema();
       List<String> fields = schema.getFields().stream().map(org.apache.parquet.schema.Type::getName).toList();
-      return missingColumns(f, fields, mapping);
+      return missingColumns(f, fields, mapping, needed, absentOptional);
     } catch (IOException | RuntimeException ex) {
       return f.path() + ": not a readable Parquet file (" + JobRunner.oneLine(ex) + ")";
     }
   }
 
-  private static List<LandingFile> list(String pattern, String format, Configuration hadoop, SparkSession spark) {
+  static List<LandingFile> list(String pattern, String format, Configuration hadoop, SparkSession spark) {
     try {
       org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(pattern);
       FileSystem fs = p.getFileSystem(hadoop);
@@ -286,60 +363,89 @@ public final class IngestStage implements Stage {
   /** One union of per-file reads, each tagged with its file; one write job. */
   private static Dataset<Row> read(SparkSession spark, EntitySpec e, SourcesConfig.Source source,
       List<LandingFile> files, Map<LandingFile, List<String>> headers, Map<String, String> mapping, String batchId) {
-    Map<String, String> options = source.options() == null ? Map.of() : source.options();
-    StructType jsonSchema = null;
-    if (source.format().equals("json")) {
-      // Infer once over all new files, every primitive as a string; then add the corrupt-record column.
-      StructType inferred = spark.read().options(options).option("primitivesAsString", "true")
-          .json(files.stream().map(LandingFile::path).toArray(String[]::new)).schema();
-      jsonSchema = new StructType();
-      for (StructField f : inferred.fields()) {
-        if (!f.name().equals("_corrupt_record")) {
-          jsonSchema = jsonSchema.add(f);
-        }
-      }
-      jsonSchema = jsonSchema.add("_corrupt_record", DataTypes.StringType);
-    }
+    StructType jsonSchema = jsonSchema(spark, source, files);
     Dataset<Row> union = null;
     for (LandingFile f : files) {
-      DataFrameReader reader = spark.read().options(options);
-      Dataset<Row> raw = switch (source.format()) {
-        case "csv" -> {
-          StructType schema = new StructType();
-          for (String h : headers.get(f)) {
-            schema = schema.add(h, DataTypes.StringType);
-          }
-          schema = schema.add("_corrupt_record", DataTypes.StringType);
-          yield reader.schema(schema).option("header", "true").option("mode", "PERMISSIVE")
-              .option("columnNameOfCorruptRecord", "_corrupt_record").csv(f.path());
-        }
-        case "json" -> reader.schema(jsonSchema).option("mode", "PERMISSIVE")
-            .option("columnNameOfCorruptRecord", "_corrupt_record").json(f.path());
-        case "parquet" -> reader.parquet(f.path());
-        case "delta" -> reader.format("delta").load(f.path());
-        default -> throw new IllegalArgumentException("format " + source.format());
-      };
-      Set<String> available = new HashSet<>(List.of(raw.columns()));
-      List<Column> cols = new ArrayList<>();
-      for (Map.Entry<String, String> m : mapping.entrySet()) {
-        String src = m.getValue();
-        Column c;
-        if (IDENTIFIER.matcher(src).matches()) {
-          c = available.contains(src) ? col("`" + src + "`") : lit(null);
-        } else {
-          c = expr(src);
-        }
-        cols.add(c.cast("string").as(m.getKey()));
-      }
-      cols.add(available.contains("_corrupt_record") ? col("_corrupt_record") : lit(null).cast("string").as("_corrupt_record"));
-      cols.add(lit(f.path()).as("_source_file"));
-      cols.add(lit(f.size()).as("_source_size"));
-      cols.add(lit(new Timestamp(f.modifiedMillis())).as("_source_modified"));
-      cols.add(monotonically_increasing_id().as("_row_seq"));
-      Dataset<Row> tagged = raw.select(cols.toArray(Column[]::new));
+      Dataset<Row> tagged = mapped(readRaw(spark, source, f, headers.get(f), jsonSchema), e, source, mapping, f);
       union = union == null ? tagged : union.unionByName(tagged);
     }
     return union.withColumn("_ingested_at", current_timestamp()).withColumn("_batch_id", lit(batchId));
+  }
+
+  /** For JSON sources: one schema over all the files, every primitive as a string, plus the corrupt-record column. */
+  static StructType jsonSchema(SparkSession spark, SourcesConfig.Source source, List<LandingFile> files) {
+    if (!source.format().equals("json")) {
+      return null;
+    }
+    StructType inferred = spark.read().options(options(source)).option("primitivesAsString", "true")
+        .json(files.stream().map(LandingFile::path).toArray(String[]::new)).schema();
+    StructType schema = new StructType();
+    for (StructField f : inferred.fields()) {
+      if (!f.name().equals("_corrupt_record")) {
+        schema = schema.add(f);
+      }
+    }
+    return schema.add("_corrupt_record", DataTypes.StringType);
+  }
+
+  /** A landing file as read: its own columns (CSV and JSON as strings), malformed lines in _corrupt_record. */
+  static Dataset<Row> readRaw(SparkSession spark, SourcesConfig.Source source, LandingFile f, List<String> csvHeader,
+      StructType jsonSchema) {
+    DataFrameReader reader = spark.read().options(options(source));
+    return switch (source.format()) {
+      case "csv" -> {
+        StructType schema = new StructType();
+        for (String h : csvHeader) {
+          schema = schema.add(h, DataTypes.StringType);
+        }
+        schema = schema.add("_corrupt_record", DataTypes.StringType);
+        yield reader.schema(schema).option("header", "true").option("mode", "PERMISSIVE")
+            .option("columnNameOfCorruptRecord", "_corrupt_record").csv(f.path());
+      }
+      case "json" -> reader.schema(jsonSchema).option("mode", "PERMISSIVE")
+          .option("columnNameOfCorruptRecord", "_corrupt_record").json(f.path());
+      case "parquet" -> reader.parquet(f.path());
+      case "delta" -> reader.format("delta").load(f.path());
+      default -> throw new IllegalArgumentException("format " + source.format());
+    };
+  }
+
+  private static Map<String, String> options(SourcesConfig.Source source) {
+    return source.options() == null ? Map.of() : source.options();
+  }
+
+  /**
+   * One file's (or query's) rows as bronze: the canonical columns as strings, the corrupt-record
+   * column and the lineage. Orders get their line key and credit notes their sign here.
+   */
+  static Dataset<Row> mapped(Dataset<Row> raw, EntitySpec e, SourcesConfig.Source source, Map<String, String> mapping,
+      LandingFile f) {
+    Set<String> available = new HashSet<>(List.of(raw.columns()));
+    Map<String, Column> canonical = new LinkedHashMap<>();
+    for (Map.Entry<String, String> m : mapping.entrySet()) {
+      String src = m.getValue();
+      Column c;
+      if (IDENTIFIER.matcher(src).matches()) {
+        c = available.contains(src) ? col("`" + src + "`") : lit(null);
+      } else {
+        c = expr(src);
+      }
+      canonical.put(m.getKey(), c.cast("string"));
+    }
+    boolean lineIdGiven = available.contains(mapping.get("line_id"))
+        || (source.columns() != null && source.columns().containsKey("line_id"));
+    if (e.name().equals("orders")) {
+      OrderLines.apply(canonical, source, lineIdGiven);
+    }
+    List<Column> cols = new ArrayList<>();
+    canonical.forEach((name, c) -> cols.add(c.as(name)));
+    cols.add(available.contains("_corrupt_record") ? col("_corrupt_record") : lit(null).cast("string").as("_corrupt_record"));
+    cols.add(lit(f.path()).as("_source_file"));
+    cols.add(lit(f.size()).as("_source_size"));
+    cols.add(lit(new Timestamp(f.modifiedMillis())).as("_source_modified"));
+    cols.add(monotonically_increasing_id().as("_row_seq"));
+    Dataset<Row> out = raw.select(cols.toArray(Column[]::new));
+    return e.name().equals("orders") && source.lines() && !lineIdGiven ? OrderLines.numberLines(out) : out;
   }
 
   private static Row ledgerRow(String entity, String path, LandingFile f, String status, Long rows,

@@ -32,26 +32,47 @@ public final class Facts {
    * is_repurchase marks a completed order after an earlier completed one; is_category_repurchase
    * one in the same category within {@code windowDays} days of the previous.
    */
-  public static Dataset<Row> orders(Dataset<Row> orders, LocalDate asOf, String salt, int windowDays) {
-    Dataset<Row> o = orders.where(upTo(col("order_ts"), asOf))
+  public static Dataset<Row> orders(Dataset<Row> orderLines, LocalDate asOf, String salt, int windowDays) {
+    Dataset<Row> o = toOrders(orderLines.where(upTo(col("order_ts"), asOf)))
         .withColumn("customer_key", Pseudonym.customerKey(col("customer_id"), salt))
         .withColumn("is_completed", col("status").equalTo("completed"));
-    // Completed orders only; ties on timestamp broken by order_id so numbering is deterministic.
+    // Completed customer orders only (a guest has no sequence); ties on timestamp broken by
+    // order_id so numbering is deterministic.
     WindowSpec byCustomer = Window.partitionBy("customer_key").orderBy(col("order_ts"), col("order_id"));
     WindowSpec byCategory = Window.partitionBy("customer_key", "category").orderBy(col("order_ts"), col("order_id"));
-    Dataset<Row> completed = o.where(col("is_completed"))
+    Dataset<Row> completed = o.where(col("is_completed").and(col("customer_key").isNotNull()))
         .select(col("order_id"),
             row_number().over(byCustomer).as("order_seq"),
             lag(col("order_ts"), 1).over(byCategory).as("_prev_same_category_ts"));
     return o.join(completed, new String[] {"order_id"}, "left")
         .select(col("order_id"), col("customer_key"), col("order_ts"), to_date(col("order_ts")).as("order_date"),
-            col("product_id"), col("category"), col("channel"), col("status"), col("quantity"),
-            col("amount"), col("discount"), col("amount").minus(col("discount")).cast("decimal(18,2)").as("net_amount"),
+            col("product_id"), col("category"), col("channel"), col("status"), col("lines"), col("quantity"),
+            col("amount"), col("discount"),
+            // a credit note's value is subtracted from revenue
+            when(col("status").equalTo("credit"), col("discount").minus(col("amount")))
+                .otherwise(col("amount").minus(col("discount"))).cast("decimal(18,2)").as("net_amount"),
             col("is_completed"), col("order_seq"),
             coalesce(col("order_seq").geq(2), lit(false)).as("is_repurchase"),
             coalesce(col("_prev_same_category_ts").isNotNull()
                 .and(unix_seconds(col("order_ts")).minus(unix_seconds(col("_prev_same_category_ts")))
                     .leq((long) windowDays * 86400)), lit(false)).as("is_category_repurchase"));
+  }
+
+  /**
+   * Order lines to orders: amounts and quantities summed; product, category and channel of the
+   * largest line; the order completed when any line is, else the status of its largest line.
+   * One line per order (a source at order grain) gives the line itself.
+   */
+  static Dataset<Row> toOrders(Dataset<Row> lines) {
+    Column largest = struct(col("amount"), col("line_id"));
+    return lines.groupBy("order_id").agg(
+        max("customer_id").as("customer_id"), min("order_ts").as("order_ts"),
+        max_by(col("product_id"), largest).as("product_id"), max_by(col("category"), largest).as("category"),
+        max_by(col("channel"), largest).as("channel"),
+        when(max(col("status").equalTo("completed")), lit("completed"))
+            .otherwise(max_by(col("status"), largest)).as("status"),
+        count(lit(1)).cast("int").as("lines"), sum("quantity").cast("int").as("quantity"),
+        sum("amount").cast("decimal(18,2)").as("amount"), sum("discount").cast("decimal(18,2)").as("discount"));
   }
 
   /** fact_renewal: one row per renewal, with the subscription's plan, billing period and MRR. */

@@ -53,13 +53,19 @@ public final class OperationsKpis {
     Dataset<Row> attrs = in.customerAttributes().select(concatKey(customerSlices));
 
     // Orders: revenue, orders, active customers, repurchasers (two-level: per customer first).
-    Dataset<Row> orders = in.factOrder().where(col("is_completed")).join(attrs, "customer_key");
+    // Revenue is net of credit notes; guest orders (no customer_key) count in revenue and orders
+    // only, under an unknown value of customer slices.
+    Dataset<Row> orders = in.factOrder().where(col("is_completed").or(col("status").equalTo("credit")))
+        .join(attrs, new String[] {"customer_key"}, "left");
     orders = explodeBy(orders, col("order_date"), periodTypes, periods, slices);
     Dataset<Row> perCustomer = Cols.group(orders, cols(KEY, "customer_key"))
-        .agg(count(lit(1)).as("n"), sum("net_amount").as("net"));
+        .agg(sum(when(col("is_completed"), 1L).otherwise(0L)).as("n"), sum("net_amount").as("net"));
+    Column customer = col("customer_key").isNotNull();
     Dataset<Row> orderFamily = Cols.group(perCustomer, KEY).agg(
-        sum("net").cast("decimal(18,2)").as("revenue"), sum("n").as("orders"), count(lit(1)).as("active_customers"),
-        sum(when(col("n").geq(2), 1L).otherwise(0L)).as("repurchasers"));
+        sum("net").cast("decimal(18,2)").as("revenue"), sum("n").as("orders"),
+        count(when(customer.and(col("n").gt(0)), 1)).as("active_customers"),
+        sum(when(customer.and(col("n").geq(2)), 1L).otherwise(0L)).as("repurchasers"),
+        sum(when(customer, 0L).otherwise(col("n"))).as("guest_orders"));
 
     // Renewals decided in the period.
     Dataset<Row> renewals = in.factRenewal().where(col("is_decided")).join(attrs, "customer_key");
@@ -99,9 +105,10 @@ public final class OperationsKpis {
         Periods.end(col("period_type"), col("period_start")).as("period_end"), col("slice"), col("slice_value"),
         coalesce(col("revenue"), lit(0).cast("decimal(18,2)")).as("revenue"),
         coalesce(col("orders"), lit(0L)).as("orders"),
+        coalesce(col("guest_orders"), lit(0L)).as("guest_orders"),
         col("active_customers"),
         when(col("orders").gt(0), col("revenue").divide(col("orders"))).cast("decimal(18,2)").as("aov"),
-        round(col("orders").divide(col("active_customers")), 4).as("purchase_frequency"),
+        round(col("orders").minus(col("guest_orders")).divide(col("active_customers")), 4).as("purchase_frequency"),
         col("repurchasers"),
         pct(col("repurchasers"), col("active_customers")).as("repurchase_rate"),
         col("renewals_decided"), col("renewals_renewed"),
@@ -126,7 +133,7 @@ public final class OperationsKpis {
   static Dataset<Row> inactivityChurn(Dataset<Row> factOrder, Dataset<Row> attrs, LocalDate asOf,
       List<String> periodTypes, PeriodSet periods, List<String> customerSlices, int days, CacheScope cache) {
     Column asOfDate = lit(java.sql.Date.valueOf(asOf));
-    Dataset<Row> days1 = cache.keep(factOrder.where(col("is_completed")).select("customer_key", "order_date").distinct()
+    Dataset<Row> days1 = cache.keep(factOrder.where(col("is_completed").and(col("customer_key").isNotNull())).select("customer_key", "order_date").distinct()
         .withColumn("_next", lead(col("order_date"), 1).over(
             org.apache.spark.sql.expressions.Window.partitionBy("customer_key").orderBy("order_date"))));
     Dataset<Row> churns = days1

@@ -23,7 +23,7 @@ public final class ModuleList {
     for (StageModule m : registry.modules()) {
       md.append("| ").append(++i).append(" | `").append(m.name()).append("` | ")
           .append(m.config().stream().map(ConfigSection::key).map(k -> "`" + k + "`").collect(Collectors.joining(", ")))
-          .append(" | ").append(tables(m.requires())).append(" | ").append(tables(m.optional()))
+          .append(" | ").append(requires(m)).append(" | ").append(tables(m.optional()))
           .append(" | ").append(tables(m.writes())).append(" | ")
           .append(m.customerColumns().stream().map(c -> "`" + c.name() + "`").collect(Collectors.joining(", ")))
           .append(" |\n");
@@ -39,6 +39,14 @@ public final class ModuleList {
       throw new IllegalArgumentException("the document has no module table markers (" + START + " ... " + END + ")");
     }
     return document.substring(0, start) + render(registry) + document.substring(end + END.length());
+  }
+
+  private static String requires(StageModule m) {
+    String all = tables(m.requires());
+    if (m.requiresAny().isEmpty()) {
+      return all;
+    }
+    return (all.isEmpty() ? "" : all + "; ") + "one of " + tables(m.requiresAny());
   }
 
   private static String tables(List<TableRef> tables) {

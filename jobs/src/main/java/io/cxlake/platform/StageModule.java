@@ -12,7 +12,7 @@ import java.util.function.Function;
 /**
  * The one declaration of a pipeline stage: its name and description (the CLI command and its
  * --help), its configuration sections, the tables it needs (required: missing or empty means
- * skipped) and may use (optional), the tables it writes (gold ones with their contracts: the
+ * skipped; or at least one of a set) and may use (optional), the tables it writes (gold ones with their contracts: the
  * data dictionary and maintenance follow from them), the customer_360 columns it contributes,
  * and how to build it. The pipeline order follows from reads and writes
  * ({@link StageRegistry}).
@@ -27,12 +27,13 @@ import java.util.function.Function;
  * }</pre>
  */
 public record StageModule(String name, String description, List<ConfigSection<?>> config, List<TableRef> requires,
-    List<TableRef> optional, List<TableRef> writes, List<TableContract> contracts, List<CustomerColumn> customerColumns,
+    List<TableRef> requiresAny, List<TableRef> optional, List<TableRef> writes, List<TableContract> contracts, List<CustomerColumn> customerColumns,
     Function<StageRegistry, Stage> factory) {
 
   public StageModule {
     config = List.copyOf(config);
     requires = List.copyOf(requires);
+    requiresAny = List.copyOf(requiresAny);
     optional = List.copyOf(optional);
     writes = List.copyOf(writes);
     contracts = List.copyOf(contracts);
@@ -42,6 +43,7 @@ public record StageModule(String name, String description, List<ConfigSection<?>
   /** Every table the stage reads. */
   public List<TableRef> reads() {
     List<TableRef> all = new ArrayList<>(requires);
+    all.addAll(requiresAny);
     all.addAll(optional);
     return all;
   }
@@ -56,6 +58,7 @@ public record StageModule(String name, String description, List<ConfigSection<?>
     private final String description;
     private final List<ConfigSection<?>> config = new ArrayList<>();
     private final List<TableRef> requires = new ArrayList<>();
+    private final List<TableRef> requiresAny = new ArrayList<>();
     private final List<TableRef> optional = new ArrayList<>();
     private final List<TableRef> writes = new ArrayList<>();
     private final List<TableContract> contracts = new ArrayList<>();
@@ -78,6 +81,12 @@ public record StageModule(String name, String description, List<ConfigSection<?>
 
     public Builder requires(TableContract... gold) {
       return requires(refs(gold));
+    }
+
+    /** Tables of which at least one must have rows (the stage is skipped when none has). */
+    public Builder requiresAny(TableRef... tables) {
+      requiresAny.addAll(List.of(tables));
+      return this;
     }
 
     public Builder optional(TableRef... tables) {
@@ -110,7 +119,7 @@ public record StageModule(String name, String description, List<ConfigSection<?>
     }
 
     public StageModule build(Function<StageRegistry, Stage> factory) {
-      return new StageModule(name, description, config, requires, optional, writes, contracts, columns, factory);
+      return new StageModule(name, description, config, requires, requiresAny, optional, writes, contracts, columns, factory);
     }
   }
 }

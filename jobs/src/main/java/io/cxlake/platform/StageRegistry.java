@@ -170,6 +170,11 @@ public final class StageRegistry {
       }
 
       @Override
+      public List<TableRef> requiresAny() {
+        return m.requiresAny();
+      }
+
+      @Override
       public List<TableRef> reads() {
         return m.reads();
       }

@@ -45,8 +45,8 @@ public final class VoiceStage implements Stage {
           "Voice of the customer: PII redaction of verbatims, language and tokens, sentiment learned from the "
               + "scores, LDA topics and ranked pain points; writes voice_response, voice_topic, voice_customer.")
       .config(VoiceConfig.SECTION)
-      .requires(TableRef.silver(Entities.SURVEY_RESPONSES.silverTable()))
-      .optional(TableRef.silver(Entities.REVIEWS.silverTable()), TableRef.silver(Entities.CUSTOMERS.silverTable()),
+      .requiresAny(TableRef.silver(Entities.SURVEY_RESPONSES.silverTable()), TableRef.silver(Entities.REVIEWS.silverTable()))
+      .optional(TableRef.silver(Entities.CUSTOMERS.silverTable()),
           TableRef.gold(GoldContracts.CUSTOMER_360.name()))
       .writes(VoiceContracts.all().toArray(TableContract[]::new))
       .contributes(CustomerColumn.of("sentiment", "double", "Voice: mean sentiment (−1…1) of the customer's verbatims in the last voice.sentiment_days (voice_customer; null without one)", VoiceContracts.VOICE_CUSTOMER, "sentiment_mean")

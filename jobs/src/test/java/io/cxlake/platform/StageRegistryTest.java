@@ -137,4 +137,22 @@ class StageRegistryTest {
     assertEquals(1, ctx.spark().sql("SELECT * FROM " + P + "_ops.pipeline_run WHERE run_id = '" + ctx.runId()
         + "' AND job = 'toy' AND status = 'skipped' AND error = '" + P + "_gold.toy_in has no rows'").count());
   }
+
+  @Test
+  void aStageThatNeedsOneOfTwoInputsRunsOnEitherAndIsSkippedWithoutBoth() {
+    TestSpark.dropDatabases(P);
+    JobContext ctx = TestSpark.context(P, TestSpark.repoRoot().resolve("conf/sources.yaml"), null);
+    ctx.catalog().ensureDatabases(ctx.spark());
+    StageModule other = StageModule.define("toy_other", "Writes nothing useful.").writes(TableRef.gold("toy_other"))
+        .build(r -> new Simple("toy_other", c -> c.spark().range(0).write().format("delta").mode("overwrite")
+            .saveAsTable(c.catalog().gold("toy_other"))));
+    StageModule either = StageModule.define("either", "Needs one of toy_in and toy_other.")
+        .requiresAny(TableRef.gold("toy_in"), TableRef.gold("toy_other"))
+        .build(r -> new Simple("either", c -> { }));
+    List<JobRunner.StageOutcome> ran = JobRunner.run(ctx, new StageRegistry(List.of(either, source(2), other), List.of()).pipeline());
+    assertEquals("success", ran.get(2).status(), ran.toString());
+    List<JobRunner.StageOutcome> none = JobRunner.run(ctx, new StageRegistry(List.of(either, source(0), other), List.of()).pipeline());
+    assertEquals("skipped", none.get(2).status());
+    assertEquals("none of " + P + "_gold.toy_in, " + P + "_gold.toy_other has rows", none.get(2).reason());
+  }
 }

@@ -1,0 +1,161 @@
+package io.cxlake.examples;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.cxlake.TestSpark;
+import io.cxlake.core.JobContext;
+import io.cxlake.core.JobRunner;
+import io.cxlake.pipeline.Modules;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * conf/examples/online-retail on a small file in the shape of UCI Online Retail (the publisher's
+ * columns; customer ids like 17850.0; guest lines without a customer; C-invoices with negative
+ * quantities; the same product twice in one invoice; a stock adjustment with a negative
+ * quantity; a bad-debt line with a negative price): customers are derived from the orders,
+ * revenue nets credits and includes guests, only the bad-debt line is quarantined, and the
+ * customer analytics run while the survey stages are skipped.
+ */
+class OnlineRetailExampleIT {
+  private static final String P = "orx";
+  private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+  private static JobContext ctx;
+  private static List<JobRunner.StageOutcome> out;
+  /** What the file holds, computed while writing it. */
+  private static BigDecimal expectedRevenue = BigDecimal.ZERO;
+  private static final Set<String> customers = new HashSet<>();
+  private static final Set<String> guestInvoices = new HashSet<>();
+  private static final Set<String> saleInvoices = new HashSet<>();
+  private static int lines;
+
+  @BeforeAll
+  static void runTheExample() throws Exception {
+    TestSpark.dropDatabases(P);
+    Path landing = Files.createTempDirectory("cxlake-online-retail-");
+    Files.writeString(landing.resolve("online_retail.csv"), file());
+    Path example = TestSpark.repoRoot().resolve("conf/examples/online-retail");
+    // The example's settings, with its sources file given by absolute path instead.
+    String settings = Files.readString(example.resolve("cxlake.yaml")).replaceAll("(?m)^sources:.*$", "")
+        + "\nchurn: {models: [logistic_regression], reg_params: [0.1]}\nsegmentation: {cluster: {k: '3', restarts: 1}}\n";
+    ctx = TestSpark.context(P, example.resolve("sources.yaml"), landing, settings);
+    out = JobRunner.run(ctx, Modules.registry().pipeline());
+  }
+
+  /** About 2,500 lines: 150 customers over 13 months, guests, cancellations and the file's quirks. */
+  private static String file() {
+    Random rnd = new Random(11);
+    StringBuilder csv = new StringBuilder("InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n");
+    String[] countries = {"United Kingdom", "United Kingdom", "United Kingdom", "France", "Germany", "Australia"};
+    int invoice = 536365;
+    LocalDateTime start = LocalDateTime.of(2010, 12, 1, 8, 26);
+    for (int c = 0; c < 150; c++) {
+      String id = (12346 + c) + ".0";
+      String country = countries[rnd.nextInt(countries.length)];
+      int lifetimeDays = 30 + rnd.nextInt(370);
+      int gap = 7 + rnd.nextInt(60);
+      for (int day = rnd.nextInt(60); day < Math.min(lifetimeDays, 370); day += gap) {
+        String no = String.valueOf(invoice++);
+        LocalDateTime t = start.plusDays(day).plusMinutes(rnd.nextInt(600));
+        List<String[]> items = new ArrayList<>();
+        for (int l = 0; l < 1 + rnd.nextInt(5); l++) {
+          items.add(new String[] {"8" + (5000 + rnd.nextInt(40)), String.valueOf(1 + rnd.nextInt(12)),
+              String.format("%.2f", 0.85 + rnd.nextInt(900) / 100.0)});
+        }
+        if (rnd.nextInt(8) == 0) {
+          items.add(items.get(0)); // the same product scanned twice: a legitimate second line
+        }
+        for (String[] it : items) {
+          line(csv, no, it[0], "\"LANTERN, WHITE\"", Integer.parseInt(it[1]), t, it[2], id, country);
+          customers.add(id.replace(".0", ""));
+          saleInvoices.add(no);
+        }
+        if (rnd.nextInt(10) == 0) { // a cancellation of the first item
+          String[] it = items.get(0);
+          line(csv, "C" + (invoice++), it[0], "LANTERN", -Integer.parseInt(it[1]), t.plusHours(3), it[2], id, country);
+        }
+      }
+    }
+    for (int g = 0; g < 60; g++) { // guest checkouts
+      String no = String.valueOf(invoice++);
+      LocalDateTime t = start.plusDays(rnd.nextInt(370)).plusMinutes(rnd.nextInt(600));
+      for (int l = 0; l < 1 + rnd.nextInt(3); l++) {
+        line(csv, no, "22" + (100 + rnd.nextInt(50)), "CANDLE", 1 + rnd.nextInt(6), t, String.format("%.2f", 1 + rnd.nextInt(500) / 100.0), "", "United Kingdom");
+      }
+      guestInvoices.add(no);
+      saleInvoices.add(no);
+    }
+    // A stock adjustment (negative quantity, no price, no customer): a credit of zero value.
+    line(csv, String.valueOf(invoice++), "21134", "damaged", -12, start.plusDays(100), "0.0", "", "United Kingdom");
+    // A bad-debt adjustment with a negative price: not a valid order line, quarantined.
+    csv.append("A563185,B,Adjust bad debt,1,2011-08-12 14:50:00,-11062.06,,United Kingdom\n");
+    lines++;
+    return csv.toString();
+  }
+
+  private static void line(StringBuilder csv, String no, String stock, String description, int quantity,
+      LocalDateTime t, String price, String customer, String country) {
+    csv.append(String.join(",", no, stock, description, String.valueOf(quantity), TS.format(t), price, customer, country))
+        .append('\n');
+    expectedRevenue = expectedRevenue.add(new BigDecimal(quantity).multiply(new BigDecimal(price)));
+    lines++;
+  }
+
+  @Test
+  void theTransactionsOnlyShopGetsItsAnalyticsAndTheSurveyStagesAreSkipped() {
+    Map<String, String> status = new LinkedHashMap<>();
+    out.forEach(o -> status.put(o.stage(), o.status() + (o.reason() == null ? "" : ": " + o.reason())
+        + (o.error() == null ? "" : ": " + o.error())));
+    System.out.println("online-retail example: " + status);
+    for (String stage : List.of("ingest", "curate", "metrics", "segment", "cluster", "churn", "alerts", "enrich")) {
+      assertEquals("success", status.get(stage), stage + " in " + status);
+    }
+    for (String stage : List.of("drivers", "journey", "voice")) {
+      assertTrue(status.get(stage).startsWith("skipped: "), stage + " in " + status);
+    }
+    assertEquals(0, io.cxlake.cli.TestAccess.summarize(out));
+  }
+
+  @Test
+  void customersAreDerivedFromTheOrdersAndEveryOneIsSegmented() {
+    assertEquals(customers.size(), ctx.spark().table(P + "_silver.dim_customer").count());
+    Row uk = ctx.spark().sql("SELECT country, region, acquisition_channel FROM " + P + "_silver.dim_customer WHERE customer_id = '12346'").first();
+    assertNotNull(uk);
+    assertEquals("online", uk.getString(2));
+    assertTrue(List.of("UK", "Europe", "Rest of world").contains(uk.getString(1)), uk.toString());
+    long c360 = ctx.spark().table(P + "_gold.customer_360").count();
+    assertEquals(customers.size(), c360);
+    assertEquals(c360, ctx.spark().table(P + "_gold.customer_360").where("rfm_segment IS NOT NULL").count());
+    assertEquals(c360, ctx.spark().table(P + "_gold.customer_value").selectExpr("customer_key").distinct().count());
+    assertTrue(ctx.spark().table(P + "_gold.churn_score").count() > 0);
+  }
+
+  @Test
+  void revenueNetsCreditsAndIncludesGuestsAndOnlyTheBadDebtLineIsQuarantined() {
+    List<Row> quarantined = ctx.spark().sql("SELECT reason, raw_record FROM " + P + "_ops.quarantine").collectAsList();
+    assertEquals(1, quarantined.size(), quarantined.toString());
+    assertEquals("out_of_range", quarantined.get(0).getString(0));
+    assertTrue(quarantined.get(0).getString(1).contains("A563185"));
+    BigDecimal badDebt = new BigDecimal("-11062.06");
+    Row kpi = ctx.spark().sql("SELECT sum(revenue), sum(orders), sum(guest_orders) FROM " + P
+        + "_gold.kpi_operations WHERE period_type = 'month' AND slice = 'all'").first();
+    assertEquals(0, expectedRevenue.subtract(badDebt).setScale(2).compareTo(kpi.getDecimal(0)),
+        "revenue " + kpi.getDecimal(0) + " vs the file's Σ quantity × price without the bad-debt line");
+    assertEquals(saleInvoices.size(), kpi.getLong(1), "orders are invoices, not lines");
+    assertEquals(guestInvoices.size(), kpi.getLong(2));
+    assertEquals(lines - 1, ctx.spark().table(P + "_silver.orders").count(), "every other line is in silver");
+  }
+}
