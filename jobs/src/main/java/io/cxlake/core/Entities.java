@@ -61,7 +61,7 @@ public final class Entities {
           of("order_ts", TIMESTAMP, true, "Order time (UTC)"),
           of("product_id", STRING, true, "Product identifier"),
           of("category", STRING, true, "Product category"),
-          of("quantity", INT, true, "Units ordered").range(1, 10_000),
+          of("quantity", INT, true, "Units ordered").range(1, 1_000_000),
           of("amount", DECIMAL, true, "Order amount before discount").range(0, 1_000_000),
           of("discount", DECIMAL, true, "Discount granted").range(0, 1_000_000),
           of("channel", STRING, true, "Sales channel"),
