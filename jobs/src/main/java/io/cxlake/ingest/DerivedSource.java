@@ -70,6 +70,13 @@ record DerivedSource(String entity, String file, Dataset<Row> rows, LandingFile 
       inputs.forEach(spark.catalog()::dropTempView);
       throw new ConfigException(file, key, JobRunner.oneLine(ex));
     }
+    Map<String, String> mapping = IngestStage.mapping(e, source);
+    String missing = IngestStage.missingColumns(new LandingFile("the query result", 0, 0), List.of(rows.columns()), mapping,
+        IngestStage.neededColumns(e, source, mapping), new java.util.HashSet<>());
+    if (missing != null) {
+      inputs.forEach(spark.catalog()::dropTempView);
+      throw new ConfigException(file, key, missing);
+    }
     long hash = UUID.nameUUIDFromBytes(identity.toString().getBytes(StandardCharsets.UTF_8)).getMostSignificantBits();
     return new DerivedSource(e.name(), file, rows, new LandingFile(PREFIX + e.name(), hash, modified), inputs, spark);
   }

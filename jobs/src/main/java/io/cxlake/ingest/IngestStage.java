@@ -186,6 +186,9 @@ public final class IngestStage implements Stage {
       }
       accepted.add(f);
     }
+    if (e.name().equals("orders")) {
+      absentOptional.remove("line_id"); // OrderLines supplies it
+    }
     if (!absentOptional.isEmpty()) {
       Progress.warn("ingest {}: optional columns {} are not in the landing files: read as null", e.name(), absentOptional);
     }
@@ -227,11 +230,8 @@ public final class IngestStage implements Stage {
     }
     Map<String, String> mapping = mapping(e, source);
     Set<String> absentOptional = new java.util.TreeSet<>();
-    String problem = missingColumns(input, List.of(d.rows().columns()), mapping, neededColumns(e, source, mapping),
-        absentOptional);
-    if (problem != null) {
-      throw new io.cxlake.core.ConfigException(d.file(), "entities." + e.name() + ".query", problem);
-    }
+    // the needed columns were checked by DerivedSource.prepare: this only collects the absent optional ones
+    missingColumns(input, List.of(d.rows().columns()), mapping, Set.of(), absentOptional);
     if (!absentOptional.isEmpty()) {
       Progress.warn("ingest {}: optional columns {} are not in the query result: read as null", e.name(), absentOptional);
     }
@@ -275,7 +275,7 @@ public final class IngestStage implements Stage {
   }
 
   /** The problem with a file's columns, or null; absent optional columns are added to {@code absentOptional}. */
-  private static String missingColumns(LandingFile f, List<String> header, Map<String, String> mapping,
+  static String missingColumns(LandingFile f, List<String> header, Map<String, String> mapping,
       Set<String> needed, Set<String> absentOptional) {
     if (header.isEmpty()) {
       return null; // no header line at all: treated as empty when read
@@ -306,7 +306,8 @@ public final class IngestStage implements Stage {
       }
       List<String> cols = new ArrayList<>();
       for (String c : line.split(Pattern.quote(sep), -1)) {
-        cols.add(c.trim().replaceAll("^\"|\"$", ""));
+        String name = c.trim().replaceAll("^\"|\"$", "");
+        cols.add(name.isEmpty() ? "_c" + cols.size() : name); // an unnamed column is _c<position>, as Spark names it
       }
       return cols;
     }

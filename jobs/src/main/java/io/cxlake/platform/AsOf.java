@@ -28,6 +28,24 @@ public final class AsOf {
     return r.getDate(0).toLocalDate();
   }
 
+  /**
+   * As {@link #resolve}, for a stage that can run without customers (voice on reviews only):
+   * without a customer_360 snapshot, the date {@code fallback} gives (e.g. its latest input).
+   */
+  public static LocalDate resolveOr(JobContext ctx, java.util.function.Supplier<LocalDate> fallback) {
+    if (ctx.asOf() != null) {
+      return ctx.asOf();
+    }
+    String table = ctx.catalog().gold(Customer360Enrichment.TARGET);
+    if (ctx.spark().catalog().tableExists(table)) {
+      Row r = ctx.spark().table(table).agg(max("snapshot_date")).first();
+      if (!r.isNullAt(0)) {
+        return r.getDate(0).toLocalDate();
+      }
+    }
+    return fallback.get();
+  }
+
   /** The customer_360 rows of the snapshot at {@code asOf}; an error when there is none. */
   public static Dataset<Row> snapshot(JobContext ctx, LocalDate asOf) {
     Dataset<Row> rows = customer360(ctx).where(col("snapshot_date").equalTo(lit(java.sql.Date.valueOf(asOf))));

@@ -61,7 +61,7 @@ public final class VoiceStage implements Stage {
   @Override
   public StageResult run(JobContext ctx) {
     VoiceConfig cfg = ctx.config().get(VoiceConfig.SECTION);
-    LocalDate asOf = AsOf.resolve(ctx);
+    LocalDate asOf = AsOf.resolveOr(ctx, () -> latestText(ctx));
     Map<String, Long> counts = new LinkedHashMap<>();
     GoldWriter writer = new GoldWriter(ctx);
     try (CacheScope cache = CacheScope.open()) {
@@ -101,6 +101,17 @@ public final class VoiceStage implements Stage {
       print(ctx, topics);
       return new StageResult(n, writer.rowsWritten(), counts, writer.problems());
     }
+  }
+
+  /** The day of the latest survey comment or review: the as-of date when there are no customers (reviews only). */
+  static LocalDate latestText(JobContext ctx) {
+    Row r = ctx.spark().table(ctx.catalog().silver(Entities.SURVEY_RESPONSES.silverTable())).select(max("responded_ts").as("t"))
+        .unionByName(ctx.spark().table(ctx.catalog().silver(Entities.REVIEWS.silverTable())).select(max("review_ts").as("t")))
+        .agg(max("t")).first();
+    if (r.isNullAt(0)) {
+      throw new io.cxlake.core.CxlakeException("no survey comment or review to analyse");
+    }
+    return r.getTimestamp(0).toLocalDateTime().toLocalDate();
   }
 
   /** Survey comments and reviews up to the as-of date, redacted, with language and tokens. */
