@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
  * stage succeeds under one run id, and the gold tables are there and consistent.
  */
 class ClusterPipelineIT {
-  private static final List<String> STAGES =
-      List.of("ingest", "curate", "metrics", "segment", "cluster", "churn", "drivers", "journey", "voice", "alerts");
+  /** Every registered stage, the customer_360 enrichment included. */
+  private static final List<String> STAGES = io.cxlake.pipeline.Modules.registry().names();
   private static ClusterWarehouse run;
   private static SparkSession spark;
 
