@@ -108,7 +108,9 @@ public final class OperationsKpis {
         coalesce(col("guest_orders"), lit(0L)).as("guest_orders"),
         col("active_customers"),
         when(col("orders").gt(0), col("revenue").divide(col("orders"))).cast("decimal(18,2)").as("aov"),
-        round(col("orders").minus(col("guest_orders")).divide(col("active_customers")), 4).as("purchase_frequency"),
+        // a slice can hold guest orders only (region unknown): no customers, no frequency
+        when(col("active_customers").gt(0),
+            round(col("orders").minus(col("guest_orders")).divide(col("active_customers")), 4)).as("purchase_frequency"),
         col("repurchasers"),
         pct(col("repurchasers"), col("active_customers")).as("repurchase_rate"),
         col("renewals_decided"), col("renewals_renewed"),

@@ -26,7 +26,7 @@ class OrderLinesTest {
     columns.put("product_id", "Sku");
     columns.put("category", "'general'");
     columns.put("quantity", "Qty");
-    columns.put("amount", "Qty * Price");
+    columns.put("amount", "try_cast(Qty AS decimal(12,0)) * try_cast(Price AS decimal(12,2))");
     columns.put("discount", "'0'");
     columns.put("channel", "'online'");
     columns.put("status", "'completed'");

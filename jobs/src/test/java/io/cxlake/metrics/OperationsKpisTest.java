@@ -26,11 +26,18 @@ class OperationsKpisTest {
   }
 
   private static Dataset<Row> build(List<String> slices, String basis) {
-    Dataset<Row> orders = spark.sql("SELECT customer_key, DATE(order_date) AS order_date, status = 'completed' AS is_completed, "
-        + "CAST(amount - discount AS DECIMAL(18,2)) AS net_amount, channel FROM VALUES "
+    return build(slices, basis, "");
+  }
+
+  /** @param moreOrders further rows (customer_key, order_date, status, amount, discount, channel), each starting with ", " */
+  private static Dataset<Row> build(List<String> slices, String basis, String moreOrders) {
+    Dataset<Row> orders = spark.sql("SELECT customer_key, DATE(order_date) AS order_date, status, status = 'completed' AS is_completed, "
+        + "CAST(CASE WHEN status = 'credit' THEN discount - amount ELSE amount - discount END AS DECIMAL(18,2)) AS net_amount, "
+        + "channel FROM VALUES "
         + "('A', '2026-01-05', 'completed', 100, 10, 'web'), ('A', '2026-01-20', 'completed', 50, 0, 'app'), "
         + "('B', '2026-01-10', 'completed', 200, 20, 'web'), ('B', '2026-01-11', 'returned', 80, 0, 'web'), "
-        + "('C', '2025-11-01', 'completed', 40, 0, 'web') AS t(customer_key, order_date, status, amount, discount, channel)");
+        + "('C', '2025-11-01', 'completed', 40, 0, 'web')" + moreOrders
+        + " AS t(customer_key, order_date, status, amount, discount, channel)");
     Dataset<Row> renewals = spark.sql("SELECT customer_key, subscription_id, DATE(decided_date) AS decided_date, "
         + "decided_date IS NOT NULL AS is_decided, outcome = 'renewed' AS is_renewed, outcome FROM VALUES "
         + "('A', 's1', '2026-01-03', 'renewed'), ('B', 's2', '2026-01-04', 'renewed'), ('C', 's3', '2026-01-09', 'renewed'), "
@@ -66,6 +73,25 @@ class OperationsKpisTest {
     assertEquals(1.5, d(r, "purchase_frequency"), 1e-9);
     assertEquals(1L, (long) r.getAs("repurchasers"));
     assertEquals(50.0, d(r, "repurchase_rate"), 1e-9);
+  }
+
+  @Test
+  void guestOrdersCountInRevenueAndOrdersButNotInCustomersAndCreditsAreSubtracted() {
+    // two guest orders (30 and 12) and a credit note of A for 50 − 0 on Jan 25
+    Dataset<Row> kpi = build(List.of("region", "channel"), "inactivity", ", (NULL, '2026-01-07', 'completed', 30, 0, 'web'), "
+        + "(NULL, '2026-01-08', 'completed', 12, 0, 'app'), ('A', '2026-01-25', 'credit', 50, 0, 'app')");
+    Row r = row(kpi, "all", "all");
+    assertEquals(new java.math.BigDecimal("312.00"), r.getAs("revenue"), "320 + 30 + 12 − 50");
+    assertEquals(5L, (long) r.getAs("orders"));
+    assertEquals(2L, (long) r.getAs("guest_orders"));
+    assertEquals(2L, (long) r.getAs("active_customers"));
+    assertEquals(1.5, d(r, "purchase_frequency"), 1e-9, "customer orders only: 3 / 2");
+    assertEquals(new java.math.BigDecimal("62.40"), r.getAs("aov"), "312 / 5");
+    assertEquals(1L, (long) r.getAs("repurchasers"));
+    Row unknown = row(kpi, "region", "unknown"); // the guests' region
+    assertEquals(new java.math.BigDecimal("42.00"), unknown.getAs("revenue"));
+    assertEquals(0L, (long) unknown.getAs("active_customers"));
+    assertTrue(unknown.isNullAt(unknown.fieldIndex("purchase_frequency")), "no customers, no frequency");
   }
 
   @Test
