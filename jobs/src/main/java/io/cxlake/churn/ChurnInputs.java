@@ -34,7 +34,8 @@ public record ChurnInputs(Dataset<Row> customers, Dataset<Row> orders, Dataset<R
   static ChurnInputs read(JobContext ctx) {
     String salt = ctx.config().get(MetricsConfig.SECTION).pseudonymSalt();
     Dataset<Row> customers = gold(ctx, GoldContracts.DIM_CUSTOMER.name()).select("customer_key", "signup_date");
-    Dataset<Row> orders = gold(ctx, GoldContracts.FACT_ORDER.name()).where(col("is_completed"))
+    // guest orders (no customer_key) have no customer to predict for
+    Dataset<Row> orders = gold(ctx, GoldContracts.FACT_ORDER.name()).where(col("is_completed").and(col("customer_key").isNotNull()))
         .select(col("customer_key"), col("order_date"), col("net_amount").cast("double").as("net_amount"));
     Dataset<Row> renewals = gold(ctx, GoldContracts.FACT_RENEWAL.name()).where(col("is_decided"))
         .select("customer_key", "outcome", "decided_date");
