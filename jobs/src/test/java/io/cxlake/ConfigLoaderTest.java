@@ -77,6 +77,33 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void ratingScalesAreCheckedAgainstTheCanonicalScales(@TempDir Path dir) throws IOException {
+    String head = "landing_root: x\nentities:\n";
+    // NPS has 11 points: a 1-10 coding cannot be recoded one to one
+    Path a = write(dir, "a.yaml", head + "  survey_responses:\n    path: s.csv\n    format: csv\n"
+        + "    scales:\n      - {column: nps, min: 1, max: 10}\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> Modules.configLoader().loadSources(a));
+    assertEquals("entities.survey_responses.scales[0]", e.key());
+    assertTrue(e.getMessage().contains("11 points"), e.getMessage());
+    Path b = write(dir, "b.yaml", head + "  survey_ratings:\n    path: r.csv\n    format: csv\n"
+        + "    scales:\n      - {column: score, min: 0, max: 5, not_applicable: 0}\n");
+    assertEquals("entities.survey_ratings.scales[0].not_applicable",
+        assertThrows(ConfigException.class, () -> Modules.configLoader().loadSources(b)).key());
+    Path c = write(dir, "c.yaml", head + "  survey_ratings:\n    path: r.csv\n    format: csv\n"
+        + "    scales:\n      - {column: weight, min: 0, max: 5}\n");
+    assertEquals("entities.survey_ratings.scales[0].column",
+        assertThrows(ConfigException.class, () -> Modules.configLoader().loadSources(c)).key());
+    Path d = write(dir, "d.yaml", head + "  survey_ratings:\n    path: r.csv\n    format: csv\n    scales:\n"
+        + "      - {column: score, attributes: [wifi], min: 1, max: 7}\n      - {column: score, attributes: [wifi], min: 1, max: 10}\n");
+    assertEquals("entities.survey_ratings.scales[1]",
+        assertThrows(ConfigException.class, () -> Modules.configLoader().loadSources(d)).key());
+    Path ok = write(dir, "ok.yaml", head + "  survey_responses:\n    path: s.csv\n    format: csv\n"
+        + "    scales:\n      - {column: nps, min: 1, max: 11}\n  survey_ratings:\n    path: r.csv\n    format: csv\n"
+        + "    scales:\n      - {column: score, min: 1, max: 100}\n      - {column: score, attributes: [wifi], min: 1, max: 5, not_applicable: 0}\n");
+    assertEquals(2, Modules.configLoader().loadSources(ok).entities().get("survey_ratings").scales().size());
+  }
+
+  @Test
   void cliExitsWithCode2OnConfigErrorAndBadUsage(@TempDir Path dir) throws IOException {
     Path f = write(dir, "bad.yaml", "runtme:\n  master: local\n");
     assertEquals(2, Main.execute("--config", f.toString(), "generate", "--out", dir.resolve("o").toString()));

@@ -17,6 +17,9 @@ import java.util.List;
  * @param pii         personal data: kept in silver only, never in gold
  * @param notFuture   a value later than now (+ tolerance) is rejected ({@code future_ts})
  * @param description one line for docs and table comments
+ * @param minFrom     column of the same row holding the lower bound (a rating's scale), used
+ *                    instead of {@code min} where it is not null; or null
+ * @param maxFrom     the same for the upper bound
  */
 public record ColumnSpec(
     String name,
@@ -28,35 +31,47 @@ public record ColumnSpec(
     String references,
     boolean pii,
     boolean notFuture,
-    String description) {
+    String description,
+    String minFrom,
+    String maxFrom) {
 
   public static ColumnSpec of(String name, ColumnType type, boolean required, String description) {
     return new ColumnSpec(name, type, required, null, null, List.of(), null, false,
-        type == ColumnType.TIMESTAMP, description);
+        type == ColumnType.TIMESTAMP, description, null, null);
   }
 
   public ColumnSpec range(double lo, double hi) {
-    return new ColumnSpec(name, type, required, lo, hi, accepted, references, pii, notFuture, description);
+    return new ColumnSpec(name, type, required, lo, hi, accepted, references, pii, notFuture, description, minFrom, maxFrom);
   }
 
   public ColumnSpec min(double lo) {
-    return new ColumnSpec(name, type, required, lo, null, accepted, references, pii, notFuture, description);
+    return new ColumnSpec(name, type, required, lo, null, accepted, references, pii, notFuture, description, minFrom, maxFrom);
   }
 
   public ColumnSpec oneOf(String... values) {
-    return new ColumnSpec(name, type, required, min, max, List.of(values), references, pii, notFuture, description);
+    return new ColumnSpec(name, type, required, min, max, List.of(values), references, pii, notFuture, description, minFrom, maxFrom);
   }
 
   public ColumnSpec references(String entity) {
-    return new ColumnSpec(name, type, required, min, max, accepted, entity, pii, notFuture, description);
+    return new ColumnSpec(name, type, required, min, max, accepted, entity, pii, notFuture, description, minFrom, maxFrom);
   }
 
   /** A date that cannot lie in the future (timestamps are checked by default). */
   public ColumnSpec past() {
-    return new ColumnSpec(name, type, required, min, max, accepted, references, pii, true, description);
+    return new ColumnSpec(name, type, required, min, max, accepted, references, pii, true, description, minFrom, maxFrom);
   }
 
   public ColumnSpec personal() {
-    return new ColumnSpec(name, type, required, min, max, accepted, references, true, notFuture, description);
+    return new ColumnSpec(name, type, required, min, max, accepted, references, true, notFuture, description, minFrom, maxFrom);
+  }
+
+  /**
+   * Bounds read per row from two other columns (a rating on its own declared scale), falling
+   * back to {@code range} where they are null; a row whose lower bound is not below its upper
+   * bound is out of range too.
+   */
+  public ColumnSpec boundedBy(String minColumn, String maxColumn) {
+    return new ColumnSpec(name, type, required, min, max, accepted, references, pii, notFuture, description,
+        minColumn, maxColumn);
   }
 }

@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -200,6 +201,9 @@ public final class ConfigLoader {
       if (s.creditWhen() != null && !entity.equals("orders")) {
         throw new ConfigException(name, prefix + ".credit_when", "only orders have credit notes");
       }
+      if (s.scales() != null) {
+        checkScales(name, prefix, Entities.byName(entity), s.scales());
+      }
       if (s.columns() != null) {
         EntitySpec spec = Entities.byName(entity);
         for (String canonical : s.columns().keySet()) {
@@ -211,6 +215,50 @@ public final class ConfigLoader {
       }
     }
     return sources;
+  }
+
+  /** The rating columns a scale can be declared for: the bounded integers of surveys and reviews. */
+  public static boolean rescalable(EntitySpec e, ColumnSpec c) {
+    return Set.of("survey_responses", "survey_ratings", "reviews").contains(e.name())
+        && c.type() == ColumnType.INT && c.min() != null && c.max() != null;
+  }
+
+  private static void checkScales(String file, String prefix, EntitySpec e, List<SourcesConfig.Scale> scales) {
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < scales.size(); i++) {
+      SourcesConfig.Scale sc = scales.get(i);
+      String key = prefix + ".scales[" + i + "]";
+      ColumnSpec c = sc.column() == null ? null : e.column(sc.column()).orElse(null);
+      if (c == null || !rescalable(e, c)) {
+        throw new ConfigException(file, key + ".column", "must be a rating column of " + e.name() + " ("
+            + e.columns().stream().filter(x -> rescalable(e, x)).map(ColumnSpec::name).collect(Collectors.joining(", "))
+            + "), was '" + sc.column() + "'");
+      }
+      if (sc.min() == null || sc.max() == null || sc.min() >= sc.max()) {
+        throw new ConfigException(file, key, "needs min < max, was min " + sc.min() + ", max " + sc.max());
+      }
+      boolean free = c.minFrom() != null; // a column with a per-row scale (survey_ratings.score)
+      int points = (int) (c.max() - c.min());
+      if (!free && sc.max() - sc.min() != points) {
+        throw new ConfigException(file, key, c.name() + " has " + (points + 1) + " points (" + c.min().intValue() + "-"
+            + c.max().intValue() + "); a " + sc.min() + "-" + sc.max() + " coding cannot be recoded onto it one to one "
+            + "(map the column with an expression instead)");
+      }
+      if (sc.notApplicable() != null && sc.notApplicable() >= sc.min() && sc.notApplicable() <= sc.max()) {
+        throw new ConfigException(file, key + ".not_applicable", "must lie outside " + sc.min() + ".." + sc.max()
+            + ", was " + sc.notApplicable());
+      }
+      List<String> attributes = sc.attributes() == null ? List.of() : sc.attributes();
+      if (!attributes.isEmpty() && !free) {
+        throw new ConfigException(file, key + ".attributes", "only survey_ratings.score has attribute sets");
+      }
+      for (String a : attributes.isEmpty() ? List.of("*") : attributes) {
+        if (!seen.add(c.name() + "/" + a)) {
+          throw new ConfigException(file, key, a.equals("*") ? "a second default scale for " + c.name()
+              : "attribute '" + a + "' already has a scale");
+        }
+      }
+    }
   }
 
   private <T> T bind(JsonNode tree, Class<T> type, String file, String prefix) {

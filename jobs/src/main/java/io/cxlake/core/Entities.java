@@ -110,7 +110,10 @@ public final class Entities {
       List.of(
           of("response_id", STRING, true, "Survey response").references("survey_responses"),
           of("attribute", STRING, true, "Rated attribute"),
-          of("score", INT, true, "Rating, 1-5").range(1, 5)),
+          of("score", INT, false, "Rating on the attribute's scale (1-5 unless scale_min/scale_max say otherwise); "
+              + "null: not answered or not applicable").range(1, 5).boundedBy("scale_min", "scale_max"),
+          of("scale_min", INT, false, "Lowest rating of the attribute's scale (default 1; sources.yaml scales)"),
+          of("scale_max", INT, false, "Highest rating of the attribute's scale (default 5; sources.yaml scales)")),
       "Attribute ratings, one row per response and attribute");
 
   public static final EntitySpec DIGITAL_EVENTS = new EntitySpec("digital_events", "digital_events",

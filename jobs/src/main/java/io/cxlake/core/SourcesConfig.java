@@ -26,6 +26,7 @@ public record SourcesConfig(String landingRoot, Map<String, Source> entities) {
    * @param creditWhen  orders only: a SQL condition over the source columns marking credit notes
    *                    and return lines; they get status credit and positive quantities and
    *                    amounts, and are subtracted from revenue
+   * @param scales      rating scales of the source where they are not the canonical ones
    */
   public record Source(
       String path,
@@ -35,7 +36,8 @@ public record SourcesConfig(String landingRoot, Map<String, Source> entities) {
       Map<String, String> columns,
       String query,
       String grain,
-      String creditWhen) {
+      String creditWhen,
+      java.util.List<Scale> scales) {
 
     public boolean derived() {
       return query != null && !query.isBlank();
@@ -45,4 +47,19 @@ public record SourcesConfig(String landingRoot, Map<String, Source> entities) {
       return "line".equals(grain);
     }
   }
+
+  /**
+   * A rating scale as the source codes it. {@code score} of survey_ratings may use any scale
+   * (per attribute set; its bounds go to scale_min and scale_max); the other rating columns
+   * keep their canonical number of points and are recoded onto it, e.g. NPS exported as 1-11.
+   *
+   * @param column        the rating column (canonical name)
+   * @param attributes    survey_ratings.score only: the attributes on this scale; empty or
+   *                      absent = every attribute no other entry lists
+   * @param min           lowest code of the scale
+   * @param max           highest code
+   * @param notApplicable a code outside min..max meaning "not applicable": read as no answer
+   */
+  public record Scale(String column, java.util.List<String> attributes, Integer min, Integer max,
+      Integer notApplicable) {}
 }

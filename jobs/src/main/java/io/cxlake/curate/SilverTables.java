@@ -3,6 +3,9 @@ package io.cxlake.curate;
 import io.cxlake.core.Catalog;
 import io.cxlake.core.ColumnSpec;
 import io.cxlake.core.EntitySpec;
+import io.cxlake.core.TableColumns;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
 /** Silver table of an entity: typed canonical columns with comments plus lineage. */
@@ -10,12 +13,14 @@ public final class SilverTables {
   private SilverTables() {}
 
   public static void ensure(SparkSession spark, Catalog catalog, EntitySpec e) {
-    StringBuilder ddl = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(catalog.silver(e.silverTable())).append(" (");
+    String table = catalog.silver(e.silverTable());
+    Map<String, String> columns = new LinkedHashMap<>();
     for (ColumnSpec c : e.columns()) {
-      ddl.append(c.name()).append(' ').append(c.type().sqlType().toUpperCase())
-          .append(e.isKey(c.name()) ? " NOT NULL" : "")
-          .append(" COMMENT '").append(c.description().replace("'", "\\'")).append("', ");
+      columns.put(c.name(), c.name() + " " + c.type().sqlType().toUpperCase() + (e.isKey(c.name()) ? " NOT NULL" : "")
+          + " COMMENT '" + c.description().replace("'", "\\'") + "'");
     }
+    StringBuilder ddl = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(table).append(" (");
+    columns.values().forEach(c -> ddl.append(c).append(", "));
     ddl.append("_row_hash BIGINT NOT NULL COMMENT 'Hash of the typed columns: an update only rewrites a changed row', ")
         .append("_batch_id STRING NOT NULL COMMENT 'Ingest batch the current version came from', ")
         .append("_source_file STRING NOT NULL COMMENT 'Landing file the current version came from') USING DELTA ")
@@ -24,5 +29,6 @@ public final class SilverTables {
         .append(". Typed, validated, deduplicated; latest batch wins.' ")
         .append("TBLPROPERTIES ('delta.enableDeletionVectors' = 'true')");
     spark.sql(ddl.toString());
+    TableColumns.addMissing(spark, table, columns);
   }
 }

@@ -49,13 +49,18 @@ public final class Validation {
       Column unparsed = raw.isNotNull().and(value.isNull());
       reasons.add(when(unparsed, lit(c.type().isTemporal() ? "unparseable_ts" : "bad_type")));
       problem = unparsed;
-      if (c.min() != null || c.max() != null) {
+      Column lo = bound(c.minFrom(), c.min(), e);
+      Column hi = bound(c.maxFrom(), c.max(), e);
+      if (lo != null || hi != null) {
         Column out = lit(false);
-        if (c.min() != null) {
-          out = out.or(value.lt(lit(c.min())));
+        if (lo != null) {
+          out = out.or(value.lt(lo));
         }
-        if (c.max() != null) {
-          out = out.or(value.gt(lit(c.max())));
+        if (hi != null) {
+          out = out.or(value.gt(hi));
+        }
+        if (lo != null && hi != null) {
+          out = out.or(lo.geq(hi));
         }
         out = value.isNotNull().and(out);
         reasons.add(when(out, lit("out_of_range")));
@@ -85,6 +90,16 @@ public final class Validation {
       out.add(col(meta));
     }
     return d.select(out.toArray(Column[]::new));
+  }
+
+  /** A column's bound: read from another column of the row where given there, else the fixed one (or none). */
+  private static Column bound(String fromColumn, Double fixed, EntitySpec e) {
+    Column constant = fixed == null ? null : lit(fixed);
+    if (fromColumn == null) {
+      return constant;
+    }
+    Column perRow = typedValue(nullif(trim(col(fromColumn)), lit("")), e.column(fromColumn).orElseThrow());
+    return constant == null ? perRow : coalesce(perRow, constant);
   }
 
   /** The typed, conformed value, or null when the string does not parse. */

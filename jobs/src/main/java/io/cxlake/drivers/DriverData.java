@@ -14,7 +14,8 @@ import org.apache.spark.sql.Row;
 /**
  * The response-level rows of the key-driver analysis, built from the gold facts: one row per survey
  * response of the lookback window with its slices, respondent weight, every outcome ({@code y_<name>},
- * null where the outcome is not known for that response), the driver ratings ({@code x_1..x_p}, 1-5)
+ * null where the outcome is not known for that response), the driver ratings ({@code x_1..x_p}, 1-5 or
+ * the 1-5 equivalent of another scale)
  * and a pure-noise probe. Pure transformations; the stage does the reading.
  */
 public final class DriverData {
@@ -48,7 +49,9 @@ public final class DriverData {
         .select("response_id", "customer_key", "response_date", "weight", "channel", "touchpoint", "journey_stage",
             "survey_type", "nps", "csat", "ces");
     Dataset<Row> wide = in.ratings().join(responses.select("response_id"), "response_id")
-        .groupBy("response_id").pivot("attribute", new ArrayList<>(attributes)).agg(first("score"));
+        // on the 1-5 equivalent of each attribute's own scale (score_100 / 25 + 1): top-2-box, Kano bands and
+        // performance then mean the same on every scale; standardized coefficients and weights do not change
+        .groupBy("response_id").pivot("attribute", new ArrayList<>(attributes)).agg(first(col("score_100").divide(25).plus(1)));
     List<Column> xs = new ArrayList<>();
     for (int j = 0; j < attributes.size(); j++) {
       xs.add(col("`" + attributes.get(j) + "`").cast("double").as(x(j)));

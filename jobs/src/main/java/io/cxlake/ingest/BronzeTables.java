@@ -2,6 +2,9 @@ package io.cxlake.ingest;
 
 import io.cxlake.core.Catalog;
 import io.cxlake.core.EntitySpec;
+import io.cxlake.core.TableColumns;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
 
@@ -14,9 +17,12 @@ public final class BronzeTables {
       "_source_modified", "_row_seq", "_ingested_at", "_batch_id");
 
   public static void ensure(SparkSession spark, Catalog catalog, EntitySpec e) {
-    StringBuilder ddl = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(catalog.bronze(e.name())).append(" (");
-    e.columns().forEach(c -> ddl.append(c.name()).append(" STRING COMMENT '")
-        .append(c.description().replace("'", "\\'")).append(" (as landed)', "));
+    String table = catalog.bronze(e.name());
+    Map<String, String> columns = new LinkedHashMap<>();
+    e.columns().forEach(c -> columns.put(c.name(), c.name() + " STRING COMMENT '"
+        + c.description().replace("'", "\\'") + " (as landed)'"));
+    StringBuilder ddl = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(table).append(" (");
+    columns.values().forEach(c -> ddl.append(c).append(", "));
     ddl.append("_corrupt_record STRING COMMENT 'The raw line when it could not be parsed, else null', ")
         .append("_source_file STRING NOT NULL COMMENT 'Landing file the row came from', ")
         .append("_source_size BIGINT COMMENT 'Size of that file in bytes at ingest (Delta sources: table version)', ")
@@ -27,5 +33,6 @@ public final class BronzeTables {
         .append("COMMENT 'Bronze ").append(e.name()).append(": landing rows as ingested, every column a string. ")
         .append("Grain: one row per landing row per ingest of its file.'");
     spark.sql(ddl.toString());
+    TableColumns.addMissing(spark, table, columns);
   }
 }

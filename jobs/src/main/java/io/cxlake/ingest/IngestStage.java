@@ -186,9 +186,7 @@ public final class IngestStage implements Stage {
       }
       accepted.add(f);
     }
-    if (e.name().equals("orders")) {
-      absentOptional.remove("line_id"); // OrderLines supplies it
-    }
+    absentOptional.removeAll(suppliedColumns(e, source));
     if (!absentOptional.isEmpty()) {
       Progress.warn("ingest {}: optional columns {} are not in the landing files: read as null", e.name(), absentOptional);
     }
@@ -232,6 +230,7 @@ public final class IngestStage implements Stage {
     Set<String> absentOptional = new java.util.TreeSet<>();
     // the needed columns were checked by DerivedSource.prepare: this only collects the absent optional ones
     missingColumns(input, List.of(d.rows().columns()), mapping, Set.of(), absentOptional);
+    absentOptional.removeAll(suppliedColumns(e, source));
     if (!absentOptional.isEmpty()) {
       Progress.warn("ingest {}: optional columns {} are not in the query result: read as null", e.name(), absentOptional);
     }
@@ -244,6 +243,15 @@ public final class IngestStage implements Stage {
         n == 0 ? "the query returned no rows" : null, batchId, runId));
     Progress.info("  {}: {} rows derived from {}", e.name(), n, d.inputs());
     return n;
+  }
+
+  /** Optional columns ingest fills itself when the source lacks them: order line keys, rating scale bounds. */
+  static Set<String> suppliedColumns(EntitySpec e, SourcesConfig.Source source) {
+    Set<String> supplied = new HashSet<>(RatingScales.boundColumns(e, source));
+    if (e.name().equals("orders")) {
+      supplied.add("line_id");
+    }
+    return supplied;
   }
 
   /** canonical column -> source column name or SQL expression. */
@@ -263,11 +271,11 @@ public final class IngestStage implements Stage {
    */
   static Set<String> neededColumns(EntitySpec e, SourcesConfig.Source source, Map<String, String> mapping) {
     Set<String> needed = new HashSet<>();
+    Set<String> supplied = suppliedColumns(e, source);
     for (ColumnSpec c : e.columns()) {
       String src = mapping.get(c.name());
       boolean explicit = source.columns() != null && source.columns().containsKey(c.name());
-      boolean supplied = e.name().equals("orders") && c.name().equals("line_id"); // OrderLines sets it when absent
-      if (IDENTIFIER.matcher(src).matches() && (explicit || (c.required() && !supplied))) {
+      if (IDENTIFIER.matcher(src).matches() && (explicit || (c.required() && !supplied.contains(c.name())))) {
         needed.add(src);
       }
     }
@@ -438,6 +446,7 @@ public final class IngestStage implements Stage {
     if (e.name().equals("orders")) {
       OrderLines.apply(canonical, source, lineIdGiven);
     }
+    RatingScales.apply(canonical, e, source);
     List<Column> cols = new ArrayList<>();
     canonical.forEach((name, c) -> cols.add(c.as(name)));
     cols.add(available.contains("_corrupt_record") ? col("_corrupt_record") : lit(null).cast("string").as("_corrupt_record"));

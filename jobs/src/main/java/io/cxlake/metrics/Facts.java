@@ -131,12 +131,20 @@ public final class Facts {
             col("language"), coalesce(col("weight"), lit(1.0)).as("weight"));
   }
 
-  /** fact_survey_rating: one row per response and rated attribute, score 1-5 and rescaled 0-100. */
+  /**
+   * fact_survey_rating: one row per response and rated attribute with a rating (not-applicable
+   * and unanswered ones stay in silver only), the score on its scale and rescaled to 0-100:
+   * (score − scale_min) / (scale_max − scale_min) × 100, so attributes on different scales compare.
+   */
   public static Dataset<Row> surveyRatings(Dataset<Row> ratings, Dataset<Row> factResponses) {
-    return ratings.join(factResponses.select("response_id", "customer_key", "response_date", "touchpoint", "weight"),
+    Column lo = coalesce(col("scale_min"), lit(1));
+    Column hi = coalesce(col("scale_max"), lit(5));
+    return ratings.where(col("score").isNotNull())
+        .join(factResponses.select("response_id", "customer_key", "response_date", "touchpoint", "weight"),
             new String[] {"response_id"}, "inner")
         .select(col("response_id"), col("attribute"), col("customer_key"), col("response_date"), col("touchpoint"),
-            col("score"), col("score").minus(1).divide(4.0).multiply(100).as("score_100"), col("weight"));
+            col("score"), lo.as("scale_min"), hi.as("scale_max"),
+            round(col("score").minus(lo).divide(hi.minus(lo)).multiply(100), 6).as("score_100"), col("weight"));
   }
 
   /** dim_date: one row per day from {@code from} to the as-of date. */

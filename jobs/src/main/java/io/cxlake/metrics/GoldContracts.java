@@ -192,9 +192,14 @@ public final class GoldContracts {
       .column("customer_key", "string", KEY).notNull()
       .column("response_date", "date", "Response day (UTC)").notNull()
       .column("touchpoint", "string", "Touchpoint of the response").notNull()
-      .column("score", "int", "Rating 1-5").notNull().range(1, 5)
-      .column("score_100", "double", "Rating rescaled to 0-100: (score − 1) / 4 × 100").notNull().range(0, 100)
+      .column("score", "int", "Rating on the attribute's scale (scale_min..scale_max)").notNull()
+      .column("scale_min", "int", "Lowest rating of the attribute's scale (1 unless sources.yaml declares a scale)").notNull()
+      .column("scale_max", "int", "Highest rating of the attribute's scale (5 unless sources.yaml declares a scale)").notNull()
+      .column("score_100", "double", "Rating rescaled to 0-100: (score − scale_min) / (scale_max − scale_min) × 100")
+          .notNull().range(0, 100)
       .column("weight", "double", "Respondent weight of the response").notNull().min(0)
+      .invariant("score_on_scale", "scale_min < scale_max AND score BETWEEN scale_min AND scale_max",
+          "the score lies on its scale")
       .key("response_id", "attribute").zorderBy("response_date", "attribute")
       .build();
 

@@ -30,7 +30,7 @@ class OrderLinesTest {
     columns.put("discount", "'0'");
     columns.put("channel", "'online'");
     columns.put("status", "'completed'");
-    return new SourcesConfig.Source("*.csv", "csv", null, true, columns, null, grain, creditWhen);
+    return new SourcesConfig.Source("*.csv", "csv", null, true, columns, null, grain, creditWhen, null);
   }
 
   private static Dataset<Row> file() {

@@ -1,0 +1,28 @@
+package io.cxlake.core;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.SparkSession;
+
+/** Keeps an existing table's columns in step with its entity when a release adds optional columns. */
+public final class TableColumns {
+  private TableColumns() {}
+
+  /**
+   * Adds the columns a table lacks (a warehouse written by an earlier release): the new columns
+   * read as null in the old rows, as a landing file without them does.
+   *
+   * @param columns column name -> its DDL ({@code name TYPE COMMENT '...'}), in table order
+   */
+  public static void addMissing(SparkSession spark, String table, Map<String, String> columns) {
+    Set<String> have = Arrays.stream(spark.table(table).columns()).collect(Collectors.toSet());
+    String missing = columns.entrySet().stream().filter(c -> !have.contains(c.getKey())).map(Map.Entry::getValue)
+        .collect(Collectors.joining(", "));
+    if (!missing.isEmpty()) {
+      Progress.info("  {}: adding columns {}", table, missing.replaceAll(" COMMENT '([^'\\\\]|\\\\.)*'", ""));
+      spark.sql("ALTER TABLE " + table + " ADD COLUMNS (" + missing + ")");
+    }
+  }
+}
