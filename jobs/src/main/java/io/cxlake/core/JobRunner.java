@@ -11,8 +11,8 @@ import java.util.Map;
  * Runs stages in order under one run id: step counter, timing, one run-log row per stage.
  * <ul>
  *   <li>A stage whose required input table does not exist or has no rows is {@code skipped}
- *       with the reason (logged with status skipped); so is one that needs a table a skipped
- *       stage did not write.</li>
+ *       with the reason (logged with status skipped); so is one that throws {@link NothingToDo}
+ *       after reading its inputs, and one that needs a table a skipped stage did not write.</li>
  *   <li>A failing stage stops the stages that read what it writes, directly or through
  *       another stopped stage: they are returned as skipped ("not run: X failed"), not run and
  *       not logged. Stages that do not depend on it still run.</li>
@@ -66,10 +66,7 @@ public final class JobRunner {
             + " has rows";
       }
       if (missing != null) {
-        Progress.info("{}: skipped — {}", stage.name(), missing);
-        log(ctx, stage.name(), start, Instant.now(), "skipped", null, missing);
-        outcomes.add(new StageOutcome(stage.name(), "skipped", Duration.ZERO, null, null, missing));
-        stage.writes().forEach(t -> skippedTables.put(t, "needs " + t + ", which " + stage.name() + " did not write"));
+        outcomes.add(skip(ctx, stage, start, missing, skippedTables));
         continue;
       }
       StageResult result = null;
@@ -80,6 +77,9 @@ public final class JobRunner {
         if (result.failed()) {
           error = String.join("; ", result.problems());
         }
+      } catch (NothingToDo e) {
+        outcomes.add(skip(ctx, stage, start, e.getMessage(), skippedTables));
+        continue;
       } catch (CxlakeException e) {
         error = e.getMessage();
         exitCode = e.exitCode();
@@ -98,6 +98,15 @@ public final class JobRunner {
       }
     }
     return outcomes;
+  }
+
+  /** Records a skipped stage; the stages that need what it writes are skipped in turn. */
+  private static StageOutcome skip(JobContext ctx, Stage stage, Instant start, String reason,
+      Map<TableRef, String> skippedTables) {
+    Progress.info("{}: skipped — {}", stage.name(), reason);
+    log(ctx, stage.name(), start, Instant.now(), "skipped", null, reason);
+    stage.writes().forEach(t -> skippedTables.put(t, "needs " + t + ", which " + stage.name() + " did not write"));
+    return new StageOutcome(stage.name(), "skipped", Duration.ZERO, null, null, reason);
   }
 
   /** Why a required input cannot be used (missing or without rows), or null when all can. */

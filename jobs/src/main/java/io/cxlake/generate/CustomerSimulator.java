@@ -394,7 +394,7 @@ final class CustomerSimulator {
       for (int a = 0; a < ATTRIBUTES.length; a++) {
         if (rnd.chance(0.95)) {
           sink.emit(Entities.SURVEY_RATINGS, new String[] {rid, ATTRIBUTES[a],
-              String.valueOf(clamp(latent[a], 1, 5))}, "survey_ratings");
+              String.valueOf(clamp(latent[a], 1, 5)), "1", "5"}, "survey_ratings");
         }
       }
     }

@@ -19,7 +19,10 @@ final class DirtyRows {
 
   /** Reason codes this entity can be planted with in this file format. */
   static List<String> applicableReasons(EntitySpec e, String format) {
-    List<String> r = new ArrayList<>(List.of("null_key", "missing_value"));
+    List<String> r = new ArrayList<>(List.of("null_key"));
+    if (firstOf(e, c -> c.required() && !e.isKey(c.name()) && c.references() == null) != null) {
+      r.add("missing_value");
+    }
     boolean text = !format.equals("parquet");
     if (text && firstOf(e, c -> !c.type().isTemporal() && c.type() != ColumnType.STRING) != null) {
       r.add("bad_type");

@@ -41,8 +41,8 @@ public final class ClusterStage implements Stage {
           "Clusters customers on the configured features (k by silhouette), writes customer_cluster and "
               + "cluster_profile with plain-language labels.")
       .config(SegmentationConfig.SECTION)
-      .requires(GoldContracts.CUSTOMER_360)
-      .optional(GoldContracts.FACT_ORDER, GoldContracts.FACT_INTERACTION, GoldContracts.FACT_SURVEY_RESPONSE,
+      .requires(GoldContracts.CUSTOMER_360, GoldContracts.FACT_ORDER)   // customers qualify by their orders
+      .optional(GoldContracts.FACT_INTERACTION, GoldContracts.FACT_SURVEY_RESPONSE,
           SegmentContracts.CUSTOMER_RFM, SegmentContracts.CUSTOMER_VALUE)
       .optional(TableRef.silver(Entities.DIGITAL_EVENTS.silverTable()))
       .writes(SegmentContracts.CUSTOMER_CLUSTER, SegmentContracts.CLUSTER_PROFILE)

@@ -31,8 +31,7 @@ public final class SegmentStage implements Stage {
           "RFM scores and segments (customer_rfm) and the ABC value model with Pareto classes (customer_value) "
               + "for the latest customer_360 snapshot (or --as-of).")
       .config(SegmentationConfig.SECTION)
-      .requires(GoldContracts.CUSTOMER_360)
-      .optional(GoldContracts.FACT_ORDER)
+      .requires(GoldContracts.CUSTOMER_360, GoldContracts.FACT_ORDER)   // RFM and value are about orders
       .writes(SegmentContracts.CUSTOMER_RFM, SegmentContracts.CUSTOMER_VALUE)
       .contributes(
           CustomerColumn.of("rfm_segment", "string", "Segment: RFM segment name at the snapshot date (customer_rfm; null until the segment stage ran)", SegmentContracts.CUSTOMER_RFM, "segment"),

@@ -15,6 +15,7 @@ import io.cxlake.contract.GoldWriter;
 import io.cxlake.core.CxlakeConfig;
 import io.cxlake.core.Entities;
 import io.cxlake.core.JobContext;
+import io.cxlake.core.NothingToDo;
 import io.cxlake.core.Progress;
 import io.cxlake.core.Stage;
 import io.cxlake.core.StageResult;
@@ -67,6 +68,9 @@ public final class VoiceStage implements Stage {
     try (CacheScope cache = CacheScope.open()) {
       Dataset<Row> texts = cache.keep(prepare(ctx, cfg, asOf));
       long n = texts.count();
+      if (n == 0) {
+        throw new NothingToDo("no survey comment or review text up to " + asOf);
+      }
       Row redactions = texts.agg(sum("redacted_email"), sum("redacted_iban"), sum("redacted_card"),
           sum("redacted_phone"), sum("redacted_name")).first(); // the order of Redaction.TYPES
       counts.put("texts", n);

@@ -92,12 +92,14 @@ class RatingScalesTest {
   }
 
   @Test
-  void ratingsWithoutDeclaredScalesKeepTheCanonicalOneToFive() {
-    Dataset<Row> file = spark.sql("SELECT * FROM VALUES ('r1', 'speed', '5'), ('r1', 'price', '7') AS t(response_id, attribute, score)");
+  void ratingsWithoutDeclaredScalesKeepTheCanonicalOneToFiveAndWholeNumbersMayHaveDecimals() {
+    Dataset<Row> file = spark.sql("SELECT * FROM VALUES ('r1', 'speed', '5'), ('r1', 'price', '7'), ('r1', 'comfort', '4.0'), "
+        + "('r1', 'value', '4.5') AS t(response_id, attribute, score)");
     Map<String, String> v = ingestAndValidate(file, Entities.SURVEY_RATINGS, source(null))
         .select(col("attribute"), array_join(col("_reasons"), ",")).collectAsList().stream()
         .collect(Collectors.toMap(r -> r.getString(0), r -> r.getString(1)));
-    assertEquals(Map.of("speed", "", "price", "out_of_range"), v);
+    // "4.0" is the whole number 4 as spreadsheets export it; "4.5" is not a rating
+    assertEquals(Map.of("speed", "", "price", "out_of_range", "comfort", "", "value", "bad_type"), v);
   }
 
   private static Map<String, Double> round(Map<String, Double> m, int digits) {

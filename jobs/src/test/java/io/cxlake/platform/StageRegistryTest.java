@@ -155,4 +155,24 @@ class StageRegistryTest {
     assertEquals("skipped", none.get(2).status());
     assertEquals("none of " + P + "_gold.toy_in, " + P + "_gold.toy_other has rows", none.get(2).reason());
   }
+
+  @Test
+  void aStageThatFindsNothingToDoIsSkippedWithItsReasonAndSoAreItsDependents() {
+    TestSpark.dropDatabases(P);
+    JobContext ctx = TestSpark.context(P, TestSpark.repoRoot().resolve("conf/sources.yaml"), null);
+    ctx.catalog().ensureDatabases(ctx.spark());
+    StageModule idle = StageModule.define("toy_idle", "Finds nothing it can use in its input.")
+        .requires(TableRef.gold("toy_in")).writes(TableRef.gold("toy_idle"))
+        .build(r -> new Simple("toy_idle", c -> {
+          throw new io.cxlake.core.NothingToDo("no usable row in toy_in");
+        }));
+    StageModule after = StageModule.define("toy_after", "Reads what toy_idle writes.")
+        .requires(TableRef.gold("toy_idle")).build(r -> new Simple("toy_after", c -> { }));
+    List<JobRunner.StageOutcome> ran = JobRunner.run(ctx, new StageRegistry(List.of(after, idle, source(2)), List.of()).pipeline());
+    assertEquals(List.of("toy_source:success", "toy_idle:skipped", "toy_after:skipped"),
+        ran.stream().map(o -> o.stage() + ":" + o.status()).toList());
+    assertEquals("no usable row in toy_in", ran.get(1).reason());
+    assertEquals("needs gold.toy_idle, which toy_idle did not write", ran.get(2).reason());
+    assertEquals(0, io.cxlake.cli.TestAccess.summarize(ran));
+  }
 }
