@@ -2,6 +2,7 @@ package io.cxlake.pipeline;
 
 import io.cxlake.alerts.AlertsStage;
 import io.cxlake.churn.ChurnStage;
+import io.cxlake.clv.ClvStage;
 import io.cxlake.contract.QualityConfig;
 import io.cxlake.core.ConfigLoader;
 import io.cxlake.curate.CurateStage;
@@ -27,7 +28,7 @@ public final class Modules {
 
   private static final StageRegistry REGISTRY = new StageRegistry(
       List.of(IngestStage.MODULE, CurateStage.MODULE, MetricsStage.MODULE, SegmentStage.MODULE, ClusterStage.MODULE,
-          ChurnStage.MODULE, DriversStage.MODULE, JourneyStage.MODULE, VoiceStage.MODULE, AlertsStage.MODULE),
+          ChurnStage.MODULE, ClvStage.MODULE, DriversStage.MODULE, JourneyStage.MODULE, VoiceStage.MODULE, AlertsStage.MODULE),
       // Sections of what is not a pipeline stage: the writer's quality checks, maintain, generate.
       List.of(QualityConfig.SECTION, MaintenanceConfig.SECTION, GenerateConfig.SECTION));
 

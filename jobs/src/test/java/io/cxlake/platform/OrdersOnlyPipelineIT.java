@@ -47,7 +47,7 @@ class OrdersOnlyPipelineIT {
     assertEquals("skipped: " + P + "_gold.fact_survey_rating has no rows", status.get("drivers"));
     assertEquals("skipped: " + P + "_gold.fact_survey_response has no rows", status.get("journey"));
     assertEquals("skipped: none of " + P + "_silver.survey_responses, " + P + "_silver.reviews has rows", status.get("voice"));
-    for (String stage : List.of("ingest", "curate", "metrics", "segment", "cluster", "churn", "alerts", "enrich")) {
+    for (String stage : List.of("ingest", "curate", "metrics", "segment", "cluster", "churn", "clv", "alerts", "enrich")) {
       assertEquals("success", status.get(stage), stage + " in " + status);
     }
     assertEquals(0, io.cxlake.cli.TestAccess.summarize(out), "skips for missing input keep the exit code 0");
