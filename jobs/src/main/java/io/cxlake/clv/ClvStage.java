@@ -3,7 +3,6 @@ package io.cxlake.clv;
 import static org.apache.spark.sql.functions.*;
 
 import io.cxlake.contract.GoldWriter;
-import io.cxlake.core.CxlakeException;
 import io.cxlake.core.JobContext;
 import io.cxlake.core.NothingToDo;
 import io.cxlake.core.Progress;
@@ -123,8 +122,9 @@ public final class ClvStage implements Stage {
     SummaryFit.Fit purchases = both.get(0);
     SummaryFit.Fit spend = both.get(1);
     if (spend.theta()[1] <= 1) {
-      throw new CxlakeException("clv: the Gamma-Gamma fit up to " + end + " has q = " + spend.theta()[1]
-          + " <= 1: the population's mean spend is not finite, so spend cannot be predicted");
+      // A data condition, not an error of the run: the model cannot describe this spend.
+      throw new NothingToDo("the Gamma-Gamma fit up to " + end + " has q = " + String.format("%.3f", spend.theta()[1])
+          + " <= 1: the population's mean spend is not finite, so spend per purchase cannot be predicted");
     }
     Row corr = repeat.agg(corr("x", "m")).first();
     Progress.info("clv fits up to {}: BG/NBD on {} customers {} ({} iterations), Gamma-Gamma on {} repeat buyers {} "
