@@ -70,29 +70,24 @@ public final class ClvStage implements Stage {
       Dataset<Row> calibration = cfg.holdout() > 0
           ? cache.keep(ClvSummary.build(factOrder, calibrationEnd, cfg.unitDays())) : null;
       // The two windows are fitted side by side: each fit is many small Spark jobs.
-      List<Object> fits = Parallel.map(calibration == null ? List.of(summary) : List.of(summary, calibration), rows -> {
-        LocalDate end = rows == summary ? asOf : calibrationEnd;
-        try {
-          return (Object) fit(rows, cfg, end);
-        } catch (NothingToDo e) {
-          return e;
-        }
-      });
-      if (fits.get(0) instanceof NothingToDo skip) {
-        throw skip;
+      List<Attempt> fits = Parallel.map(calibration == null ? List.of(summary) : List.of(summary, calibration),
+          rows -> Attempt.of(rows, cfg, rows == summary ? asOf : calibrationEnd));
+      if (fits.get(0).skipped() != null) {
+        throw fits.get(0).skipped();
       }
-      Models full = (Models) fits.get(0);
+      Models full = fits.get(0).models();
       counts.put("customers", full.purchases().customers());
       counts.put("repeat_buyers", full.spend().customers());
       List<Row> card = new ArrayList<>(modelCard(asOf, "full", full, cfg));
       writer.replace(ClvContracts.CUSTOMER_CLV, score(summary, full, cfg, asOf), where);
       Dataset<Row> holdout = null;
-      if (calibration != null && fits.get(1) instanceof Models cal) {
+      if (calibration != null && fits.get(1).models() != null) {
+        Models cal = fits.get(1).models();
         card.addAll(modelCard(asOf, "calibration", cal, cfg));
         holdout = holdout(calibration, ClvSummary.purchasesBetween(factOrder, calibrationEnd, asOf), cal, cfg, asOf,
             calibrationEnd);
       } else if (calibration != null) {
-        Progress.warn("clv: no calibration check: {} (clv.holdout = {} {}s)", ((NothingToDo) fits.get(1)).getMessage(),
+        Progress.warn("clv: no calibration check: {} (clv.holdout = {} {}s)", fits.get(1).skipped().getMessage(),
             cfg.holdout(), cfg.timeUnit());
       }
       writer.replace(ClvContracts.CLV_MODEL, spark.createDataFrame(card, ClvContracts.CLV_MODEL.schema()), where);
@@ -105,6 +100,17 @@ public final class ClvStage implements Stage {
     print(ctx, asOf);
     counts.put("tables_written", (long) writer.tablesWritten());
     return new StageResult(counts.get("customers"), writer.rowsWritten(), counts, writer.problems());
+  }
+
+  /** The fits of one window, or why there are none. */
+  record Attempt(Models models, NothingToDo skipped) {
+    static Attempt of(Dataset<Row> summary, ClvConfig cfg, LocalDate end) {
+      try {
+        return new Attempt(fit(summary, cfg, end), null);
+      } catch (NothingToDo e) {
+        return new Attempt(null, e);
+      }
+    }
   }
 
   /** BG/NBD on all customers, Gamma-Gamma on repeat buyers with positive spend. */

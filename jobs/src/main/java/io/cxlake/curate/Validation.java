@@ -107,9 +107,12 @@ public final class Validation {
     return switch (c.type()) {
       case STRING -> conform(raw, c);
       case BOOLEAN -> lower(raw).try_cast("boolean");
-      // "7.0" is a whole number as statistics packages and spreadsheets export it; "7.5" stays bad_type
-      case INT, LONG -> coalesce(raw.try_cast(c.type().sqlType()),
-          when(raw.try_cast("double").equalTo(floor(raw.try_cast("double"))), raw.try_cast("double").try_cast(c.type().sqlType())));
+      case INT, LONG -> {
+        // "7.0" is a whole number as statistics packages and spreadsheets export it; "7.5" stays bad_type
+        Column number = raw.try_cast("double");
+        yield coalesce(raw.try_cast(c.type().sqlType()),
+            when(number.equalTo(floor(number)), number.try_cast(c.type().sqlType())));
+      }
       default -> raw.try_cast(c.type().sqlType());
     };
   }
