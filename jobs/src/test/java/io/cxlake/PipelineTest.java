@@ -139,6 +139,31 @@ class PipelineTest {
 
   @Test
   @Order(6)
+  void aCurateKilledBeforeItsLedgerCommitIsHealedByTheRerun() {
+    // Curate writes silver, then every entity's quarantine rows in one commit, then the ledger:
+    // without the ledger rows the batches count as not curated. A rerun curates them again and
+    // replaces their quarantine rows rather than adding a second copy.
+    Map<String, Long> before = tableCounts();
+    Map<String, Long> quarantinedBefore = new HashMap<>();
+    spark.sql("SELECT entity, count(*) FROM " + P + "_ops.quarantine GROUP BY entity").collectAsList()
+        .forEach(r -> quarantinedBefore.put(r.getString(0), r.getLong(1)));
+    spark.sql("DELETE FROM " + P + "_ops.curate_batch WHERE entity IN ('orders', 'survey_responses')");
+    JobContext again = TestSpark.context(P, sources, landing);
+    List<JobRunner.StageOutcome> out = JobRunner.run(again, List.of(TestSpark.stage("curate")));
+    assertEquals("success", out.get(0).status(), String.valueOf(out.get(0).error()));
+    assertTrue(out.get(0).result().rowsIn() > 0, "the two entities' batches were curated again");
+    assertEquals(before, tableCounts());
+    Map<String, Long> quarantinedAfter = new HashMap<>();
+    spark.sql("SELECT entity, count(*) FROM " + P + "_ops.quarantine GROUP BY entity").collectAsList()
+        .forEach(r -> quarantinedAfter.put(r.getString(0), r.getLong(1)));
+    assertEquals(quarantinedBefore, quarantinedAfter);
+    assertTrue(quarantinedAfter.get("orders") > 0, "orders has quarantined rows to replace");
+    assertEquals(quarantinedAfter.get("orders"), count("SELECT count(*) FROM " + P + "_ops.quarantine WHERE entity = 'orders'"
+        + " AND run_id = '" + again.runId() + "'"), "the rerun's rows replaced the first run's");
+  }
+
+  @Test
+  @Order(7)
   void tablesAndSqlCommandsPrintTheCatalog() throws Exception {
     String tables = capture(() -> io.cxlake.cli.TestAccess.tables(spark, TestSpark.context(P, sources, landing)));
     assertTrue(tables.contains(P + "_silver.orders"), tables);

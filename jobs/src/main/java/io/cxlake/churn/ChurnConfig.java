@@ -29,6 +29,8 @@ public record ChurnConfig(
     Integer gbtIterations,
     /* Tuning fits use at most this many training rows (a sample): candidates compare fairly at a fraction of the cost. */
     Integer tuningSample,
+    /* Fewer training rows than this: a small search, one candidate per model family (the middle reg_params value, the smallest gbt_depths value); 0 always searches the whole grid. */
+    Integer smallDataRows,
     /* balanced: churners and stayers weigh the same in training | none. */
     String classWeights,
     /* Risk bands on the calibrated probability, highest first: a probability at or above min gets the band. */
@@ -44,6 +46,22 @@ public record ChurnConfig(
 
   /** The "churn" section of conf/cxlake.yaml. */
   public static final ConfigSection<ChurnConfig> SECTION = new ConfigSection<>("churn", ChurnConfig.class, ChurnConfig::validate);
+
+  /**
+   * The search for this many training rows: the configured grid, or below small_data_rows one
+   * candidate per family — on a few thousand rows the grid's differences are within noise and
+   * each fit costs mostly fixed Spark overhead.
+   */
+  public ChurnConfig searchFor(long trainingRows) {
+    if (trainingRows >= smallDataRows) {
+      return this;
+    }
+    List<Double> regs = regParams.stream().sorted().toList();
+    List<Integer> depths = gbtDepths.stream().sorted().toList();
+    return new ChurnConfig(label, horizonDays, activeDays, trainingCutoffs, models, List.of(regs.get(regs.size() / 2)),
+        elasticNet, List.of(depths.get(0)), gbtIterations, tuningSample, smallDataRows, classWeights, riskBands, features,
+        holdoutFraction, seed);
+  }
 
   static void validate(ChurnConfig c, ConfigCheck check) {
     if (!Set.of("inactivity", "subscription").contains(c.label())) {
@@ -71,6 +89,9 @@ public record ChurnConfig(
     }
     check.positive(c.gbtIterations(), "churn.gbt_iterations");
     check.positive(c.tuningSample(), "churn.tuning_sample");
+    if (c.smallDataRows() == null || c.smallDataRows() < 0) {
+      check.fail("churn.small_data_rows", "must be 0 or more, was " + c.smallDataRows());
+    }
     if (!Set.of("balanced", "none").contains(c.classWeights())) {
       check.fail("churn.class_weights", "must be balanced or none, was '" + c.classWeights() + "'");
     }

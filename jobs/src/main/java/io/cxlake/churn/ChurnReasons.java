@@ -10,6 +10,9 @@ import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.expressions.Window;
 
 /**
@@ -17,7 +20,8 @@ import org.apache.spark.sql.expressions.Window;
  * how much the customer's probability drops when that one feature is set to the training
  * median (a typical customer's value) and everything else stays: the same for logistic
  * regression and trees, in probability points, e.g. "3 complaints in 90 days (+0.12)". The
- * customer rows are scored once per feature in a single pass (one union, one transform).
+ * customer rows are scored once per feature in a single pass (one join with the list of
+ * features, one transform).
  */
 public final class ChurnReasons {
   private ChurnReasons() {}
@@ -33,18 +37,34 @@ public final class ChurnReasons {
    */
   public static Dataset<Row> score(Dataset<Row> features, List<String> names, PipelineModel model,
       ChurnModels.Platt platt, Map<String, Double> medians, CacheScope cache) {
-    List<String> base = List.of(features.columns());
-    Dataset<Row> all = features.withColumn("_feature", lit(null).cast("string")).withColumn("_value", lit(null).cast("double"));
+    // One row per customer and feature to occlude (plus the unchanged row, feature null), made by
+    // a join with a small broadcast list rather than a union of one copy per feature: the plan
+    // stays one branch however many features there are (a union of 26 copies made planning
+    // and Spark's plan descriptions cost minutes on small data).
+    List<Row> occlusions = new ArrayList<>();
+    occlusions.add(RowFactory.create(null, null));
     for (String f : names) {
-      Double m = medians.get(f);
-      if (m == null) {
-        continue;
+      if (medians.get(f) != null) {
+        occlusions.add(RowFactory.create(f, medians.get(f)));
       }
-      // Rows already at the median contribute nothing: keep them out of the extra scoring.
-      all = all.unionByName(features.where(not(col(f).eqNullSafe(lit(m))))
-          .withColumn("_feature", lit(f)).withColumn("_value", col(f)).withColumn(f, lit(m))
-          .select(columns(base, "_feature", "_value")));
     }
+    Dataset<Row> keys = features.sparkSession().createDataFrame(occlusions, new StructType()
+        .add("_feature", DataTypes.StringType).add("_median", DataTypes.DoubleType));
+    Column value = lit(null).cast("double");
+    for (Row o : occlusions.subList(1, occlusions.size())) {
+      value = when(col("_feature").equalTo(o.getString(0)), col(o.getString(0)).cast("double")).otherwise(value);
+    }
+    List<Column> cols = new ArrayList<>();
+    for (String c : features.columns()) {
+      cols.add(medians.get(c) != null && names.contains(c)
+          ? when(col("_feature").equalTo(c), col("_median")).otherwise(col(c).cast("double")).as(c) : col(c));
+    }
+    cols.add(col("_feature"));
+    cols.add(col("_value"));
+    Dataset<Row> all = features.crossJoin(broadcast(keys)).withColumn("_value", value)
+        // Rows already at the median contribute nothing: keep them out of the extra scoring.
+        .where(col("_feature").isNull().or(not(col("_value").eqNullSafe(col("_median")))))
+        .select(cols.toArray(Column[]::new));
     Dataset<Row> p = ChurnModels.predict(model, all)
         .withColumn("_p", platt.apply(ChurnModels.logit(col(ChurnModels.RAW))))
         .select("customer_key", "_feature", "_value", ChurnModels.RAW, "_p");
@@ -78,14 +98,5 @@ public final class ChurnReasons {
             r.getField("contribution").as("contribution"))),
         array().cast("array<struct<rank:int,feature:string,value:double,contribution:double>>")))
         .drop("_reasons");
-  }
-
-  private static Column[] columns(List<String> base, String... extra) {
-    List<Column> cols = new ArrayList<>();
-    base.forEach(c -> cols.add(col(c)));
-    for (String e : extra) {
-      cols.add(col(e));
-    }
-    return cols.toArray(Column[]::new);
   }
 }

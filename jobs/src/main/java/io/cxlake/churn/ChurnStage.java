@@ -146,7 +146,14 @@ public final class ChurnStage implements Stage {
           concat_ws("|", col("cutoff_date").cast("string"), col("customer_key")),
           log1p(col("recency_days")), BASELINE);
       List<String> logged = features.stream().filter(f -> ChurnFeatures.CATALOGUE.get(f).log()).toList();
-      ChurnTrainer.Result r = ChurnTrainer.train(data, features, List.of(), logged, cfg);
+      long trainingRows = cutoffs.training().stream().mapToLong(c -> perCutoff.get(c)[0]).sum();
+      ChurnConfig search = cfg.searchFor(trainingRows);
+      if (search != cfg) {
+        Progress.info("churn: {} training rows, fewer than churn.small_data_rows ({}): one candidate per model family "
+            + "(reg_param {}, max_depth {}) instead of the whole grid", trainingRows, cfg.smallDataRows(),
+            search.regParams().get(0), search.gbtDepths().get(0));
+      }
+      ChurnTrainer.Result r = ChurnTrainer.train(data, features, List.of(), logged, search);
       String path = ModelRuns.modelPath(ctx, ctx.runId());
       try {
         r.model().write().overwrite().save(path);

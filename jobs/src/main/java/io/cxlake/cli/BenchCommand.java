@@ -64,11 +64,13 @@ class BenchCommand implements Callable<Integer> {
     stages.add(figures("generate", (System.nanoTime() - t0) / 1e9, 0, generated, "success"));
     global.landing = landing;
     int code = 0;
+    Profile profile = new Profile();
     try (Session s = new Session(global, work.resolve("warehouse").toString())) {
       JobContext ctx = s.ctx;
+      JobRunner.Observer observer = profile.attach(s);
       for (Stage stage : Modules.registry().pipeline()) {
         resetPeaks();
-        List<JobRunner.StageOutcome> o = JobRunner.run(ctx, List.of(stage));
+        List<JobRunner.StageOutcome> o = JobRunner.run(ctx, List.of(stage), observer);
         JobRunner.StageOutcome r = o.get(0);
         stages.add(figures(stage.name(), r.elapsed().toMillis() / 1000.0,
             r.result() == null ? 0 : r.result().rowsIn(), r.result() == null ? 0 : r.result().rowsOut(), r.status()));
@@ -82,6 +84,7 @@ class BenchCommand implements Callable<Integer> {
         delete(work);
       }
     }
+    profile.measureFloor(global);
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("scale", scale);
     result.put("seed", seed);
@@ -89,6 +92,7 @@ class BenchCommand implements Callable<Integer> {
     result.put("cores", Runtime.getRuntime().availableProcessors());
     result.put("max_heap_mb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
     result.put("stages", stages);
+    result.put("profile", profile.toMap());
     result.put("total_seconds", stages.stream().mapToDouble(m -> (Double) m.get("seconds")).sum());
     if (keep) {
       result.put("work_dir", work.toString());
@@ -100,6 +104,7 @@ class BenchCommand implements Callable<Integer> {
       System.out.printf("%-10s %-8s %9.1f %12d %12d %12.0f %10d%n", m.get("stage"), m.get("status"), m.get("seconds"),
           m.get("rows_in"), m.get("rows_out"), m.get("rows_per_second"), m.get("peak_heap_mb"));
     }
+    profile.print(System.out);
     System.out.println("written: " + file.toAbsolutePath());
     return code;
   }

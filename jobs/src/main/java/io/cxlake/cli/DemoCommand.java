@@ -4,6 +4,7 @@ import io.cxlake.pipeline.Modules;
 import io.cxlake.core.JobRunner;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -12,10 +13,16 @@ class DemoCommand implements Callable<Integer> {
   @ParentCommand
   Main global;
 
+  @Option(names = "--profile", description = "Also print the fixed costs per stage and the cold SELECT 1 floor (as `run --profile`).")
+  boolean profile;
+
   @Override
   public Integer call() {
+    Profile p = profile ? new Profile() : null;
+    int code;
     try (Session s = new Session(global)) {
-      int code = Pipeline.summarize(JobRunner.run(s.ctx, Modules.registry().pipeline()), System.out);
+      code = Pipeline.summarize(JobRunner.run(s.ctx, Modules.registry().pipeline(),
+          p == null ? JobRunner.Observer.NONE : p.attach(s)), System.out);
       System.out.println();
       System.out.println("Tables (warehouse " + s.warehouse() + "):");
       TablesCommand.print(s.spark, s.ctx.catalog(), System.out);
@@ -43,7 +50,11 @@ class DemoCommand implements Callable<Integer> {
           + " GROUP BY reason ORDER BY 2 DESC\"");
       System.out.println("  bin/cxlake tables        # every table with its grain and comment");
       System.out.println("Column meanings: docs/data-dictionary.md; formulas: docs/metrics.md; segments and clusters: docs/segmentation.md; churn: docs/churn.md; drivers and journey: docs/drivers.md; voice: docs/voice.md");
-      return code;
     }
+    if (p != null) {
+      p.measureFloor(global);
+      p.print(System.out);
+    }
+    return code;
   }
 }

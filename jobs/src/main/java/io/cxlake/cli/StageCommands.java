@@ -16,13 +16,26 @@ abstract class StageCommand implements Callable<Integer> {
   @ParentCommand
   Main global;
 
+  @CommandLine.Option(names = "--profile",
+      description = "Also measure and print the fixed costs: the cold SELECT 1 of this machine, start-up, and per stage "
+          + "the Spark jobs, tasks, Delta commits and files written.")
+  boolean profile;
+
   abstract List<Stage> stages();
 
   @Override
   public Integer call() {
+    Profile p = profile ? new Profile() : null;
+    int code;
     try (Session s = new Session(global)) {
-      return Pipeline.summarize(JobRunner.run(s.ctx, stages()), System.out);
+      code = Pipeline.summarize(JobRunner.run(s.ctx, stages(), p == null ? JobRunner.Observer.NONE : p.attach(s)),
+          System.out);
     }
+    if (p != null) {
+      p.measureFloor(global);
+      p.print(System.out);
+    }
+    return code;
   }
 }
 

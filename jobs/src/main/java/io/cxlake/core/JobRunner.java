@@ -42,7 +42,26 @@ public final class JobRunner {
     }
   }
 
+  /** Told before and after each stage that runs (not those skipped for a failed upstream stage). */
+  public interface Observer {
+    Observer NONE = new Observer() {
+      @Override
+      public void beforeStage(Stage stage) {}
+
+      @Override
+      public void afterStage(Stage stage, StageOutcome outcome) {}
+    };
+
+    void beforeStage(Stage stage);
+
+    void afterStage(Stage stage, StageOutcome outcome);
+  }
+
   public static List<StageOutcome> run(JobContext ctx, List<? extends Stage> stages) {
+    return run(ctx, stages, Observer.NONE);
+  }
+
+  public static List<StageOutcome> run(JobContext ctx, List<? extends Stage> stages, Observer observer) {
     List<StageOutcome> outcomes = new ArrayList<>();
     // Tables not (freshly) written in this run, with what to say to the stages that read them.
     Map<TableRef, String> failedTables = new HashMap<>();
@@ -57,42 +76,15 @@ public final class JobRunner {
         continue;
       }
       Progress.step(i, stages.size(), stage.name(), "run " + ctx.runId());
-      Instant start = Instant.now();
-      String missing = stage.requires().stream().map(skippedTables::get).filter(r -> r != null).findFirst()
-          .orElseGet(() -> missingInput(ctx, stage.requires()));
-      if (missing == null && !stage.requiresAny().isEmpty()
-          && stage.requiresAny().stream().allMatch(t -> skippedTables.containsKey(t) || missingInput(ctx, List.of(t)) != null)) {
-        missing = "none of " + String.join(", ", stage.requiresAny().stream().map(t -> ctx.catalog().name(t)).toList())
-            + " has rows";
-      }
-      if (missing != null) {
-        outcomes.add(skip(ctx, stage, start, missing, skippedTables));
-        continue;
-      }
-      StageResult result = null;
-      String error = null;
-      int exitCode = 0;
-      try {
-        result = stage.run(ctx);
-        if (result.failed()) {
-          error = String.join("; ", result.problems());
-        }
-      } catch (NothingToDo e) {
-        outcomes.add(skip(ctx, stage, start, e.getMessage(), skippedTables));
-        continue;
-      } catch (CxlakeException e) {
-        error = e.getMessage();
-        exitCode = e.exitCode();
-      } catch (Exception e) {
-        // Spark's AnalysisException is a checked exception in Java terms.
-        error = oneLine(e);
-        Progress.warn("{} failed", stage.name(), e);
-      }
-      Instant end = Instant.now();
-      log(ctx, stage.name(), start, end, error == null ? "success" : "failed", result, error);
-      outcomes.add(new StageOutcome(stage.name(), error == null ? "success" : "failed", Duration.between(start, end),
-          result, error, null, error == null ? 0 : Math.max(1, exitCode)));
-      if (error != null) {
+      observer.beforeStage(stage);
+      StageOutcome outcome = runOne(ctx, stage, skippedTables);
+      observer.afterStage(stage, outcome);
+      outcomes.add(outcome);
+      Progress.info("{}: {} in {} s{}", stage.name(), outcome.status(),
+          String.format("%.1f", outcome.elapsed().toMillis() / 1000.0),
+          outcome.reason() != null ? " — " + outcome.reason()
+              : outcome.result() == null ? "" : " (rows in " + outcome.result().rowsIn() + ", out " + outcome.result().rowsOut() + ")");
+      if (outcome.failed()) {
         String note = "not run: " + stage.name() + " failed";
         stage.writes().forEach(t -> failedTables.put(t, note));
       }
@@ -100,13 +92,48 @@ public final class JobRunner {
     return outcomes;
   }
 
+  private static StageOutcome runOne(JobContext ctx, Stage stage, Map<TableRef, String> skippedTables) {
+    Instant start = Instant.now();
+    String missing = stage.requires().stream().map(skippedTables::get).filter(r -> r != null).findFirst()
+        .orElseGet(() -> missingInput(ctx, stage.requires()));
+    if (missing == null && !stage.requiresAny().isEmpty()
+        && stage.requiresAny().stream().allMatch(t -> skippedTables.containsKey(t) || missingInput(ctx, List.of(t)) != null)) {
+      missing = "none of " + String.join(", ", stage.requiresAny().stream().map(t -> ctx.catalog().name(t)).toList())
+          + " has rows";
+    }
+    if (missing != null) {
+      return skip(ctx, stage, start, missing, skippedTables);
+    }
+    StageResult result = null;
+    String error = null;
+    int exitCode = 0;
+    try {
+      result = stage.run(ctx);
+      if (result.failed()) {
+        error = String.join("; ", result.problems());
+      }
+    } catch (NothingToDo e) {
+      return skip(ctx, stage, start, e.getMessage(), skippedTables);
+    } catch (CxlakeException e) {
+      error = e.getMessage();
+      exitCode = e.exitCode();
+    } catch (Exception e) {
+      // Spark's AnalysisException is a checked exception in Java terms.
+      error = oneLine(e);
+      Progress.warn("{} failed", stage.name(), e);
+    }
+    Instant end = Instant.now();
+    log(ctx, stage.name(), start, end, error == null ? "success" : "failed", result, error);
+    return new StageOutcome(stage.name(), error == null ? "success" : "failed", Duration.between(start, end),
+        result, error, null, error == null ? 0 : Math.max(1, exitCode));
+  }
+
   /** Records a skipped stage; the stages that need what it writes are skipped in turn. */
   private static StageOutcome skip(JobContext ctx, Stage stage, Instant start, String reason,
       Map<TableRef, String> skippedTables) {
-    Progress.info("{}: skipped — {}", stage.name(), reason);
     log(ctx, stage.name(), start, Instant.now(), "skipped", null, reason);
     stage.writes().forEach(t -> skippedTables.put(t, "needs " + t + ", which " + stage.name() + " did not write"));
-    return new StageOutcome(stage.name(), "skipped", Duration.ZERO, null, null, reason);
+    return new StageOutcome(stage.name(), "skipped", Duration.between(start, Instant.now()), null, null, reason);
   }
 
   /** Why a required input cannot be used (missing or without rows), or null when all can. */

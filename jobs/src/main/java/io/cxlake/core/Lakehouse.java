@@ -40,7 +40,10 @@ public final class Lakehouse {
         // local run that is most of the time spent; follow the configured shuffle partitions.
         .config("spark.databricks.delta.snapshotPartitions", String.valueOf(rt.shufflePartitions()))
         .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.ui.showConsoleProgress", String.valueOf(Boolean.TRUE.equals(rt.consoleProgress())))
+        // The progress bar redraws one line with carriage returns: only on a terminal, never
+        // in a log file or CI output, where the stages' own one-line steps are what is read.
+        .config("spark.ui.showConsoleProgress",
+            String.valueOf(Boolean.TRUE.equals(rt.consoleProgress()) && System.console() != null))
         // Upserted tables (silver MERGE) use deletion vectors: half the MERGE cost (PERFORMANCE.md).
         .config("spark.databricks.delta.properties.defaults.enableDeletionVectors", "true")
         .enableHiveSupport();

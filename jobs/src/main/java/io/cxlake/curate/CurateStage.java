@@ -20,6 +20,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,10 +35,11 @@ import org.apache.spark.storage.StorageLevel;
 
 /**
  * Bronze to silver (SPEC §6.3) for the batches not curated yet (all of them with
- * --full-refresh), entity by entity in dependency order so foreign keys can be checked.
- * Writes, per entity: quarantine rows (replacing any earlier rows of the same batches, so a
- * re-run after a crash heals), a MERGE into silver, and the reconciliation row per batch in
- * cx_ops.curate_batch last — that row marks the batch done.
+ * --full-refresh), entity by entity in dependency order so foreign keys can be checked: a
+ * MERGE into silver per entity; then, for all entities at once, the quarantine rows (replacing
+ * any earlier rows of the same batches, so a re-run after a crash heals) and last the
+ * reconciliation row per batch in cx_ops.curate_batch — those rows mark the batches done.
+ * Two ops commits per run, not four per entity.
  */
 public final class CurateStage implements Stage {
 
@@ -58,47 +61,96 @@ public final class CurateStage implements Stage {
     SparkSession spark = ctx.spark();
     Catalog catalog = ctx.catalog();
     Timestamp futureLimit = Timestamp.from(Instant.now().plus(ctx.config().get(CurateConfig.SECTION).futureToleranceHours(), ChronoUnit.HOURS));
+    String ledger = catalog.ops(OpsTables.CURATE_BATCH);
+    if (ctx.fullRefresh()) {
+      spark.sql("DELETE FROM " + catalog.ops(OpsTables.QUARANTINE));
+      spark.sql("DELETE FROM " + ledger);
+    }
+    // Batches already curated, for every entity in one query (one row per entity and batch).
+    Map<String, Set<String>> done = new HashMap<>();
+    for (Row r : spark.table(ledger).select("entity", "batch_id").collectAsList()) {
+      done.computeIfAbsent(r.getString(0), k -> new HashSet<>()).add(r.getString(1));
+    }
     Map<String, Long> counts = new LinkedHashMap<>();
+    List<Curated> curated = new ArrayList<>();
     long rowsIn = 0;
     long rowsOut = 0;
-    for (EntitySpec e : Entities.ALL) {
-      if (!spark.catalog().tableExists(catalog.bronze(e.name()))) {
-        // Nothing landed for this entity: an empty silver table, so later stages see "no rows", not "missing".
-        SilverTables.ensure(spark, catalog, e);
-        continue;
+    try {
+      for (EntitySpec e : Entities.ALL) {
+        if (!spark.catalog().tableExists(catalog.bronze(e.name()))) {
+          // Nothing landed for this entity: an empty silver table, so later stages see "no rows", not "missing".
+          SilverTables.ensure(spark, catalog, e);
+          continue;
+        }
+        Curated c = curateEntity(spark, catalog, e, ctx.runId(), ctx.fullRefresh(),
+            done.getOrDefault(e.name(), Set.of()), futureLimit);
+        if (c == null) {
+          continue;
+        }
+        curated.add(c);
+        rowsIn += c.counts.bronze;
+        rowsOut += c.counts.accepted + c.counts.quarantined;
+        counts.put(e.name() + ".accepted", c.counts.accepted);
+        counts.put(e.name() + ".quarantined", c.counts.quarantined);
+        counts.put(e.name() + ".exact_duplicates", c.counts.exactDuplicates);
       }
-      EntityCounts c = curateEntity(spark, catalog, e, ctx.runId(), ctx.fullRefresh(), futureLimit);
-      rowsIn += c.bronze;
-      rowsOut += c.accepted + c.quarantined;
-      counts.put(e.name() + ".accepted", c.accepted);
-      counts.put(e.name() + ".quarantined", c.quarantined);
-      counts.put(e.name() + ".exact_duplicates", c.exactDuplicates);
+      writeOpsRows(spark, catalog, curated, ctx.runId());
+    } finally {
+      curated.forEach(c -> c.quarantine.unpersist());
     }
     return new StageResult(rowsIn, rowsOut, counts, List.of());
   }
 
   private record EntityCounts(long bronze, long accepted, long quarantined, long exactDuplicates) {}
 
-  private EntityCounts curateEntity(SparkSession spark, Catalog catalog, EntitySpec e, String runId,
-      boolean fullRefresh, Timestamp futureLimit) {
+  /** What curating one entity's pending batches leaves for the stage's ops writes. */
+  private record Curated(EntitySpec entity, List<String> batches, EntityCounts counts, Dataset<Row> quarantine,
+      List<Long[]> perBatch) {}
+
+  /**
+   * The quarantine rows and the reconciliation rows of every entity curated, each table in one
+   * commit that replaces the rows of the same batches (a re-run after a crash heals), the ledger
+   * last: its rows mark the batches done.
+   */
+  private static void writeOpsRows(SparkSession spark, Catalog catalog, List<Curated> curated, String runId) {
+    if (curated.isEmpty()) {
+      return;
+    }
+    String batches = curated.stream().map(c -> "(entity = '" + c.entity.name() + "' AND batch_id IN ("
+        + c.batches.stream().map(b -> "'" + b + "'").collect(Collectors.joining(",")) + "))")
+        .collect(Collectors.joining(" OR "));
+    Dataset<Row> quarantine = curated.stream().map(Curated::quarantine).reduce(Dataset::union).orElseThrow();
+    quarantine.write().format("delta").mode("overwrite").option("replaceWhere", batches)
+        .saveAsTable(catalog.ops(OpsTables.QUARANTINE));
+    String ledger = catalog.ops(OpsTables.CURATE_BATCH);
+    Timestamp now = Timestamp.from(Instant.now());
+    List<Row> ledgerRows = new ArrayList<>();
+    for (Curated c : curated) {
+      for (int i = 0; i < c.batches.size(); i++) {
+        Long[] n = c.perBatch.get(i);
+        ledgerRows.add(org.apache.spark.sql.RowFactory.create(c.entity.name(), c.batches.get(i), n[0], n[1], n[2], n[3],
+            runId, now));
+      }
+    }
+    spark.createDataFrame(ledgerRows, spark.table(ledger).schema()).write().format("delta").mode("overwrite")
+        .option("replaceWhere", batches).saveAsTable(ledger);
+  }
+
+  /** Curates the pending batches of one entity into silver; null when there are none. */
+  private Curated curateEntity(SparkSession spark, Catalog catalog, EntitySpec e, String runId,
+      boolean fullRefresh, Set<String> done, Timestamp futureLimit) {
     String bronze = catalog.bronze(e.name());
     String silver = catalog.silver(e.silverTable());
-    String quarantine = catalog.ops(OpsTables.QUARANTINE);
-    String ledger = catalog.ops(OpsTables.CURATE_BATCH);
     SilverTables.ensure(spark, catalog, e);
     BronzeTables.ensure(spark, catalog, e);
     if (fullRefresh) {
       spark.sql("DELETE FROM " + silver);
-      spark.sql("DELETE FROM " + quarantine + " WHERE entity = '" + e.name() + "'");
-      spark.sql("DELETE FROM " + ledger + " WHERE entity = '" + e.name() + "'");
     }
     List<String> all = spark.table(bronze).select("_batch_id").distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
-    List<String> done = spark.table(ledger).where(col("entity").equalTo(e.name())).select("batch_id")
-        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
     List<String> pending = all.stream().filter(b -> !done.contains(b)).sorted().toList();
     if (pending.isEmpty()) {
       Progress.info("  {}: nothing new to curate", e.name());
-      return new EntityCounts(0, 0, 0, 0);
+      return null;
     }
     Dataset<Row> rows = spark.table(bronze).where(col("_batch_id").isin(pending.toArray()));
     Map<String, Dataset<Row>> refs = new HashMap<>();
@@ -111,16 +163,16 @@ public final class CurateStage implements Stage {
     }
     Dataset<Row> classified = Classification.classify(Validation.validate(rows, e, futureLimit), e, refs)
         .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> quarantine = null;
     try {
-      String batchList = pending.stream().map(b -> "'" + b + "'").collect(Collectors.joining(","));
-      spark.sql("DELETE FROM " + quarantine + " WHERE entity = '" + e.name() + "' AND batch_id IN (" + batchList + ")");
       Column recordKey = concat_ws("|", e.key().stream().map(k -> coalesce(col(k).cast("string"), lit(""))).toArray(Column[]::new));
-      classified.where(col("_disposition").equalTo(Classification.QUARANTINED))
+      // Kept (few rows) for the one quarantine commit of the stage; classified is released below.
+      quarantine = classified.where(col("_disposition").equalTo(Classification.QUARANTINED))
           .select(lit(e.name()).as("entity"), recordKey.as("record_key"), element_at(col("_reasons"), 1).as("reason"),
               col("_reasons").as("reason_codes"), col("_detail").as("detail"), col("_raw").as("raw_record"),
               col("_source_file").as("source_file"), col("_batch_id").as("batch_id"), lit(runId).as("run_id"),
               current_timestamp().as("quarantined_at"))
-          .write().format("delta").mode("append").saveAsTable(quarantine);
+          .persist(StorageLevel.MEMORY_AND_DISK());
 
       List<Column> silverCols = new ArrayList<>();
       e.columns().forEach(c -> silverCols.add(col(c.name())));
@@ -143,12 +195,11 @@ public final class CurateStage implements Stage {
       for (Row r : rows.groupBy("_batch_id").count().collectAsList()) {
         bronzeCounts.put(r.getString(0), r.getLong(1));
       }
-      List<Row> ledgerRows = new ArrayList<>();
+      List<Long[]> ledgerCounts = new ArrayList<>();
       long acc = 0;
       long quar = 0;
       long dup = 0;
       long total = 0;
-      Timestamp now = Timestamp.from(Instant.now());
       for (String b : pending) {
         Map<String, Long> m = perBatch.getOrDefault(b, Map.of());
         long a = m.getOrDefault(Classification.ACCEPTED, 0L);
@@ -159,18 +210,27 @@ public final class CurateStage implements Stage {
           throw new CxlakeException("curate " + e.name() + ": reconciliation failed for batch " + b + ": bronze "
               + br + " != accepted " + a + " + quarantined " + q + " + exact duplicates " + x);
         }
-        ledgerRows.add(org.apache.spark.sql.RowFactory.create(e.name(), b, br, a, q, x, runId, now));
+        ledgerCounts.add(new Long[] {br, a, q, x});
         acc += a;
         quar += q;
         dup += x;
         total += br;
       }
-      spark.sql("DELETE FROM " + ledger + " WHERE entity = '" + e.name() + "' AND batch_id IN (" + batchList + ")");
-      spark.createDataFrame(ledgerRows, spark.table(ledger).schema()).write().format("delta").mode("append").saveAsTable(ledger);
+      Dataset<Row> kept;
+      if (quar > 0) {
+        quarantine.count(); // materialized now, while classified is still cached
+        kept = quarantine;
+        quarantine = null;
+      } else {
+        kept = quarantine.limit(0); // planned as an empty relation: nothing is recomputed
+      }
       Progress.info("  {}: {} bronze rows -> {} accepted, {} quarantined, {} exact duplicates", e.name(), total, acc, quar, dup);
-      return new EntityCounts(total, acc, quar, dup);
+      return new Curated(e, pending, new EntityCounts(total, acc, quar, dup), kept, ledgerCounts);
     } finally {
       classified.unpersist();
+      if (quarantine != null) {
+        quarantine.unpersist();
+      }
     }
   }
 }

@@ -82,4 +82,56 @@ class JobRunnerTest {
     assertEquals(2L, log.get(0).getLong(2));
     assertEquals("failed", log.get(1).getString(1));
   }
+
+  /** A toy stage that runs {@code body} and writes nothing of its own unless the body does. */
+  private static Stage doing(String name, java.util.function.Consumer<JobContext> body) {
+    return new Stage() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public List<TableRef> reads() {
+        return List.of();
+      }
+
+      @Override
+      public List<TableRef> writes() {
+        return List.of();
+      }
+
+      @Override
+      public StageResult run(JobContext ctx) {
+        body.accept(ctx);
+        return new StageResult(0, 0, Map.of(), List.of());
+      }
+    };
+  }
+
+  @Test
+  void theProfilerCountsEachStagesJobsCommitsAndFiles() {
+    TestSpark.dropDatabases("jp");
+    JobContext ctx = TestSpark.context("jp", TestSpark.repoRoot().resolve("conf/sources.yaml"), null);
+    List<StageProfiler.Figures> figures;
+    try (StageProfiler profiler = new StageProfiler(ctx.spark())) {
+      JobRunner.run(ctx, List.of(
+          doing("idle", c -> { }),
+          doing("writer", c -> {
+            c.spark().range(100).repartition(3).write().format("delta").saveAsTable("jp_gold.t_writer");
+            c.spark().sql("INSERT INTO jp_gold.t_writer VALUES (1000)");
+            c.spark().range(7).count();
+          })), profiler);
+      figures = profiler.figures();
+    }
+    assertEquals(List.of("idle", "writer"), figures.stream().map(StageProfiler.Figures::stage).toList());
+    StageProfiler.Figures idle = figures.get(0);
+    StageProfiler.Figures writer = figures.get(1);
+    // Every stage appends its row to the run log: one commit and its file(s).
+    assertEquals(1, idle.commits(), idle.toString());
+    assertEquals(idle.commits() + 2, writer.commits(), "create-and-write, then the insert: " + writer);
+    assertTrue(writer.filesWritten() >= idle.filesWritten() + 4, "3 files from the write, 1 from the insert: " + writer);
+    assertTrue(writer.jobs() >= idle.jobs() + 3, "the write, the insert and the count launch jobs: " + writer);
+    assertTrue(writer.tasks() > writer.jobs(), writer.toString());
+  }
 }

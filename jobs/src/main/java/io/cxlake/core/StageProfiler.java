@@ -1,0 +1,119 @@
+package io.cxlake.core;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * What each stage costs in the units that dominate small runs: Spark jobs and tasks launched
+ * (counted by a listener), Delta commits and data files written (files under the warehouse
+ * created during the stage), and wall time. Used by {@code bench} and {@code run --profile};
+ * a normal run does not list the warehouse.
+ */
+public final class StageProfiler implements JobRunner.Observer, AutoCloseable {
+  /** The figures of one stage. */
+  public record Figures(String stage, double seconds, long jobs, long tasks, long commits, long filesWritten) {}
+
+  private final SparkSession spark;
+  private final Path warehouse;
+  private final AtomicLong jobs = new AtomicLong();
+  private final AtomicLong tasks = new AtomicLong();
+  private final List<Figures> figures = Collections.synchronizedList(new ArrayList<>());
+  private long jobsAtStart;
+  private long tasksAtStart;
+  private long startMillis;
+  private final SparkListener listener;
+
+  public StageProfiler(SparkSession spark) {
+    this.spark = spark;
+    this.warehouse = new Path(spark.conf().get("spark.sql.warehouse.dir"));
+    listener = new SparkListener() {
+      @Override
+      public void onJobStart(SparkListenerJobStart jobStart) {
+        jobs.incrementAndGet();
+      }
+
+      @Override
+      public void onTaskEnd(SparkListenerTaskEnd taskEnd) {
+        tasks.incrementAndGet();
+      }
+    };
+    spark.sparkContext().addSparkListener(listener);
+  }
+
+  /** Stops counting (the session may live on, as in tests). */
+  @Override
+  public void close() {
+    spark.sparkContext().removeSparkListener(listener);
+  }
+
+  @Override
+  public void beforeStage(Stage stage) {
+    drainListenerBus();
+    jobsAtStart = jobs.get();
+    tasksAtStart = tasks.get();
+    startMillis = System.currentTimeMillis();
+  }
+
+  @Override
+  public void afterStage(Stage stage, JobRunner.StageOutcome outcome) {
+    drainListenerBus();
+    long[] written = filesWrittenSince(startMillis);
+    figures.add(new Figures(stage.name(), (System.currentTimeMillis() - startMillis) / 1000.0,
+        jobs.get() - jobsAtStart, tasks.get() - tasksAtStart, written[0], written[1]));
+  }
+
+  public List<Figures> figures() {
+    return List.copyOf(figures);
+  }
+
+  /** Listener events are delivered asynchronously: wait until those of the stage are counted. */
+  private void drainListenerBus() {
+    try {
+      spark.sparkContext().listenerBus().waitUntilEmpty(10_000);
+    } catch (TimeoutException e) {
+      Progress.warn("profile: Spark's listener bus did not drain in 10 s; job counts may be short");
+    }
+  }
+
+  /** {Delta commits, data files} created under the warehouse since {@code sinceMillis}. */
+  private long[] filesWrittenSince(long sinceMillis) {
+    long commits = 0;
+    long files = 0;
+    try {
+      FileSystem fs = warehouse.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(warehouse)) {
+        return new long[] {0, 0};
+      }
+      RemoteIterator<LocatedFileStatus> it = fs.listFiles(warehouse, true);
+      while (it.hasNext()) {
+        LocatedFileStatus f = it.next();
+        if (f.getModificationTime() < sinceMillis) {
+          continue;
+        }
+        String name = f.getPath().getName();
+        boolean inLog = f.getPath().getParent() != null && f.getPath().getParent().getName().equals("_delta_log");
+        if (inLog && name.matches("\\d{20}\\.json")) {
+          commits++;
+        } else if (!inLog && name.endsWith(".parquet")) {
+          files++;
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("profile: cannot list the warehouse " + warehouse, e);
+    }
+    return new long[] {commits, files};
+  }
+}
