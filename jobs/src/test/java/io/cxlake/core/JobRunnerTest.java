@@ -19,6 +19,25 @@ class JobRunnerTest {
 
   /** A toy stage reading the table {@code in} (null: none) and writing "t_" + its name. */
   private static Stage stage(String name, String in, List<String> ran, boolean fail) {
+    return toy(name, in == null ? List.of() : List.of(TableRef.gold(in)), List.of(TableRef.gold("t_" + name)), ctx -> {
+      ran.add(name);
+      if (fail) {
+        throw new CxlakeException("input table " + name + "_in is missing");
+      }
+      return new StageResult(3, 2, Map.of(), List.of());
+    });
+  }
+
+  /** A toy stage that runs {@code body}, declaring no tables (it may still write some). */
+  private static Stage doing(String name, java.util.function.Consumer<JobContext> body) {
+    return toy(name, List.of(), List.of(), ctx -> {
+      body.accept(ctx);
+      return new StageResult(0, 0, Map.of(), List.of());
+    });
+  }
+
+  private static Stage toy(String name, List<TableRef> reads, List<TableRef> writes,
+      java.util.function.Function<JobContext, StageResult> body) {
     return new Stage() {
       @Override
       public String name() {
@@ -27,21 +46,17 @@ class JobRunnerTest {
 
       @Override
       public List<TableRef> reads() {
-        return in == null ? List.of() : List.of(TableRef.gold(in));
+        return reads;
       }
 
       @Override
       public List<TableRef> writes() {
-        return List.of(TableRef.gold("t_" + name));
+        return writes;
       }
 
       @Override
       public StageResult run(JobContext ctx) {
-        ran.add(name);
-        if (fail) {
-          throw new CxlakeException("input table " + name + "_in is missing");
-        }
-        return new StageResult(3, 2, Map.of(), List.of());
+        return body.apply(ctx);
       }
     };
   }
@@ -81,32 +96,6 @@ class JobRunnerTest {
     assertEquals("first", log.get(0).getString(0));
     assertEquals(2L, log.get(0).getLong(2));
     assertEquals("failed", log.get(1).getString(1));
-  }
-
-  /** A toy stage that runs {@code body} and writes nothing of its own unless the body does. */
-  private static Stage doing(String name, java.util.function.Consumer<JobContext> body) {
-    return new Stage() {
-      @Override
-      public String name() {
-        return name;
-      }
-
-      @Override
-      public List<TableRef> reads() {
-        return List.of();
-      }
-
-      @Override
-      public List<TableRef> writes() {
-        return List.of();
-      }
-
-      @Override
-      public StageResult run(JobContext ctx) {
-        body.accept(ctx);
-        return new StageResult(0, 0, Map.of(), List.of());
-      }
-    };
   }
 
   @Test
