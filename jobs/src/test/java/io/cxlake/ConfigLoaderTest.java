@@ -25,7 +25,7 @@ class ConfigLoaderTest {
   @Test
   void defaultsLoadAndOverridesMerge(@TempDir Path dir) throws IOException {
     Path f = write(dir, "my.yaml", "runtime:\n  shuffle_partitions: 8\n");
-    CxlakeConfig c = Modules.configLoader().load(f).config();
+    CxlakeConfig c = Modules.configLoader().load(f.toString()).config();
     assertEquals(8, c.runtime().shufflePartitions());
     assertEquals("lakehouse", c.runtime().warehouse(), "unset keys keep the defaults");
     assertEquals("cx_gold", c.catalog().goldDb());
@@ -34,7 +34,7 @@ class ConfigLoaderTest {
   @Test
   void unknownKeyNamesKeyAndFile(@TempDir Path dir) throws IOException {
     Path f = write(dir, "bad.yaml", "runtime:\n  shuffle_partitons: 8\n");
-    ConfigException e = assertThrows(ConfigException.class, () -> Modules.configLoader().load(f));
+    ConfigException e = assertThrows(ConfigException.class, () -> Modules.configLoader().load(f.toString()));
     assertTrue(e.getMessage().startsWith(f.toString() + ": key 'runtime.shuffle_partitons': unknown key"), e.getMessage());
     assertEquals(2, e.exitCode());
   }
@@ -42,7 +42,7 @@ class ConfigLoaderTest {
   @Test
   void badValueNamesKeyAndFile(@TempDir Path dir) throws IOException {
     Path f = write(dir, "bad.yaml", "runtime:\n  shuffle_partitions: -3\n");
-    ConfigException e = assertThrows(ConfigException.class, () -> Modules.configLoader().load(f));
+    ConfigException e = assertThrows(ConfigException.class, () -> Modules.configLoader().load(f.toString()));
     assertEquals("runtime.shuffle_partitions", e.key());
     assertEquals(f.toString(), e.file());
     assertTrue(e.getMessage().contains("-3"), e.getMessage());
@@ -51,7 +51,7 @@ class ConfigLoaderTest {
   @Test
   void wrongTypeNamesKeyAndFile(@TempDir Path dir) throws IOException {
     Path f = write(dir, "bad.yaml", "curate:\n  future_tolerance_hours: soon\n");
-    ConfigException e = assertThrows(ConfigException.class, () -> Modules.configLoader().load(f));
+    ConfigException e = assertThrows(ConfigException.class, () -> Modules.configLoader().load(f.toString()));
     assertEquals("curate.future_tolerance_hours", e.key());
     assertEquals(f.toString(), e.file());
   }
@@ -59,21 +59,21 @@ class ConfigLoaderTest {
   @Test
   void badEnumValueIsRejected(@TempDir Path dir) throws IOException {
     Path f = write(dir, "bad.yaml", "ingest:\n  on_bad_file: ignore\n");
-    ConfigException e = assertThrows(ConfigException.class, () -> Modules.configLoader().load(f));
+    ConfigException e = assertThrows(ConfigException.class, () -> Modules.configLoader().load(f.toString()));
     assertEquals("ingest.on_bad_file", e.key());
   }
 
   @Test
   void sourcesErrorsNameKeyAndFile(@TempDir Path dir) throws IOException {
     Path f = write(dir, "sources.yaml", "landing_root: x\nentities:\n  orders:\n    path: o/*.csv\n    format: xlsx\n");
-    ConfigException e = assertThrows(ConfigException.class, () -> Modules.configLoader().loadSources(f));
+    ConfigException e = assertThrows(ConfigException.class, () -> Modules.configLoader().loadSources(f.toString()));
     assertEquals("entities.orders.format", e.key());
     assertEquals(f.toString(), e.file());
     Path g = write(dir, "sources2.yaml", "landing_root: x\nentities:\n  purchases:\n    path: o/*.csv\n    format: csv\n");
-    assertEquals("entities.purchases", assertThrows(ConfigException.class, () -> Modules.configLoader().loadSources(g)).key());
+    assertEquals("entities.purchases", assertThrows(ConfigException.class, () -> Modules.configLoader().loadSources(g.toString())).key());
     Path h = write(dir, "sources3.yaml",
         "landing_root: x\nentities:\n  orders:\n    path: o/*.csv\n    format: csv\n    columns:\n      amout: price\n");
-    assertEquals("entities.orders.columns.amout", assertThrows(ConfigException.class, () -> Modules.configLoader().loadSources(h)).key());
+    assertEquals("entities.orders.columns.amout", assertThrows(ConfigException.class, () -> Modules.configLoader().loadSources(h.toString())).key());
   }
 
   @Test
@@ -82,25 +82,25 @@ class ConfigLoaderTest {
     // NPS has 11 points: a 1-10 coding cannot be recoded one to one
     Path a = write(dir, "a.yaml", head + "  survey_responses:\n    path: s.csv\n    format: csv\n"
         + "    scales:\n      - {column: nps, min: 1, max: 10}\n");
-    ConfigException e = assertThrows(ConfigException.class, () -> Modules.configLoader().loadSources(a));
+    ConfigException e = assertThrows(ConfigException.class, () -> Modules.configLoader().loadSources(a.toString()));
     assertEquals("entities.survey_responses.scales[0]", e.key());
     assertTrue(e.getMessage().contains("11 points"), e.getMessage());
     Path b = write(dir, "b.yaml", head + "  survey_ratings:\n    path: r.csv\n    format: csv\n"
         + "    scales:\n      - {column: score, min: 0, max: 5, not_applicable: 0}\n");
     assertEquals("entities.survey_ratings.scales[0].not_applicable",
-        assertThrows(ConfigException.class, () -> Modules.configLoader().loadSources(b)).key());
+        assertThrows(ConfigException.class, () -> Modules.configLoader().loadSources(b.toString())).key());
     Path c = write(dir, "c.yaml", head + "  survey_ratings:\n    path: r.csv\n    format: csv\n"
         + "    scales:\n      - {column: weight, min: 0, max: 5}\n");
     assertEquals("entities.survey_ratings.scales[0].column",
-        assertThrows(ConfigException.class, () -> Modules.configLoader().loadSources(c)).key());
+        assertThrows(ConfigException.class, () -> Modules.configLoader().loadSources(c.toString())).key());
     Path d = write(dir, "d.yaml", head + "  survey_ratings:\n    path: r.csv\n    format: csv\n    scales:\n"
         + "      - {column: score, attributes: [wifi], min: 1, max: 7}\n      - {column: score, attributes: [wifi], min: 1, max: 10}\n");
     assertEquals("entities.survey_ratings.scales[1]",
-        assertThrows(ConfigException.class, () -> Modules.configLoader().loadSources(d)).key());
+        assertThrows(ConfigException.class, () -> Modules.configLoader().loadSources(d.toString())).key());
     Path ok = write(dir, "ok.yaml", head + "  survey_responses:\n    path: s.csv\n    format: csv\n"
         + "    scales:\n      - {column: nps, min: 1, max: 11}\n  survey_ratings:\n    path: r.csv\n    format: csv\n"
         + "    scales:\n      - {column: score, min: 1, max: 100}\n      - {column: score, attributes: [wifi], min: 1, max: 5, not_applicable: 0}\n");
-    assertEquals(2, Modules.configLoader().loadSources(ok).entities().get("survey_ratings").scales().size());
+    assertEquals(2, Modules.configLoader().loadSources(ok.toString()).entities().get("survey_ratings").scales().size());
   }
 
   @Test
@@ -115,19 +115,19 @@ class ConfigLoaderTest {
   @Test
   void metricsAlertsAndQualityKeysAreValidated(@TempDir Path dir) throws IOException {
     Path f = write(dir, "bad.yaml", "metrics:\n  slices: [region, planet]\n");
-    ConfigException e = assertThrows(ConfigException.class, () -> Modules.configLoader().load(f));
+    ConfigException e = assertThrows(ConfigException.class, () -> Modules.configLoader().load(f.toString()));
     assertEquals("metrics.slices", e.key());
     assertEquals(f.toString(), e.file());
     Path g = write(dir, "bad2.yaml", "alerts:\n  alpha: 1.5\n");
-    assertEquals("alerts.alpha", assertThrows(ConfigException.class, () -> Modules.configLoader().load(g)).key());
+    assertEquals("alerts.alpha", assertThrows(ConfigException.class, () -> Modules.configLoader().load(g.toString())).key());
     Path h = write(dir, "bad3.yaml", "alerts:\n  thresholds:\n    happiness: {min: 1}\n");
-    assertEquals("alerts.thresholds.happiness", assertThrows(ConfigException.class, () -> Modules.configLoader().load(h)).key());
+    assertEquals("alerts.thresholds.happiness", assertThrows(ConfigException.class, () -> Modules.configLoader().load(h.toString())).key());
     Path q = write(dir, "bad4.yaml", "quality:\n  checks:\n    - {table: kpi_experience, name: ok_name, expression: 'nps > 0', severity: maybe}\n");
-    ConfigException qe = assertThrows(ConfigException.class, () -> Modules.configLoader().load(q));
+    ConfigException qe = assertThrows(ConfigException.class, () -> Modules.configLoader().load(q.toString()));
     assertEquals("quality.checks[0].severity", qe.key());
     assertEquals(q.toString(), qe.file(), "reported against the user's file");
     Path ok = write(dir, "ok.yaml", "alerts:\n  min_change: {nps: 5}\n");
-    CxlakeConfig c = Modules.configLoader().load(ok).config();
+    CxlakeConfig c = Modules.configLoader().load(ok.toString()).config();
     assertEquals(5.0, c.get(AlertsConfig.SECTION).minChange().get("nps"));
     assertEquals(3, c.get(AlertsConfig.SECTION).baselinePeriods(), "other keys keep their defaults");
   }
@@ -136,7 +136,7 @@ class ConfigLoaderTest {
   void anRfmSegmentMapWithAGapIsRejected(@TempDir Path dir) throws IOException {
     Path f = write(dir, "bad.yaml", "segmentation:\n  rfm:\n    segments:\n      - {name: Best, r: [4, 5]}\n"
         + "      - {name: Rest, r: [1, 2]}\n");
-    ConfigException e = assertThrows(ConfigException.class, () -> Modules.configLoader().load(f));
+    ConfigException e = assertThrows(ConfigException.class, () -> Modules.configLoader().load(f.toString()));
     assertEquals("segmentation.rfm.segments", e.key());
     assertEquals(f.toString(), e.file());
     assertTrue(e.getMessage().contains("R=3 F=1 M=1"), e.getMessage());
@@ -146,7 +146,7 @@ class ConfigLoaderTest {
   void stageWeightsMustSumToOne(@TempDir Path dir) throws IOException {
     Path f = write(dir, "bad.yaml", "segmentation:\n  value:\n    weights:\n"
         + "      loyal: {attitude: 0.5, behaviour: 0.4, consumption: 0.4}\n");
-    ConfigException e = assertThrows(ConfigException.class, () -> Modules.configLoader().load(f));
+    ConfigException e = assertThrows(ConfigException.class, () -> Modules.configLoader().load(f.toString()));
     assertEquals("segmentation.value.weights.loyal", e.key());
     assertEquals(f.toString(), e.file());
   }
@@ -155,7 +155,7 @@ class ConfigLoaderTest {
   void anUnknownClusterFeatureIsRejected(@TempDir Path dir) throws IOException {
     Path f = write(dir, "bad.yaml", "segmentation:\n  cluster:\n    features:\n      - {name: orders_per_month, transform: log}\n"
         + "      - {name: shoe_size, transform: none}\n");
-    ConfigException e = assertThrows(ConfigException.class, () -> Modules.configLoader().load(f));
+    ConfigException e = assertThrows(ConfigException.class, () -> Modules.configLoader().load(f.toString()));
     assertEquals("segmentation.cluster.features[1].name", e.key());
     assertTrue(e.getMessage().contains("shoe_size"), e.getMessage());
   }
@@ -163,44 +163,44 @@ class ConfigLoaderTest {
   @Test
   void churnKeysAreValidated(@TempDir Path dir) throws IOException {
     Path models = write(dir, "models.yaml", "churn:\n  models: [logistic_regression, random_forest]\n");
-    ConfigException e = assertThrows(ConfigException.class, () -> Modules.configLoader().load(models));
+    ConfigException e = assertThrows(ConfigException.class, () -> Modules.configLoader().load(models.toString()));
     assertEquals("churn.models", e.key());
     assertEquals(models.toString(), e.file());
     Path bands = write(dir, "bands.yaml", "churn:\n  risk_bands:\n    - {name: high, min: 0.5}\n    - {name: low, min: 0.1}\n");
-    e = assertThrows(ConfigException.class, () -> Modules.configLoader().load(bands));
+    e = assertThrows(ConfigException.class, () -> Modules.configLoader().load(bands.toString()));
     assertEquals("churn.risk_bands[1].min", e.key());
     Path feature = write(dir, "feature.yaml", "churn:\n  features: [recency_days, shoe_size]\n");
-    e = assertThrows(ConfigException.class, () -> Modules.configLoader().load(feature));
+    e = assertThrows(ConfigException.class, () -> Modules.configLoader().load(feature.toString()));
     assertEquals("churn.features[1]", e.key());
     Path cutoffs = write(dir, "cutoffs.yaml", "churn:\n  training_cutoffs: 1\n");
-    e = assertThrows(ConfigException.class, () -> Modules.configLoader().load(cutoffs));
+    e = assertThrows(ConfigException.class, () -> Modules.configLoader().load(cutoffs.toString()));
     assertEquals("churn.training_cutoffs", e.key());
     Path label = write(dir, "label.yaml", "churn:\n  label: unhappy\n");
-    e = assertThrows(ConfigException.class, () -> Modules.configLoader().load(label));
+    e = assertThrows(ConfigException.class, () -> Modules.configLoader().load(label.toString()));
     assertEquals("churn.label", e.key());
   }
 
   @Test
   void driverAndJourneyKeysAreValidated(@TempDir Path dir) throws IOException {
     Path type = write(dir, "type.yaml", "drivers:\n  outcomes:\n    - {name: nps, type: nps}\n    - {name: love, type: love}\n");
-    ConfigException e = assertThrows(ConfigException.class, () -> Modules.configLoader().load(type));
+    ConfigException e = assertThrows(ConfigException.class, () -> Modules.configLoader().load(type.toString()));
     assertEquals("drivers.outcomes[1].type", e.key());
     assertEquals(type.toString(), e.file());
     Path window = write(dir, "window.yaml", "drivers:\n  outcomes:\n    - {name: rep, type: repurchase}\n"
         + "journey:\n  driver_outcome: rep\n");
-    e = assertThrows(ConfigException.class, () -> Modules.configLoader().load(window));
+    e = assertThrows(ConfigException.class, () -> Modules.configLoader().load(window.toString()));
     assertEquals("drivers.outcomes[0].window_days", e.key());
     Path boot = write(dir, "boot.yaml", "drivers:\n  bootstrap: 5\n");
-    e = assertThrows(ConfigException.class, () -> Modules.configLoader().load(boot));
+    e = assertThrows(ConfigException.class, () -> Modules.configLoader().load(boot.toString()));
     assertEquals("drivers.bootstrap", e.key());
     Path slice = write(dir, "slice.yaml", "drivers:\n  slices: [region, planet]\n");
-    e = assertThrows(ConfigException.class, () -> Modules.configLoader().load(slice));
+    e = assertThrows(ConfigException.class, () -> Modules.configLoader().load(slice.toString()));
     assertEquals("drivers.slices[1]", e.key());
     Path quadrant = write(dir, "quadrant.yaml", "drivers:\n  quadrant: {importance: mode, performance: mean}\n");
-    e = assertThrows(ConfigException.class, () -> Modules.configLoader().load(quadrant));
+    e = assertThrows(ConfigException.class, () -> Modules.configLoader().load(quadrant.toString()));
     assertEquals("drivers.quadrant.importance", e.key());
     Path outcome = write(dir, "outcome.yaml", "journey:\n  driver_outcome: happiness\n");
-    e = assertThrows(ConfigException.class, () -> Modules.configLoader().load(outcome));
+    e = assertThrows(ConfigException.class, () -> Modules.configLoader().load(outcome.toString()));
     assertEquals("journey.driver_outcome", e.key());
   }
 }

@@ -20,6 +20,10 @@ import java.util.List;
  * Generated data at scale 0.05 (about 5,000 customers, seed 2024) through ingest, curate and
  * metrics, built once per test JVM and shared by the analytics tests that check recovery of
  * the planted truths. Tests add their own gold tables; none changes the shared silver or facts.
+ *
+ * <p>It lives on a real HDFS ({@link TestHdfs}), as on a cluster: the landing files and the
+ * sources file are uploaded there, and the four databases (tables and saved models) are
+ * created there through {@code catalog.location}. Only the planted truths are read locally.
  */
 public final class GeneratedLakehouse {
   public static final String PREFIX = "gen";
@@ -28,13 +32,21 @@ public final class GeneratedLakehouse {
 
   private static GeneratedLakehouse instance;
 
-  public final Path landing;
-  public final Path sources;
+  /** The generator's output on local disk, with the planted truths (_truth.json, _truth/). */
+  public final Path localLanding;
+  /** The landing root on HDFS (a copy of {@link #localLanding}). */
+  public final String landing;
+  /** conf/sources.yaml, uploaded to HDFS. */
+  public final String sources;
+  /** Where the databases are created: {@code catalog.location} on HDFS. */
+  public final String location;
   public final JsonNode truth;
 
-  private GeneratedLakehouse(Path landing, Path sources, JsonNode truth) {
+  private GeneratedLakehouse(Path localLanding, String landing, String sources, String location, JsonNode truth) {
+    this.localLanding = localLanding;
     this.landing = landing;
     this.sources = sources;
+    this.location = location;
     this.truth = truth;
   }
 
@@ -44,7 +56,9 @@ public final class GeneratedLakehouse {
       Path landing = Files.createTempDirectory("cxlake-gen-landing-");
       Generator.generate(new Generator.Params(SCALE, SEED, landing, 0.01, LocalDate.of(2026, 10, 31), 24));
       JsonNode truth = new ObjectMapper().readTree(landing.resolve("_truth.json").toFile());
-      instance = new GeneratedLakehouse(landing, TestSpark.repoRoot().resolve("conf/sources.yaml"), truth);
+      instance = new GeneratedLakehouse(landing, TestHdfs.upload(landing, "/gen/landing"),
+          TestHdfs.upload(TestSpark.repoRoot().resolve("conf/sources.yaml"), "/gen/conf/sources.yaml"),
+          TestHdfs.root() + "/gen/warehouse", truth);
       instance.run(TestSpark.stage("ingest"), TestSpark.stage("curate"), TestSpark.stage("metrics"));
     }
     return instance;
@@ -57,10 +71,15 @@ public final class GeneratedLakehouse {
 
   /** As above, for a plan ({@link TestSpark#plan}). */
   public List<JobRunner.StageOutcome> run(List<Stage> stages) {
-    JobContext ctx = TestSpark.context(PREFIX, sources, landing);
-    List<JobRunner.StageOutcome> out = JobRunner.run(ctx, stages);
+    List<JobRunner.StageOutcome> out = JobRunner.run(context(""), stages);
     out.forEach(o -> assertEquals("success", o.status(), o.stage() + ": " + o.error()));
     return out;
+  }
+
+  /** A job context (new run id) on the shared lakehouse, with settings changed by a YAML snippet. */
+  public JobContext context(String yaml) {
+    return TestSpark.context(PREFIX, sources, landing, false,
+        "catalog: {location: '" + location + "'}\n" + (yaml == null ? "" : yaml));
   }
 
   public String gold(String table) {

@@ -5,6 +5,7 @@ import io.cxlake.core.CatalogConfig;
 import io.cxlake.contract.QualityConfig;
 import io.cxlake.core.ConfigLoader;
 import io.cxlake.core.CxlakeConfig;
+import io.cxlake.core.HadoopFiles;
 import io.cxlake.core.JobContext;
 import io.cxlake.core.Lakehouse;
 import java.io.IOException;
@@ -52,17 +53,18 @@ public final class TestSpark {
 
   /** Configuration with databases prefixed for one test class, reading sources from {@code sourcesFile}. */
   public static ConfigLoader.Loaded config(String prefix, Path sourcesFile) {
-    return config(prefix, sourcesFile, "");
+    return config(prefix, sourcesFile.toString(), "");
   }
 
   /**
    * The same with settings changed by a YAML snippet in the syntax of conf/cxlake.yaml, merged
    * over the defaults and validated like a user's file, e.g. {@code "churn: {models: [gbt]}"}.
+   * The sources file is a local path or a Hadoop URI.
    */
-  public static ConfigLoader.Loaded config(String prefix, Path sourcesFile, String yaml) {
+  public static ConfigLoader.Loaded config(String prefix, String sourcesFile, String yaml) {
     ConfigLoader loader = Modules.configLoader();
     String base = "catalog: {bronze_db: " + prefix + "_bronze, silver_db: " + prefix + "_silver, gold_db: " + prefix
-        + "_gold, ops_db: " + prefix + "_ops}\nsources: '" + sourcesFile.toAbsolutePath() + "'\n";
+        + "_gold, ops_db: " + prefix + "_ops}\nsources: '" + HadoopFiles.qualify(sourcesFile) + "'\n";
     ConfigLoader.Loaded defaults = loader.load(null);
     return loader.overlay(loader.overlay(defaults, base, "test:" + prefix), yaml, "test:" + prefix);
   }
@@ -79,6 +81,11 @@ public final class TestSpark {
 
   /** A job context with --full-refresh and settings changed by a YAML snippet. */
   public static JobContext context(String prefix, Path sourcesFile, Path landing, boolean fullRefresh, String yaml) {
+    return context(prefix, sourcesFile.toString(), landing == null ? null : landing.toString(), fullRefresh, yaml);
+  }
+
+  /** The same with the sources file and landing root as local paths or Hadoop URIs (hdfs://...). */
+  public static JobContext context(String prefix, String sourcesFile, String landing, boolean fullRefresh, String yaml) {
     return JobContext.create(session(), config(prefix, sourcesFile, yaml), null, landing, fullRefresh);
   }
 

@@ -18,16 +18,15 @@ import org.apache.spark.sql.RowFactory;
 
 /**
  * churn_model_run as the registry of models: a training run writes its row (the model card)
- * and decile rows, and saves the MLlib pipeline under the warehouse by run id; scoring and
+ * and decile rows, and saves the MLlib pipeline under the warehouse (or catalog.location) by run id; scoring and
  * evaluation find a model by run id, or take the latest native training run.
  */
 final class ModelRuns {
   private ModelRuns() {}
 
-  /** Where a run's model lives: {warehouse}/_models/churn/{run id} (any Hadoop file system). */
+  /** Where a run's model lives: {warehouse or catalog.location}/_models/churn/{run id} (any Hadoop file system). */
   static String modelPath(JobContext ctx, String runId) {
-    String warehouse = ctx.spark().conf().get("spark.sql.warehouse.dir");
-    return warehouse.replaceAll("/+$", "") + "/_models/churn/" + runId;
+    return ctx.catalog().filesRoot(ctx.spark()) + "/_models/churn/" + runId;
   }
 
   /** A native training run: the named one, else the latest. */

@@ -5,12 +5,11 @@ import static org.apache.spark.sql.functions.*;
 import io.cxlake.contract.GoldWriter;
 import io.cxlake.core.CxlakeConfig;
 import io.cxlake.core.CxlakeException;
+import io.cxlake.core.HadoopFiles;
 import io.cxlake.core.JobContext;
 import io.cxlake.core.Progress;
 import io.cxlake.core.Stage;
 import io.cxlake.core.StageResult;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -125,7 +124,8 @@ public final class OwnFeaturesStage implements Stage {
 
   private Dataset<Row> read(JobContext ctx) {
     String fmt = format;
-    boolean isPath = source.contains("/") || source.contains("\\") || Files.exists(Path.of(source));
+    boolean isPath = source.contains("/") || source.contains("\\") || HadoopFiles.isFile(source)
+        || HadoopFiles.isDirectory(source);
     if (fmt == null && !isPath) {
       if (!ctx.spark().catalog().tableExists(source)) {
         throw new CxlakeException("--features: no table " + source + " and no such file");
@@ -135,7 +135,7 @@ public final class OwnFeaturesStage implements Stage {
     if (fmt == null) {
       String lower = source.toLowerCase(Locale.ROOT);
       fmt = lower.endsWith(".csv") ? "csv" : lower.endsWith(".parquet") ? "parquet"
-          : Files.isDirectory(Path.of(source).resolve("_delta_log")) ? "delta" : null;
+          : HadoopFiles.isDirectory(HadoopFiles.qualify(source) + "/_delta_log") ? "delta" : null;
       if (fmt == null) {
         throw new CxlakeException("--features " + source + ": cannot tell the format; add --format csv|parquet|delta");
       }

@@ -62,7 +62,7 @@ class BenchCommand implements Callable<Integer> {
         g.endDateValue(), g.months()));
     long generated = summary.rowCounts().values().stream().mapToLong(m -> m.get("total")).sum();
     stages.add(figures("generate", (System.nanoTime() - t0) / 1e9, 0, generated, "success"));
-    global.landing = landing;
+    global.landing = landing.toString();
     int code = 0;
     Profile profile = new Profile();
     try (Session s = new Session(global, work.resolve("warehouse").toString())) {

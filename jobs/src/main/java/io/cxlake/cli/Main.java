@@ -7,7 +7,6 @@ import io.cxlake.core.ConfigLoader;
 import io.cxlake.core.CxlakeException;
 import io.cxlake.core.JobRunner;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
@@ -33,15 +32,17 @@ import picocli.CommandLine.ScopeType;
 public final class Main implements Runnable {
 
   @Option(names = "--config", scope = ScopeType.INHERIT, paramLabel = "PATH",
-      description = "Configuration file (default: conf/cxlake.yaml when present, else packaged defaults).")
-  Path config;
+      description = "Configuration file, a local path or a Hadoop URI such as hdfs://nn:8020/cxlake/cxlake.yaml "
+          + "(default: conf/cxlake.yaml when present, else packaged defaults).")
+  String config;
 
   @Option(names = "--landing", scope = ScopeType.INHERIT, paramLabel = "DIR",
-      description = "Root of a landing folder in the canonical layout (overrides landing_root of the sources file).")
-  Path landing;
+      description = "Root of a landing folder in the canonical layout, a local path or a Hadoop URI such as "
+          + "s3a://bucket/landing (overrides landing_root of the sources file).")
+  String landing;
 
   @Option(names = "--warehouse", scope = ScopeType.INHERIT, paramLabel = "DIR",
-      description = "Warehouse location (overrides runtime.warehouse).")
+      description = "Warehouse location, a local path or a Hadoop URI (overrides runtime.warehouse).")
   String warehouse;
 
   @Option(names = "--as-of", scope = ScopeType.INHERIT, paramLabel = "YYYY-MM-DD", converter = DateConverter.class,

@@ -20,7 +20,7 @@ final class Profile {
   /** Starts counting on the session's Spark context; returns the observer to give the job runner. */
   StageProfiler attach(Session s) {
     startup = s.startup;
-    profiler = new StageProfiler(s.spark);
+    profiler = new StageProfiler(s.spark, s.ctx.catalog().filesRoot(s.spark));
     return profiler;
   }
 

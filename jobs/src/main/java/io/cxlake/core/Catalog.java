@@ -48,7 +48,19 @@ public final class Catalog {
     create(spark, names.opsDb(), "Ops: run log, quarantine, ingest ledger, data-quality results");
   }
 
-  private static void create(SparkSession spark, String db, String comment) {
-    spark.sql("CREATE DATABASE IF NOT EXISTS " + db + " COMMENT '" + comment.replace("'", "\\'") + "'");
+  private void create(SparkSession spark, String db, String comment) {
+    String location = names.location() == null ? ""
+        : " LOCATION '" + HadoopFiles.qualify(names.location()).replaceAll("/+$", "") + "/" + db + ".db'";
+    spark.sql("CREATE DATABASE IF NOT EXISTS " + db + " COMMENT '" + comment.replace("'", "\\'") + "'" + location);
+  }
+
+  /**
+   * The folder files outside tables (saved models) go under: catalog.location when set, else the
+   * warehouse. A Hadoop URI.
+   */
+  public String filesRoot(SparkSession spark) {
+    String root = names.location() != null ? HadoopFiles.qualify(names.location())
+        : spark.conf().get("spark.sql.warehouse.dir");
+    return root.replaceAll("/+$", "");
   }
 }

@@ -11,8 +11,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -64,34 +62,34 @@ public final class ConfigLoader {
    *
    * @param userTree the user's own keys (without the defaults), for overlays
    */
-  public record Loaded(CxlakeConfig config, String configFile, Path configDir, JsonNode userTree) {
-    /** The sources file, resolved against the config file's folder. */
-    public Path sourcesFile() {
-      Path p = Path.of(config.sources());
-      return p.isAbsolute() ? p : configDir.resolve(p).normalize();
+  public record Loaded(CxlakeConfig config, String configFile, String configDir, JsonNode userTree) {
+    /** The sources file (a Hadoop URI), resolved against the config file's folder. */
+    public String sourcesFile() {
+      return HadoopFiles.resolve(configDir, config.sources());
     }
   }
 
   /**
    * Loads the configuration.
    *
-   * @param userFile the --config file, or null for ./conf/cxlake.yaml when present, else the
-   *                 packaged defaults alone
+   * @param userFile the --config file (a local path or a Hadoop URI: hdfs://, s3a://, ...), or
+   *                 null for ./conf/cxlake.yaml when present, else the packaged defaults alone
    */
-  public Loaded load(Path userFile) {
-    Path file = userFile;
-    if (file == null && Files.isRegularFile(Path.of("conf", "cxlake.yaml"))) {
-      file = Path.of("conf", "cxlake.yaml");
+  public Loaded load(String userFile) {
+    String file = userFile;
+    if (file == null && HadoopFiles.isFile(LOCAL_CONFIG)) {
+      file = LOCAL_CONFIG;
     }
     if (file == null) {
-      return load(yaml.createObjectNode(), DEFAULTS_NAME, Path.of("conf").toAbsolutePath());
+      return load(yaml.createObjectNode(), DEFAULTS_NAME, HadoopFiles.qualify("conf"));
     }
-    String name = file.toString();
-    if (!Files.isRegularFile(file)) {
-      throw new ConfigException(name, null, "configuration file not found");
+    if (!HadoopFiles.isFile(file)) {
+      throw new ConfigException(file, null, "configuration file not found");
     }
-    return load(readFile(file), name, file.toAbsolutePath().getParent());
+    return load(readFile(file), file, HadoopFiles.parent(file));
   }
+
+  private static final String LOCAL_CONFIG = "conf/cxlake.yaml";
 
   /**
    * A configuration with a YAML snippet in the syntax of conf/cxlake.yaml merged over an
@@ -118,7 +116,7 @@ public final class ConfigLoader {
   }
 
   /** Binds and validates the user's keys merged over the packaged defaults. */
-  private Loaded load(JsonNode user, String name, Path dir) {
+  private Loaded load(JsonNode user, String name, String dir) {
     checkKeys(user, name);
     // Bind the user's keys alone first: unknown keys and bad types are reported against them.
     bindAll(user, name, false);
@@ -164,9 +162,9 @@ public final class ConfigLoader {
   }
 
   /** Loads and validates a sources file (conf/sources.yaml). */
-  public SourcesConfig loadSources(Path file) {
-    String name = file.toString();
-    if (!Files.isRegularFile(file)) {
+  public SourcesConfig loadSources(String file) {
+    String name = file;
+    if (!HadoopFiles.isFile(file)) {
       throw new ConfigException(name, null, "sources file not found (set 'sources' in the configuration)");
     }
     JsonNode tree = readFile(file);
@@ -285,21 +283,21 @@ public final class ConfigLoader {
     return String.join(".", parts).replace(".[", "[");
   }
 
-  private JsonNode readFile(Path file) {
-    try {
-      JsonNode node = yaml.readTree(file.toFile());
+  private JsonNode readFile(String file) {
+    try (InputStream in = HadoopFiles.open(file)) {
+      JsonNode node = yaml.readTree(in);
       if (node == null || node.isMissingNode() || node.isNull()) {
         return yaml.createObjectNode();
       }
       if (!node.isObject()) {
-        throw new ConfigException(file.toString(), null, "must be a YAML mapping of keys to values");
+        throw new ConfigException(file, null, "must be a YAML mapping of keys to values");
       }
       return node;
     } catch (JsonProcessingException e) {
       String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
-      throw new ConfigException(file.toString(), null, "not valid YAML" + where + ": " + e.getOriginalMessage());
+      throw new ConfigException(file, null, "not valid YAML" + where + ": " + e.getOriginalMessage());
     } catch (IOException e) {
-      throw new ConfigException(file.toString(), null, "cannot read: " + e.getMessage());
+      throw new ConfigException(file, null, "cannot read: " + e.getMessage());
     }
   }
 

@@ -1,6 +1,5 @@
 package io.cxlake.core;
 
-import java.nio.file.Path;
 import java.time.LocalDate;
 import org.apache.spark.sql.SparkSession;
 
@@ -9,7 +8,7 @@ import org.apache.spark.sql.SparkSession;
  * table names, the run id shared by all stages, and the global options.
  *
  * @param asOf        --as-of, or null for "the latest date in the data"
- * @param landingRoot --landing, or null for the sources file's landing_root
+ * @param landingRoot --landing (a local path or a Hadoop URI), or null for the sources file's landing_root
  * @param fullRefresh rebuild instead of processing only new input
  */
 public record JobContext(
@@ -18,7 +17,7 @@ public record JobContext(
     Catalog catalog,
     String runId,
     LocalDate asOf,
-    Path landingRoot,
+    String landingRoot,
     boolean fullRefresh) {
 
   public CxlakeConfig config() {
@@ -26,7 +25,7 @@ public record JobContext(
   }
 
   public static JobContext create(SparkSession spark, ConfigLoader.Loaded loaded, LocalDate asOf,
-      Path landingRoot, boolean fullRefresh) {
+      String landingRoot, boolean fullRefresh) {
     Catalog catalog = new Catalog(loaded.config().catalog());
     OpsTables.ensure(spark, catalog);
     String runId = RunIds.next();

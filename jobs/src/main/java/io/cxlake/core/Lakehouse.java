@@ -21,7 +21,7 @@ public final class Lakehouse {
    */
   public static SparkSession open(CxlakeConfig config, String warehouseOverride, Map<String, String> confOverrides) {
     RuntimeConfig rt = config.runtime();
-    String warehouse = qualify(warehouseOverride != null ? warehouseOverride : rt.warehouse());
+    String warehouse = HadoopFiles.qualify(warehouseOverride != null ? warehouseOverride : rt.warehouse());
     SparkSession.Builder b = SparkSession.builder().appName(rt.appName() == null ? "cxlake" : rt.appName());
     // spark-submit passes its settings as system properties, which SparkConf reads.
     SparkConf submitted = new SparkConf();
@@ -67,13 +67,5 @@ public final class Lakehouse {
       confOverrides.forEach(b::config);
     }
     return b.getOrCreate();
-  }
-
-  /** A local relative or absolute path becomes an absolute file: URI; URIs stay as they are. */
-  public static String qualify(String location) {
-    if (location.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*") || location.startsWith("file:")) {
-      return location;
-    }
-    return Path.of(location).toAbsolutePath().normalize().toUri().toString().replaceAll("/$", "");
   }
 }

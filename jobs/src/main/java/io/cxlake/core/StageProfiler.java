@@ -36,9 +36,10 @@ public final class StageProfiler implements JobRunner.Observer, AutoCloseable {
   private long startMillis;
   private final SparkListener listener;
 
-  public StageProfiler(SparkSession spark) {
+  /** @param root the folder the tables are written under ({@link Catalog#filesRoot}) */
+  public StageProfiler(SparkSession spark, String root) {
     this.spark = spark;
-    this.warehouse = new Path(spark.conf().get("spark.sql.warehouse.dir"));
+    this.warehouse = new Path(root);
     listener = new SparkListener() {
       @Override
       public void onJobStart(SparkListenerJobStart jobStart) {

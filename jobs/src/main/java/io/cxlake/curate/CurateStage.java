@@ -120,8 +120,10 @@ public final class CurateStage implements Stage {
         + c.batches.stream().map(b -> "'" + b + "'").collect(Collectors.joining(",")) + "))")
         .collect(Collectors.joining(" OR "));
     Dataset<Row> quarantine = curated.stream().map(Curated::quarantine).reduce(Dataset::union).orElseThrow();
-    quarantine.write().format("delta").mode("overwrite").option("replaceWhere", batches)
-        .saveAsTable(catalog.ops(OpsTables.QUARANTINE));
+    // writeTo(...).overwrite(condition) is Delta's replaceWhere through the table API: unlike
+    // saveAsTable it does not try to rewrite the metastore's schema (which Hive refuses, noisily,
+    // for a partitioned table).
+    replaceWhere(quarantine, catalog.ops(OpsTables.QUARANTINE), batches);
     String ledger = catalog.ops(OpsTables.CURATE_BATCH);
     Timestamp now = Timestamp.from(Instant.now());
     List<Row> ledgerRows = new ArrayList<>();
@@ -132,8 +134,16 @@ public final class CurateStage implements Stage {
             runId, now));
       }
     }
-    spark.createDataFrame(ledgerRows, spark.table(ledger).schema()).write().format("delta").mode("overwrite")
-        .option("replaceWhere", batches).saveAsTable(ledger);
+    replaceWhere(spark.createDataFrame(ledgerRows, spark.table(ledger).schema()), ledger, batches);
+  }
+
+  /** Replaces the rows of {@code table} matching {@code condition} by {@code rows}, in one commit. */
+  private static void replaceWhere(Dataset<Row> rows, String table, String condition) {
+    try {
+      rows.writeTo(table).overwrite(expr(condition));
+    } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
+      throw new IllegalStateException(table + " is missing although the ops tables were ensured", e);
+    }
   }
 
   /** Curates the pending batches of one entity into silver; null when there are none. */

@@ -9,6 +9,7 @@ import io.cxlake.core.ColumnSpec;
 import io.cxlake.core.ConfigLoader;
 import io.cxlake.core.Entities;
 import io.cxlake.core.EntitySpec;
+import io.cxlake.core.HadoopFiles;
 import io.cxlake.core.JobContext;
 import io.cxlake.core.JobRunner;
 import io.cxlake.core.OpsTables;
@@ -20,7 +21,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -78,11 +78,12 @@ public final class IngestStage implements Stage {
   public StageResult run(JobContext ctx) {
     SparkSession spark = ctx.spark();
     ConfigLoader loader = new ConfigLoader(java.util.List.of());
-    Path sourcesFile = ctx.loaded().sourcesFile();
+    String sourcesFile = ctx.loaded().sourcesFile();
     SourcesConfig sources = loader.loadSources(sourcesFile);
-    String root = ctx.landingRoot() != null
-        ? ctx.landingRoot().toAbsolutePath().toString()
-        : sourcesFile.getParent().resolve(sources.landingRoot()).normalize().toString();
+    // Hadoop URIs throughout (file:, hdfs://, s3a://, ...): a local --landing is made absolute.
+    String root = (ctx.landingRoot() != null
+        ? HadoopFiles.qualify(ctx.landingRoot())
+        : HadoopFiles.resolve(HadoopFiles.parent(sourcesFile), sources.landingRoot())).replaceAll("/+$", "");
     Catalog catalog = ctx.catalog();
     String batchId = ctx.runId();
     List<Row> ledger = new ArrayList<>();
@@ -95,7 +96,7 @@ public final class IngestStage implements Stage {
     for (EntitySpec e : Entities.ALL) {
       SourcesConfig.Source source = sources.entities().get(e.name());
       if (source != null && source.derived()) {
-        derived.put(e.name(), DerivedSource.prepare(spark, e, source, sources, root, sourcesFile.toString(), hadoop));
+        derived.put(e.name(), DerivedSource.prepare(spark, e, source, sources, root, sourcesFile, hadoop));
       }
     }
     for (EntitySpec e : Entities.ALL) {

@@ -60,7 +60,7 @@ public final class Notebook {
 
   /** Opens a given warehouse with the configuration of the repository at {@code repo}. */
   public static Notebook open(String warehouse, Path repo) {
-    ConfigLoader.Loaded loaded = Modules.configLoader().load(repo.resolve("conf/cxlake.yaml"));
+    ConfigLoader.Loaded loaded = Modules.configLoader().load(repo.resolve("conf/cxlake.yaml").toString());
     // Notebook sessions are small and local: two cores' worth of partitions, no UI.
     SparkSession spark = Lakehouse.open(loaded.config(), warehouse, Map.of("spark.ui.enabled", "false",
         "spark.ui.showConsoleProgress", "false"));

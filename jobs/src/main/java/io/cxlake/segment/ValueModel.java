@@ -38,7 +38,7 @@ public final class ValueModel {
         new String[] {"customer_key"}, "left");
     List<List<String>> inputs = List.of(cfg.attitude(), cfg.behaviour(), cfg.consumption());
     for (int i = 0; i < FACTORS.length; i++) {
-      base = base.withColumn(FACTORS[i] + "_score", factor(inputs.get(i)));
+      base = withFactor(base, FACTORS[i] + "_score", inputs.get(i));
     }
     base = base.withColumn("weight_attitude", stageWeight(cfg.weights(), "attitude"))
         .withColumn("weight_behaviour", stageWeight(cfg.weights(), "behaviour"))
@@ -60,16 +60,21 @@ public final class ValueModel {
             col("revenue"), col("revenue_share_pct"), col("cumulative_revenue_pct"), col("pareto_class"));
   }
 
-  /** Mean percentile rank of the inputs a customer has; null when none. */
-  static Column factor(List<String> inputs) {
+  /** Adds {@code out}: the mean percentile rank of the inputs a customer has; null when none. */
+  static Dataset<Row> withFactor(Dataset<Row> rows, String out, List<String> inputs) {
     Column sum = lit(0.0);
     Column n = lit(0);
-    for (String in : inputs) {
-      Column p = Ranks.percentile(col(in));
-      sum = sum.plus(coalesce(p, lit(0.0)));
-      n = n.plus(when(col(in).isNotNull(), 1).otherwise(0));
+    for (int i = 0; i < inputs.size(); i++) {
+      String pct = "_pct_" + i;
+      rows = Ranks.withPercentile(rows, inputs.get(i), pct);
+      sum = sum.plus(coalesce(col(pct), lit(0.0)));
+      n = n.plus(when(col(inputs.get(i)).isNotNull(), 1).otherwise(0));
     }
-    return when(n.gt(0), sum.divide(n));
+    Dataset<Row> scored = rows.withColumn(out, when(n.gt(0), sum.divide(n)));
+    for (int i = 0; i < inputs.size(); i++) {
+      scored = scored.drop("_pct_" + i);
+    }
+    return scored;
   }
 
   private static Column stageWeight(Map<String, SegmentationConfig.StageWeights> weights, String factor) {
@@ -103,16 +108,16 @@ public final class ValueModel {
    * revenues share one class; customers without revenue are C.
    */
   static Dataset<Row> pareto(Dataset<Row> rows, double aPct, double bPct) {
-    Column revenue = coalesce(col("revenue"), lit(0)).cast("decimal(18,2)");
-    Column total = sum(revenue).over(Window.partitionBy());
-    // RANGE frame: the running sum includes every customer tied with the current one.
-    Column throughTies = sum(revenue).over(Window.orderBy(revenue.desc())
-        .rangeBetween(Window.unboundedPreceding(), Window.currentRow()));
-    Column tied = count(lit(1)).over(Window.partitionBy(revenue));
-    Dataset<Row> r = rows.withColumn("revenue", revenue)
-        .withColumn("_total", total)
-        .withColumn("_through", throughTies)
-        .withColumn("_above", col("_through").minus(col("revenue").multiply(tied)));
+    Dataset<Row> r = rows.withColumn("revenue", coalesce(col("revenue"), lit(0)).cast("decimal(18,2)"));
+    // One row per distinct revenue: the running sum, highest first, runs over the distinct
+    // values only (never over every customer in one task); it includes the tied customers.
+    Dataset<Row> levels = r.groupBy(col("revenue").as("_v")).agg(sum("revenue").as("_sum"))
+        .withColumn("_through", sum("_sum").over(Window.orderBy(col("_v").desc())
+            .rowsBetween(Window.unboundedPreceding(), Window.currentRow())))
+        .withColumn("_total", sum("_sum").over(Window.partitionBy()))
+        .withColumn("_above", col("_through").minus(col("_sum")))
+        .drop("_sum");
+    r = r.join(levels, col("revenue").equalTo(col("_v")), "left").drop("_v");
     Column pct = when(col("_total").gt(0), lit(100.0));
     Column before = col("_above").cast("double").multiply(pct).divide(col("_total").cast("double"));
     return r.withColumn("revenue_share_pct", round(col("revenue").cast("double").multiply(pct)
@@ -123,4 +128,5 @@ public final class ValueModel {
             .when(before.lt(aPct), "A").when(before.lt(bPct), "B").otherwise("C"))
         .drop("_total", "_through", "_above");
   }
+
 }

@@ -10,6 +10,7 @@ import org.apache.spark.ml.clustering.LDA;
 import org.apache.spark.ml.clustering.LDAModel;
 import org.apache.spark.ml.feature.CountVectorizer;
 import org.apache.spark.ml.feature.CountVectorizerModel;
+import org.apache.spark.ml.feature.StopWordsRemover;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
@@ -27,7 +28,13 @@ public final class Topics {
   public record Topic(String key, String language, int number, String label, List<String> terms, List<Double> weights) {}
 
   /** assigned: id, topic_key, topic_mix (array<double>); languages without enough texts have no rows. */
-  public record Result(Dataset<Row> assigned, List<Topic> topics, java.util.Map<String, Integer> k) {}
+  public record Result(Dataset<Row> assigned, List<Topic> topics, java.util.Map<String, Integer> k,
+      List<Dataset<Row>> cached) {
+    /** Frees the persisted topic assignments; call once {@link #assigned} is written. */
+    public void release() {
+      cached.forEach(Dataset::unpersist);
+    }
+  }
 
   /**
    * A term whose texts nearly lack one of the sentiment classes (its share of that class is below
@@ -69,6 +76,7 @@ public final class Topics {
     List<Topic> topics = new ArrayList<>();
     java.util.Map<String, Integer> ks = new java.util.LinkedHashMap<>();
     Dataset<Row> assigned = null;
+    List<Dataset<Row>> cached = new ArrayList<>();
     java.util.Map<String, List<String>> sentimentTerms = sentimentTerms(texts, cfg.minDocFreq());
     Dataset<Row> docs = texts.withColumn("words", TextPrep.without(col("tokens"), Lexicon.all()));
     List<Row> sizes = docs.groupBy("language").count().orderBy(col("count").desc()).collectAsList();
@@ -80,8 +88,12 @@ public final class Topics {
       List<String> drop = sentimentTerms.getOrDefault(lang, List.of());
       Progress.info("topics {}: {} sentiment terms left out, e.g. {}", lang, drop.size(),
           drop.stream().sorted().limit(12).toList());
-      Dataset<Row> one = docs.where(col("language").equalTo(lang))
-          .select(col("id"), TextPrep.without(col("words"), drop).as("words"));
+      // A hash-set filter (StopWordsRemover), not a literal list in the plan: the sentiment terms
+      // grow with the vocabulary, and checking each token against a list would be O(tokens x terms).
+      Dataset<Row> one = new StopWordsRemover().setInputCol("words").setOutputCol("content")
+          .setStopWords(drop.toArray(new String[0])).setCaseSensitive(true)
+          .transform(docs.where(col("language").equalTo(lang)).select("id", "words"))
+          .select(col("id"), col("content").as("words"));
       CountVectorizerModel cv = new CountVectorizer().setInputCol("words").setOutputCol("counts")
           .setVocabSize(cfg.vocabulary()).setMinDF(cfg.minDocFreq()).fit(one);
       Dataset<Row> vectors = cv.transform(one).persist(StorageLevel.MEMORY_AND_DISK());
@@ -105,13 +117,17 @@ public final class Topics {
             .withColumn("topic_key", concat(lit(lang + "-"),
                 array_position(col("topic_mix"), array_max(col("topic_mix"))).cast("string")))
             .select("id", "topic_key", "topic_mix")
-            .localCheckpoint(); // the fitted model's transform is not cheap to recompute per consumer
+            // the fitted model's transform is not cheap to recompute per consumer; persisted (not
+            // a local checkpoint) so that a lost executor's blocks are recomputed from lineage
+            .persist(StorageLevel.MEMORY_AND_DISK());
+        a.count();
+        cached.add(a);
         assigned = assigned == null ? a : assigned.unionByName(a);
       } finally {
         vectors.unpersist();
       }
     }
-    return new Result(assigned, topics, ks);
+    return new Result(assigned, topics, ks, cached);
   }
 
   /**

@@ -89,14 +89,18 @@ public final class VoiceStage implements Stage {
       Topics.Result topics = Topics.fit(texts.withColumn("label", Sentiment.weakLabel(col("nps"), col("rating"))), cfg);
       Progress.info("topics: k per language {} ({} s)", topics.k(), secs(t1));
       Dataset<Row> topicTable = topicTable(ctx, topics.topics());
-      Dataset<Row> scored = sentiment.scored().drop("label");
-      Dataset<Row> out = (topics.assigned() == null
-          ? scored.withColumn("topic_key", lit(null).cast("string")).withColumn("topic_mix", lit(null).cast("array<double>"))
-          : scored.join(topics.assigned(), new String[] {"id"}, "left"))
-          .join(topicTable.select("topic_key", "topic_label"), new String[] {"topic_key"}, "left")
-          .withColumn("run_id", lit(ctx.runId())).withColumn("as_of_date", lit(Date.valueOf(asOf)))
-          .withColumn("text_id", col("id")).withColumn("tokens", size(col("tokens")));
-      writer.overwrite(VoiceContracts.VOICE_RESPONSE, out);
+      try {
+        Dataset<Row> scored = sentiment.scored().drop("label");
+        Dataset<Row> out = (topics.assigned() == null
+            ? scored.withColumn("topic_key", lit(null).cast("string")).withColumn("topic_mix", lit(null).cast("array<double>"))
+            : scored.join(topics.assigned(), new String[] {"id"}, "left"))
+            .join(topicTable.select("topic_key", "topic_label"), new String[] {"topic_key"}, "left")
+            .withColumn("run_id", lit(ctx.runId())).withColumn("as_of_date", lit(Date.valueOf(asOf)))
+            .withColumn("text_id", col("id")).withColumn("tokens", size(col("tokens")));
+        writer.overwrite(VoiceContracts.VOICE_RESPONSE, out);
+      } finally {
+        topics.release();
+      }
       Dataset<Row> written = ctx.spark().table(ctx.catalog().gold(VoiceContracts.VOICE_RESPONSE.name()));
       writer.overwrite(VoiceContracts.VOICE_TOPIC, PainPoints.build(written, topicTable, cfg, asOf)
           .withColumn("run_id", lit(ctx.runId())));

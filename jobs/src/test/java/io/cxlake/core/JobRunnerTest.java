@@ -103,7 +103,7 @@ class JobRunnerTest {
     TestSpark.dropDatabases("jp");
     JobContext ctx = TestSpark.context("jp", TestSpark.repoRoot().resolve("conf/sources.yaml"), null);
     List<StageProfiler.Figures> figures;
-    try (StageProfiler profiler = new StageProfiler(ctx.spark())) {
+    try (StageProfiler profiler = new StageProfiler(ctx.spark(), ctx.catalog().filesRoot(ctx.spark()))) {
       JobRunner.run(ctx, List.of(
           doing("idle", c -> { }),
           doing("writer", c -> {

@@ -35,7 +35,7 @@ class DriversRecoveryIT {
   static final String SETTINGS = "drivers: {slices: [region, touchpoint], bootstrap: 50}";
 
   static JobContext ctx() {
-    return TestSpark.context(GeneratedLakehouse.PREFIX, lake.sources, lake.landing, SETTINGS);
+    return lake.context(SETTINGS);
   }
 
   @BeforeAll

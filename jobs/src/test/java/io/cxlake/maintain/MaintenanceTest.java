@@ -142,12 +142,12 @@ class MaintenanceTest {
   void aShortRetentionNeedsToBeAllowed(@TempDir Path dir) throws IOException {
     Path f = dir.resolve("short.yaml");
     Files.writeString(f, "maintenance:\n  vacuum_retention_hours: 24\n");
-    ConfigException e = assertThrows(ConfigException.class, () -> Modules.configLoader().load(f));
+    ConfigException e = assertThrows(ConfigException.class, () -> Modules.configLoader().load(f.toString()));
     assertEquals("maintenance.vacuum_retention_hours", e.key());
     assertEquals(f.toString(), e.file());
     Files.writeString(f, "maintenance:\n  vacuum_retention_hours: 24\n  allow_short_retention: true\n");
-    assertEquals(24, Modules.configLoader().load(f).config().get(MaintenanceConfig.SECTION).vacuumRetentionHours());
+    assertEquals(24, Modules.configLoader().load(f.toString()).config().get(MaintenanceConfig.SECTION).vacuumRetentionHours());
     Files.writeString(f, "maintenance:\n  layers: [gold, platinum]\n");
-    assertEquals("maintenance.layers", assertThrows(ConfigException.class, () -> Modules.configLoader().load(f)).key());
+    assertEquals("maintenance.layers", assertThrows(ConfigException.class, () -> Modules.configLoader().load(f.toString())).key());
   }
 }

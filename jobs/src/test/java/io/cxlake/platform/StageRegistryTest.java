@@ -111,15 +111,15 @@ class StageRegistryTest {
     StageRegistry r = new StageRegistry(List.of(TOY, source(3)), List.of());
     Path bad = dir.resolve("bad.yaml");
     Files.writeString(bad, "toy:\n  threshold: 0\n");
-    ConfigException e = assertThrows(ConfigException.class, () -> new ConfigLoader(r.sections()).load(bad));
+    ConfigException e = assertThrows(ConfigException.class, () -> new ConfigLoader(r.sections()).load(bad.toString()));
     assertEquals("toy.threshold", e.key());
     assertEquals(bad.toString(), e.file());
     Path typo = dir.resolve("typo.yaml");
     Files.writeString(typo, "toy:\n  treshold: 3\n");
-    assertEquals("toy.treshold", assertThrows(ConfigException.class, () -> new ConfigLoader(r.sections()).load(typo)).key());
+    assertEquals("toy.treshold", assertThrows(ConfigException.class, () -> new ConfigLoader(r.sections()).load(typo.toString())).key());
     Path ok = dir.resolve("ok.yaml");
     Files.writeString(ok, "toy:\n  threshold: 3\n");
-    assertEquals(3, new ConfigLoader(r.sections()).load(ok).config().get(ToyConfig.SECTION).threshold());
+    assertEquals(3, new ConfigLoader(r.sections()).load(ok.toString()).config().get(ToyConfig.SECTION).threshold());
   }
 
   @Test

@@ -108,6 +108,8 @@ class RfmTest {
       assertNull(r.getAs("rfm_cell"), k);
       assertNull(r.getAs("recency_days"), k);
     }
+    // The ranks come from a histogram of the values: no window sorts the customers in one task.
+    assertEquals(List.of(), io.cxlake.PlanCheck.unpartitionedWindowsOver(rfm, "customer_key"));
     assertEquals(365, by.get("a").<Integer>getAs("lookback_days"));
     assertEquals(Date.valueOf(AS_OF), by.get("a").getAs("as_of_date"));
   }

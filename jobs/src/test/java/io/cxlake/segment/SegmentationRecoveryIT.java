@@ -39,7 +39,7 @@ class SegmentationRecoveryIT {
   }
 
   private static Dataset<Row> personas() {
-    return spark.read().option("header", true).csv(lake.landing.resolve("_truth/personas.csv").toString())
+    return spark.read().option("header", true).csv(lake.localLanding.resolve("_truth/personas.csv").toString())
         .select(Pseudonym.customerKey(col("customer_id"), "cxlake").as("customer_key"), col("persona"));
   }
 

@@ -34,7 +34,7 @@ class ValueModelTest {
     }
     Dataset<Row> df = spark.createDataFrame(rows, new StructType().add("k", DataTypes.StringType).add("x", DataTypes.DoubleType));
     Map<String, Double> pr = new HashMap<>();
-    df.select(col("k"), Ranks.percentile(col("x")).as("p")).collectAsList()
+    Ranks.withPercentile(df, "x", "p").select(col("k"), col("p")).collectAsList()
         .forEach(r -> pr.put(r.getString(0), r.isNullAt(1) ? null : r.getDouble(1)));
     // (below + tied/2) / n × 100 with n = 4 non-null values
     assertEquals(12.5, pr.get("p"), EPS);
@@ -72,7 +72,9 @@ class ValueModelTest {
         .add("frequency", DataTypes.LongType).add("monetary", DataTypes.DoubleType));
     Dataset<Row> rfm = revenues(spark, new String[] {"k1", "k2", "k3", "k4"}, new String[] {"100", "300", "200", "0"});
     Map<String, Row> by = new HashMap<>();
-    ValueModel.build(c360, rfm, LocalDate.of(2026, 6, 30), cfg).collectAsList().forEach(r -> by.put(r.getAs("customer_key"), r));
+    Dataset<Row> value = ValueModel.build(c360, rfm, LocalDate.of(2026, 6, 30), cfg);
+    value.collectAsList().forEach(r -> by.put(r.getAs("customer_key"), r));
+    assertEquals(List.of(), io.cxlake.PlanCheck.unpartitionedWindowsOver(value, "customer_key"));
 
     assertEquals(83.3333, by.get("k1").<Double>getAs("attitude_score"), 1e-4);
     assertEquals(12.5, by.get("k1").<Double>getAs("behaviour_score"), EPS);
@@ -116,6 +118,8 @@ class ValueModelTest {
       assertEquals(expected[i], by.get(keys[i]).getAs("pareto_class"), keys[i]);
     }
     assertEquals(80.0, by.get("r30").<Double>getAs("cumulative_revenue_pct"), EPS);
+    assertEquals(List.of(), io.cxlake.PlanCheck.unpartitionedWindowsOver(ValueModel.pareto(rows, 80, 95), "customer_key"),
+        "the running revenue sum runs over distinct revenues, not over customers");
     assertEquals(10.0, by.get("r10").<Double>getAs("revenue_share_pct"), EPS);
 
     // Ties share a class: 40, 40, 20 → both 40s are A (nothing above them), 20 has 80% above → B.

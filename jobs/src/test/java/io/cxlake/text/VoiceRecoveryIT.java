@@ -39,10 +39,10 @@ class VoiceRecoveryIT {
     spark = TestSpark.session();
     // The production settings (best of four LDA fits): the purity and ranking asserted here are
     // what a user gets.
-    io.cxlake.core.JobContext ctx = TestSpark.context(GeneratedLakehouse.PREFIX, lake.sources, lake.landing);
+    io.cxlake.core.JobContext ctx = lake.context("");
     io.cxlake.core.JobRunner.run(ctx, TestSpark.plan("voice"))
         .forEach(o -> assertEquals("success", o.status(), o.stage() + ": " + o.error()));
-    truth = spark.read().option("header", "true").csv(lake.landing.resolve("_truth/verbatims.csv").toString())
+    truth = spark.read().option("header", "true").csv(lake.localLanding.resolve("_truth/verbatims.csv").toString())
         .withColumnRenamed("language", "planted_language").cache();
     voice = spark.table(lake.gold("voice_response")).cache();
   }
