@@ -163,7 +163,7 @@ public final class ConfigLoader {
 
   /** Loads and validates a sources file (conf/sources.yaml). */
   public SourcesConfig loadSources(String file) {
-    String name = file;
+    String name = HadoopFiles.display(file);
     if (!HadoopFiles.isFile(file)) {
       throw new ConfigException(name, null, "sources file not found (set 'sources' in the configuration)");
     }
@@ -290,14 +290,14 @@ public final class ConfigLoader {
         return yaml.createObjectNode();
       }
       if (!node.isObject()) {
-        throw new ConfigException(file, null, "must be a YAML mapping of keys to values");
+        throw new ConfigException(HadoopFiles.display(file), null, "must be a YAML mapping of keys to values");
       }
       return node;
     } catch (JsonProcessingException e) {
       String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
-      throw new ConfigException(file, null, "not valid YAML" + where + ": " + e.getOriginalMessage());
+      throw new ConfigException(HadoopFiles.display(file), null, "not valid YAML" + where + ": " + e.getOriginalMessage());
     } catch (IOException e) {
-      throw new ConfigException(file, null, "cannot read: " + e.getMessage());
+      throw new ConfigException(HadoopFiles.display(file), null, "cannot read: " + e.getMessage());
     }
   }
 

@@ -33,6 +33,11 @@ public final class HadoopFiles {
     return new Path(new Path(qualify(dir) + "/"), child).toString();
   }
 
+  /** How to name a location in a message: a local file as its plain path, anything else as its URI. */
+  public static String display(String location) {
+    return location.startsWith("file:") ? new Path(location).toUri().getPath() : location;
+  }
+
   /** The folder holding {@code file} (a URI). */
   public static String parent(String file) {
     return new Path(qualify(file)).getParent().toString();

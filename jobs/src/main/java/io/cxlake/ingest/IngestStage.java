@@ -96,7 +96,7 @@ public final class IngestStage implements Stage {
     for (EntitySpec e : Entities.ALL) {
       SourcesConfig.Source source = sources.entities().get(e.name());
       if (source != null && source.derived()) {
-        derived.put(e.name(), DerivedSource.prepare(spark, e, source, sources, root, sourcesFile, hadoop));
+        derived.put(e.name(), DerivedSource.prepare(spark, e, source, sources, root, HadoopFiles.display(sourcesFile), hadoop));
       }
     }
     for (EntitySpec e : Entities.ALL) {
