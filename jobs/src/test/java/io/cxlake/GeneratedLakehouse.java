@@ -19,7 +19,8 @@ import java.util.List;
 /**
  * Generated data at scale 0.05 (about 5,000 customers, seed 2024) through ingest, curate and
  * metrics, built once per test JVM and shared by the analytics tests that check recovery of
- * the planted truths. Tests add their own gold tables; none changes the shared silver or facts.
+ * the planted truths. Tests add their own gold tables; only GoldPipelineIT, which runs last, changes
+ * the shared silver and facts.
  *
  * <p>It lives on a real HDFS ({@link TestHdfs}), as on a cluster: the landing files and the
  * sources file are uploaded there, and the four databases (tables and saved models) are
@@ -71,15 +72,24 @@ public final class GeneratedLakehouse {
 
   /** As above, for a plan ({@link TestSpark#plan}). */
   public List<JobRunner.StageOutcome> run(List<Stage> stages) {
-    List<JobRunner.StageOutcome> out = JobRunner.run(context(""), stages);
+    return run(false, stages);
+  }
+
+  /** As above, with --full-refresh when {@code fullRefresh}. */
+  public List<JobRunner.StageOutcome> run(boolean fullRefresh, List<Stage> stages) {
+    List<JobRunner.StageOutcome> out = JobRunner.run(TestSpark.context(PREFIX, sources, landing, fullRefresh, settings("")), stages);
     out.forEach(o -> assertEquals("success", o.status(), o.stage() + ": " + o.error()));
     return out;
   }
 
   /** A job context (new run id) on the shared lakehouse, with settings changed by a YAML snippet. */
   public JobContext context(String yaml) {
-    return TestSpark.context(PREFIX, sources, landing, false,
-        "catalog: {location: '" + location + "'}\n" + (yaml == null ? "" : yaml));
+    return TestSpark.context(PREFIX, sources, landing, false, settings(yaml));
+  }
+
+  /** The shared lakehouse's settings (its catalog location) with a YAML snippet merged over them. */
+  private String settings(String yaml) {
+    return "catalog: {location: '" + location + "'}\n" + (yaml == null ? "" : yaml);
   }
 
   public String gold(String table) {

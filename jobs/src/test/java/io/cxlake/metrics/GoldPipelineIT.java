@@ -5,26 +5,21 @@ import io.cxlake.alerts.AlertsConfig;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cxlake.GeneratedLakehouse;
+import io.cxlake.TestHdfs;
 import io.cxlake.TestSpark;
 import io.cxlake.contract.TableContract;
-import io.cxlake.core.CxlakeConfig;
-import io.cxlake.core.JobContext;
 import io.cxlake.core.JobRunner;
 import io.cxlake.core.Stage;
-import io.cxlake.curate.CurateStage;
-import io.cxlake.generate.Generator;
-import io.cxlake.ingest.IngestStage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -35,52 +30,38 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Generated data (scale 0.02) through ingest, curate, metrics and alerts: the planted NPS drop
+ * The shared generated lakehouse (scale 0.05, on HDFS) through alerts: the planted NPS drop
  * raises an alert in its slice and month, reruns change nothing, new data recomputes only the
  * periods it touches and matches a full rebuild, and every gold table carries its contract.
+ *
+ * <p>It is the one test that changes the shared silver and facts (it lands two late orders and
+ * a late response), so it runs after every other test class that reads them ({@link Order} with
+ * the class orderer of junit-platform.properties).
  */
+@Order(Integer.MAX_VALUE - 1)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GoldPipelineIT {
-  private static final String P = "gp";
+  private static GeneratedLakehouse lake;
   private static SparkSession spark;
-  private static Path landing;
-  private static Path sources;
   private static JsonNode truth;
   private static String printed;
 
   @BeforeAll
-  static void generateAndRun() throws Exception {
+  static void runAlerts() throws Exception {
+    lake = GeneratedLakehouse.get();
     spark = TestSpark.session();
-    TestSpark.dropDatabases(P);
-    landing = Files.createTempDirectory("cxlake-gp-landing-");
-    Generator.generate(new Generator.Params(0.02, 4242, landing, 0.01, LocalDate.of(2026, 10, 31), 24));
-    truth = new ObjectMapper().readTree(landing.resolve("_truth.json").toFile());
-    sources = TestSpark.repoRoot().resolve("conf/sources.yaml");
+    truth = lake.truth;
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    run(TestSpark.stage("ingest"), TestSpark.stage("curate"), TestSpark.stage("metrics"),
-        new AlertsStage(new PrintStream(buf, true, StandardCharsets.UTF_8)));
+    run(new AlertsStage(new PrintStream(buf, true, StandardCharsets.UTF_8)));
     printed = buf.toString(StandardCharsets.UTF_8);
   }
 
   private static List<JobRunner.StageOutcome> run(Stage... stages) {
-    return run(false, stages);
+    return lake.run(stages);
   }
-
-  private static List<JobRunner.StageOutcome> run(boolean fullRefresh, Stage... stages) {
-    JobContext ctx = TestSpark.context(P, sources, landing, fullRefresh, SETTINGS);
-    List<JobRunner.StageOutcome> out = JobRunner.run(ctx, List.of(stages));
-    out.forEach(o -> assertEquals("success", o.status(), o.stage() + ": " + o.error()));
-    return out;
-  }
-
-  /**
-   * The test's configuration: alpha 0.05 instead of 0.01. At scale 0.02 the planted slice-month
-   * has about 35 responses, too few for the production default to see a 40-point drop reliably.
-   */
-  static final String SETTINGS = "alerts: {alpha: 0.05}";
 
   private static String gold(String table) {
-    return P + "_gold." + table;
+    return lake.gold(table);
   }
 
   private static Map<String, Long> versions() {
@@ -112,17 +93,17 @@ class GoldPipelineIT {
   @Test
   @Order(2)
   void aSliceBelowTheMinimumNRaisesNoChangeAlert() {
-    AlertsConfig a = TestSpark.section(AlertsConfig.SECTION, SETTINGS);
+    AlertsConfig a = TestSpark.section(AlertsConfig.SECTION, "");
     for (Row r : spark.table(gold("cx_alert")).where("alert_kind = 'change'").collectAsList()) {
       assertTrue(r.<Double>getAs("n") >= a.minResponses() && r.<Double>getAs("baseline_n") >= a.minResponses(), r.toString());
     }
-    // The planted drop's slice-month has about 20 responses: with a minimum above that, no alert.
+    // The planted drop's slice-month has a few dozen responses: with a minimum above that, no alert.
     String month = truth.at("/kpi_drop/month").asText();
     String region = truth.at("/kpi_drop/slice_value").asText();
     Dataset<Row> responses = spark.table(gold("fact_survey_response"))
         .join(spark.table(gold("dim_customer")).select("customer_key", "region"), "customer_key");
     Dataset<Row> stats = AlertsStage.experienceStats(responses, "month", 3, List.of("region"));
-    AlertsConfig strict = TestSpark.section(AlertsConfig.SECTION, "alerts: {alpha: 0.05, min_responses: 1000}");
+    AlertsConfig strict = TestSpark.section(AlertsConfig.SECTION, "alerts: {min_responses: 1000}");
     Dataset<Row> none = AlertsStage.evaluate(stats, strict, 30, LocalDate.of(2026, 10, 31), "t")
         .where("slice_value = '" + region + "' AND period_start = DATE'" + month + "-01' AND alert_kind = 'change'");
     assertEquals(0, none.count());
@@ -154,7 +135,7 @@ class GoldPipelineIT {
     for (TableContract c : GoldContracts.all()) {
       io.cxlake.contract.ContractAssert.carries(spark, gold(c.name()), c);
     }
-    long failed = spark.table(P + "_ops.dq_result").where("status = 'fail'").count();
+    long failed = spark.table(GeneratedLakehouse.PREFIX + "_ops.dq_result").where("status = 'fail'").count();
     assertEquals(0, failed, "no data-quality failures on generated data");
   }
 
@@ -173,12 +154,12 @@ class GoldPipelineIT {
   void newDataRecomputesOnlyTheTouchedPeriodsAndMatchesAFullRebuild() throws Exception {
     String oldRun = spark.sql("SELECT max(run_id) FROM " + gold("kpi_experience")).first().getString(0);
     // Two new orders and one new response in March 2026 for an existing customer.
-    String customer = spark.sql("SELECT customer_id FROM " + P + "_silver.dim_customer ORDER BY customer_id LIMIT 1").first().getString(0);
-    Files.writeString(landing.resolve("orders/orders_late.csv"),
+    String customer = spark.sql("SELECT customer_id FROM " + GeneratedLakehouse.PREFIX + "_silver.dim_customer ORDER BY customer_id LIMIT 1").first().getString(0);
+    land("orders/orders_late.csv",
         "order_id,customer_id,order_ts,product_id,category,quantity,amount,discount,channel,status\n"
             + "OLATE0001," + customer + ",2026-03-10 10:00:00,P1,books,1,20.00,0.00,web,completed\n"
             + "OLATE0002," + customer + ",2026-03-12 10:00:00,P1,books,1,30.00,5.00,web,completed\n");
-    Files.writeString(landing.resolve("survey_responses/late.jsonl"),
+    land("survey_responses/late.jsonl",
         "{\"response_id\":\"SRLATE01\",\"customer_id\":\"" + customer + "\",\"survey_type\":\"transactional\","
             + "\"touchpoint\":\"website\",\"journey_stage\":\"purchase\",\"channel\":\"web\","
             + "\"responded_ts\":\"2026-03-11T10:00:00Z\",\"nps\":0,\"csat\":1}\n");
@@ -202,13 +183,20 @@ class GoldPipelineIT {
     for (String t : List.of("kpi_experience", "kpi_operations", "kpi_heart")) {
       incremental.put(t, spark.table(gold(t)).drop("run_id").localCheckpoint());
     }
-    run(true, TestSpark.stage("metrics"));
+    lake.run(true, List.of(TestSpark.stage("metrics")));
     for (String t : incremental.keySet()) {
       Dataset<Row> full = spark.table(gold(t)).drop("run_id");
       List<Row> onlyIncremental = incremental.get(t).exceptAll(full).limit(5).collectAsList();
       List<Row> onlyFull = full.exceptAll(incremental.get(t)).limit(5).collectAsList();
       assertEquals(List.of(), onlyIncremental, t + ": incremental rows not in the full rebuild; full has " + onlyFull);
       assertEquals(List.of(), onlyFull, t + ": full-rebuild rows missing from the incremental result");
+    }
+  }
+
+  /** A new landing file on the shared lakehouse's HDFS landing root. */
+  private static void land(String relative, String text) throws Exception {
+    try (FSDataOutputStream out = TestHdfs.fileSystem().create(new org.apache.hadoop.fs.Path(lake.landing + "/" + relative))) {
+      out.write(text.getBytes(StandardCharsets.UTF_8));
     }
   }
 }
