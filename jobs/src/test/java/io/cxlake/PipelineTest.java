@@ -176,6 +176,45 @@ class PipelineTest {
     assertEquals("{\"a\":1,\"b\":\"x\"}\n", json);
   }
 
+  @Test
+  @Order(8)
+  void aQuarantinedRowFixedAndRelandedFlowsToSilverAndTheQuarantineKeepsItsHistory() throws Exception {
+    // An order rejected for one reason only (a quantity that is not a number), as it was landed.
+    Row bad = spark.sql("SELECT record_key, raw_record, source_file FROM " + P + "_ops.quarantine WHERE entity = 'orders'"
+        + " AND reason_codes = array('bad_type') AND detail LIKE 'quantity=%' ORDER BY record_key LIMIT 1").first();
+    String recordKey = bad.getString(0);
+    String[] key = recordKey.split("\\|"); // order_id|line_id
+    String inSilver = "SELECT count(*) FROM " + P + "_silver.orders WHERE order_id = '" + key[0] + "' AND line_id = '" + key[1] + "'";
+    assertEquals(0, count(inSilver));
+    String before = capture(() -> io.cxlake.cli.TestAccess.quarantine(spark, TestSpark.context(P, sources, landing),
+        "orders", "bad_type", 2));
+    assertTrue(before.matches("(?s).*Quarantine \\(" + P + "_ops.quarantine\\) for entity orders, reason bad_type: "
+        + "\\d+ rows, 0 with their key in silver now.*"), before);
+    assertTrue(before.contains("orders / bad_type\n  key "), before);
+    assertTrue(before.contains("quantity="), before);
+
+    // The source fixes the row: the same columns as the file it came from, a numeric quantity.
+    String file = bad.getString(2);
+    java.nio.file.Path source = file.startsWith("file:") ? java.nio.file.Path.of(java.net.URI.create(file)) : java.nio.file.Path.of(file);
+    List<String> header = List.of(Files.readAllLines(source).get(0).split(","));
+    JsonNode raw = new ObjectMapper().readTree(bad.getString(1));
+    List<String> fixed = header.stream().map(c -> c.equals("quantity") ? "1" : raw.path(c).asText(""))
+        .map(v -> v.contains(",") ? "\"" + v + "\"" : v).toList();
+    Files.writeString(source.resolveSibling("orders_fixed.csv"), String.join(",", header) + "\n" + String.join(",", fixed) + "\n");
+    long quarantined = count("SELECT count(*) FROM " + P + "_ops.quarantine WHERE entity = 'orders'");
+    List<JobRunner.StageOutcome> out = JobRunner.run(TestSpark.context(P, sources, landing),
+        List.of(TestSpark.stage("ingest"), TestSpark.stage("curate")));
+    out.forEach(o -> assertEquals("success", o.status(), o.stage() + ": " + o.error()));
+
+    assertEquals(1, count(inSilver));
+    assertEquals(quarantined, count("SELECT count(*) FROM " + P + "_ops.quarantine WHERE entity = 'orders'"),
+        "the quarantine keeps the rejected row");
+    String after = capture(() -> io.cxlake.cli.TestAccess.quarantine(spark, TestSpark.context(P, sources, landing),
+        "orders", "bad_type", 50));
+    assertTrue(after.contains(", 1 with their key in silver now"), after);
+    assertTrue(after.contains("key " + recordKey + " (in silver now)"), after);
+  }
+
   private static Map<String, Long> tableCounts() {
     Map<String, Long> m = new HashMap<>();
     for (EntitySpec e : Entities.ALL) {

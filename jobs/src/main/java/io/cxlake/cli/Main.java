@@ -27,7 +27,7 @@ import picocli.CommandLine.ScopeType;
     subcommands = {GenerateCommand.class, ChurnCommand.class, RunCommand.class, MaintainCommand.class,
         HistoryCommand.class, RestoreCommand.class,
         DictionaryCommand.class,
-        DemoCommand.class, SqlCommand.class, TablesCommand.class, BenchCommand.class,
+        DemoCommand.class, SqlCommand.class, TablesCommand.class, QuarantineCommand.class, BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -167,6 +167,25 @@ public final class Entities {
     return BY_NAME.containsKey(name);
   }
 
+  /**
+   * {@link #ALL} in waves: the first holds the entities that reference none, each later one
+   * those whose references are all in earlier waves. The entities of one wave can be curated
+   * side by side.
+   */
+  public static List<List<EntitySpec>> waves() {
+    Map<String, Integer> depth = new LinkedHashMap<>();
+    List<List<EntitySpec>> waves = new java.util.ArrayList<>();
+    for (EntitySpec e : ALL) {
+      int d = e.foreignKeys().stream().mapToInt(fk -> depth.get(fk.references()) + 1).max().orElse(0);
+      depth.put(e.name(), d);
+      while (waves.size() <= d) {
+        waves.add(new java.util.ArrayList<>());
+      }
+      waves.get(d).add(e);
+    }
+    return waves.stream().map(List::copyOf).toList();
+  }
+
   public static List<String> names() {
     return List.copyOf(BY_NAME.keySet());
   }

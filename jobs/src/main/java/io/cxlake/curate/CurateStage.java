@@ -1,5 +1,6 @@
 package io.cxlake.curate;
 
+import io.cxlake.platform.Parallel;
 import io.cxlake.core.TableRef;
 import io.cxlake.platform.StageModule;
 import static org.apache.spark.sql.functions.*;
@@ -72,27 +73,35 @@ public final class CurateStage implements Stage {
       done.computeIfAbsent(r.getString(0), k -> new HashSet<>()).add(r.getString(1));
     }
     Map<String, Long> counts = new LinkedHashMap<>();
-    List<Curated> curated = new ArrayList<>();
+    // Filled from several threads; read once every wave is done.
+    List<Curated> curated = java.util.Collections.synchronizedList(new ArrayList<>());
     long rowsIn = 0;
     long rowsOut = 0;
     try {
-      for (EntitySpec e : Entities.ALL) {
-        if (!spark.catalog().tableExists(catalog.bronze(e.name()))) {
-          // Nothing landed for this entity: an empty silver table, so later stages see "no rows", not "missing".
-          SilverTables.ensure(spark, catalog, e);
-          continue;
-        }
-        Curated c = curateEntity(spark, catalog, e, ctx.runId(), ctx.fullRefresh(),
-            done.getOrDefault(e.name(), Set.of()), futureLimit);
-        if (c == null) {
-          continue;
-        }
-        curated.add(c);
+      // An entity's foreign keys are checked against the silver tables it references, so those
+      // are curated in an earlier wave; within a wave, entities run side by side.
+      for (List<EntitySpec> wave : Entities.waves()) {
+        Parallel.map(wave, e -> {
+          if (!spark.catalog().tableExists(catalog.bronze(e.name()))) {
+            // Nothing landed for this entity: an empty silver table, so later stages see "no rows", not "missing".
+            SilverTables.ensure(spark, catalog, e);
+            return null;
+          }
+          Curated c = curateEntity(spark, catalog, e, ctx.runId(), ctx.fullRefresh(),
+              done.getOrDefault(e.name(), Set.of()), futureLimit);
+          if (c != null) {
+            curated.add(c);
+          }
+          return null;
+        });
+      }
+      curated.sort(java.util.Comparator.comparing(c -> Entities.ALL.indexOf(c.entity)));
+      for (Curated c : curated) {
         rowsIn += c.counts.bronze;
         rowsOut += c.counts.accepted + c.counts.quarantined;
-        counts.put(e.name() + ".accepted", c.counts.accepted);
-        counts.put(e.name() + ".quarantined", c.counts.quarantined);
-        counts.put(e.name() + ".exact_duplicates", c.counts.exactDuplicates);
+        counts.put(c.entity.name() + ".accepted", c.counts.accepted);
+        counts.put(c.entity.name() + ".quarantined", c.counts.quarantined);
+        counts.put(c.entity.name() + ".exact_duplicates", c.counts.exactDuplicates);
       }
       writeOpsRows(spark, catalog, curated, ctx.runId());
     } finally {

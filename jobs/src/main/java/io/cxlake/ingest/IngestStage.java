@@ -1,5 +1,6 @@
 package io.cxlake.ingest;
 
+import io.cxlake.platform.Parallel;
 import io.cxlake.core.TableRef;
 import io.cxlake.platform.StageModule;
 import static org.apache.spark.sql.functions.*;
@@ -99,24 +100,31 @@ public final class IngestStage implements Stage {
         derived.put(e.name(), DerivedSource.prepare(spark, e, source, sources, root, HadoopFiles.display(sourcesFile), hadoop));
       }
     }
-    for (EntitySpec e : Entities.ALL) {
+    // Entities are independent: a few at a time, so one entity's small jobs and commits overlap
+    // another's (on small data the fixed cost per job and commit is most of the time).
+    List<EntitySpec> present = Entities.ALL.stream().filter(e -> sources.entities().containsKey(e.name())).toList();
+    List<EntityIngest> results = Parallel.map(present, e -> {
       SourcesConfig.Source source = sources.entities().get(e.name());
-      if (source == null) {
-        continue;
-      }
+      EntityIngest r = new EntityIngest();
       try {
-        long rows = derived.containsKey(e.name())
-            ? ingestDerived(spark, catalog, e, source, derived.get(e.name()), batchId, ctx.runId(), ledger)
-            : ingestEntity(spark, catalog, e, source, root, batchId, ctx.runId(), ledger, problems);
-        counts.put(e.name(), rows);
-        rowsOut += rows;
+        r.rows = derived.containsKey(e.name())
+            ? ingestDerived(spark, catalog, e, source, derived.get(e.name()), batchId, ctx.runId(), r.ledger)
+            : ingestEntity(spark, catalog, e, source, root, batchId, ctx.runId(), r.ledger, r.problems);
       } catch (RuntimeException ex) {
         String msg = e.name() + ": " + JobRunner.oneLine(ex);
-        problems.add(msg);
-        ledger.add(ledgerRow(e.name(), source.derived() ? DerivedSource.PREFIX + e.name() : source.path(), null,
+        r.problems.add(msg);
+        r.ledger.add(ledgerRow(e.name(), source.derived() ? DerivedSource.PREFIX + e.name() : source.path(), null,
             "rejected", null, msg, null, ctx.runId()));
         Progress.warn("ingest {}", msg);
       }
+      return r;
+    });
+    for (int i = 0; i < present.size(); i++) {
+      EntityIngest r = results.get(i);
+      counts.put(present.get(i).name(), r.rows);
+      rowsOut += r.rows;
+      ledger.addAll(r.ledger);
+      problems.addAll(r.problems);
     }
     derived.values().forEach(DerivedSource::release);
     if (!ledger.isEmpty()) {
@@ -130,6 +138,13 @@ public final class IngestStage implements Stage {
       Progress.warn("ingest: {}", p);
     }
     return new StageResult(rowsOut, rowsOut, counts, fail ? problems : List.of());
+  }
+
+  /** What ingesting one entity leaves for the stage: rows landed, ledger rows, problems. */
+  private static final class EntityIngest {
+    final List<Row> ledger = new ArrayList<>();
+    final List<String> problems = new ArrayList<>();
+    long rows;
   }
 
   private long ingestEntity(SparkSession spark, Catalog catalog, EntitySpec e, SourcesConfig.Source source,

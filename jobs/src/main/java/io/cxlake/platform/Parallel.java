@@ -9,13 +9,18 @@ import java.util.concurrent.Future;
 import java.util.function.Function;
 
 /**
- * Independent model fits submitted from a few driver threads: Spark runs their jobs side by side,
- * which fills the cores that one fit's small per-iteration jobs leave idle.
+ * Independent work (model fits, entities, tables) submitted from a few driver threads: Spark
+ * runs their jobs side by side, which fills the cores that one piece's small jobs, commits and
+ * metastore calls leave idle.
  */
 public final class Parallel {
   private Parallel() {}
 
-  /** {@code work} applied to every item in up to four threads; results in item order. */
+  /**
+   * {@code work} applied to every item in up to four threads; results in item order. When some
+   * fail, the others still finish (no Spark job is cut off half way), then the first failure
+   * is thrown.
+   */
   public static <T, R> List<R> map(List<T> items, Function<T, R> work) {
     ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(4, items.size())));
     try {
@@ -24,15 +29,21 @@ public final class Parallel {
         futures.add(pool.submit(() -> work.apply(item)));
       }
       List<R> out = new ArrayList<>();
+      Throwable failure = null;
       for (Future<R> f : futures) {
-        out.add(f.get());
+        try {
+          out.add(f.get());
+        } catch (ExecutionException e) {
+          failure = failure == null ? e.getCause() : failure;
+        }
+      }
+      if (failure != null) {
+        throw failure instanceof RuntimeException r ? r : new IllegalStateException(failure);
       }
       return out;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while fitting models", e);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+      throw new IllegalStateException("interrupted while waiting for parallel work", e);
     } finally {
       pool.shutdownNow();
     }

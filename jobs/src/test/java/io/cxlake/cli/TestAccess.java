@@ -26,6 +26,11 @@ public final class TestAccess {
     return TableCommands.history(spark, TableCommands.resolve(spark, ctx.catalog(), table), limit).collectAsList();
   }
 
+  /** `cxlake quarantine` printed for the context's catalog. */
+  public static void quarantine(SparkSession spark, JobContext ctx, String entity, String reason, int samples) {
+    QuarantineCommand.print(spark, ctx.catalog(), entity, reason, samples, 50, System.out);
+  }
+
   public static void sql(SparkSession spark, String query, String format) throws Exception {
     SqlCommand.print(spark.sql(query), format, 1000);
   }
