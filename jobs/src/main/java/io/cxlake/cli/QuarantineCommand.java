@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.*;
 import io.cxlake.core.Catalog;
 import io.cxlake.core.Entities;
 import io.cxlake.core.EntitySpec;
+import io.cxlake.core.HadoopFiles;
 import io.cxlake.core.OpsTables;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -97,42 +98,47 @@ class QuarantineCommand implements Callable<Integer> {
 
   static void print(SparkSession spark, Catalog catalog, String entity, String reason, int samples, int maxGroups,
       PrintStream out) {
-    Dataset<Row> rows = rows(spark, catalog, entity, reason);
-    Row totals = rows.agg(count(lit(1)), sum(when(col("in_silver"), 1).otherwise(0))).first();
-    long total = totals.getLong(0);
-    out.printf("Quarantine (%s)%s: %d rows, %d with their key in silver now%n", catalog.ops(OpsTables.QUARANTINE),
-        filterText(entity, reason), total, totals.isNullAt(1) ? 0 : totals.getLong(1));
-    if (total == 0) {
-      return;
-    }
-    Dataset<Row> summary = summary(rows);
-    List<Row> groups = summary.limit(maxGroups + 1).collectAsList();
-    out.printf("%-18s %-18s %8s %13s  %-19s  %-19s  %s%n", "entity", "reason", "rows", "key in silver",
-        "first quarantined", "last quarantined", "source file");
-    for (Row g : groups.subList(0, Math.min(maxGroups, groups.size()))) {
-      out.printf("%-18s %-18s %8d %13d  %-19s  %-19s  %s%n", g.getString(0), g.getString(1), g.getLong(3), g.getLong(4),
-          timestamp(g.get(5)), timestamp(g.get(6)), g.isNullAt(2) ? "" : g.getString(2));
-    }
-    if (groups.size() > maxGroups) {
-      out.printf("... %d more lines: --entity, --reason or --max-groups N%n", summary.count() - maxGroups);
-    }
-    if (samples > 0) {
-      out.printf("%nSamples (latest %d per entity and reason; raw_record is the row as landed):%n", samples);
-      List<String> seen = new ArrayList<>();
-      for (Row r : samples(rows, samples).limit(samples * Math.max(1, maxGroups)).collectAsList()) {
-        String group = r.getString(0) + " / " + r.getString(1);
-        if (!seen.contains(group)) {
-          seen.add(group);
-          out.println(group);
-        }
-        out.printf("  key %s%s  %s%s%n    %s%n", r.isNullAt(2) || r.getString(2).isEmpty() ? "(none)" : r.getString(2),
-            r.getBoolean(6) ? " (in silver now)" : "", r.isNullAt(3) ? "" : r.getString(3),
-            r.isNullAt(4) ? "" : "  from " + r.getString(4), abbreviate(r.getString(5), 160));
+    // Read by the totals, the summary and the samples: the join with silver's keys runs once.
+    Dataset<Row> rows = rows(spark, catalog, entity, reason).persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+    try {
+      Row totals = rows.agg(count(lit(1)), sum(when(col("in_silver"), 1).otherwise(0))).first();
+      long total = totals.getLong(0);
+      out.printf("Quarantine (%s)%s: %d rows, %d with their key in silver now%n", catalog.ops(OpsTables.QUARANTINE),
+          filterText(entity, reason), total, totals.isNullAt(1) ? 0 : totals.getLong(1));
+      if (total == 0) {
+        return;
       }
+      Dataset<Row> summary = summary(rows);
+      List<Row> groups = summary.limit(maxGroups + 1).collectAsList();
+      out.printf("%-18s %-18s %8s %13s  %-19s  %-19s  %s%n", "entity", "reason", "rows", "key in silver",
+          "first quarantined", "last quarantined", "source file");
+      for (Row g : groups.subList(0, Math.min(maxGroups, groups.size()))) {
+        out.printf("%-18s %-18s %8d %13d  %-19s  %-19s  %s%n", g.getString(0), g.getString(1), g.getLong(3), g.getLong(4),
+            timestamp(g.get(5)), timestamp(g.get(6)), g.isNullAt(2) ? "" : HadoopFiles.display(g.getString(2)));
+      }
+      if (groups.size() > maxGroups) {
+        out.printf("... %d more lines: --entity, --reason or --max-groups N%n", summary.count() - maxGroups);
+      }
+      if (samples > 0) {
+        out.printf("%nSamples (latest %d per entity and reason; raw_record is the row as landed):%n", samples);
+        List<String> seen = new ArrayList<>();
+        for (Row r : samples(rows, samples).limit(samples * Math.max(1, maxGroups)).collectAsList()) {
+          String group = r.getString(0) + " / " + r.getString(1);
+          if (!seen.contains(group)) {
+            seen.add(group);
+            out.println(group);
+          }
+          out.printf("  key %s%s  %s%s%n    %s%n", r.isNullAt(2) || r.getString(2).isEmpty() ? "(none)" : r.getString(2),
+              r.getBoolean(6) ? " (in silver now)" : "", r.isNullAt(3) ? "" : r.getString(3),
+              r.isNullAt(4) ? "" : "  from " + HadoopFiles.display(r.getString(4)), abbreviate(r.getString(5), 160));
+        }
+      }
+      out.println();
+      out.println("To fix rows: correct them at the source, land the corrected file (a new file, or the same file "
+          + "changed), then run ingest and curate; the quarantine keeps its history.");
+    } finally {
+      rows.unpersist();
     }
-    out.println();
-    out.println("To fix rows: correct them at the source, land the corrected file (a new file, or the same file "
-        + "changed), then run ingest and curate; the quarantine keeps its history.");
   }
 
   private static String filterText(String entity, String reason) {
