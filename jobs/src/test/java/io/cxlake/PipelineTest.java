@@ -215,6 +215,22 @@ class PipelineTest {
     assertTrue(after.contains("key " + recordKey + " (in silver now)"), after);
   }
 
+  @Test
+  @Order(9)
+  void silverResolvesEveryGoldKeyToItsCustomerAndTheKeyNeedsTheSecret() {
+    String map = P + "_silver.customer_key";
+    long customers = count("SELECT count(*) FROM " + P + "_silver.dim_customer");
+    assertEquals(customers, count("SELECT count(*) FROM " + map));
+    assertEquals(customers, count("SELECT count(DISTINCT customer_key) FROM " + map));
+    byte[] secret = io.cxlake.platform.PseudonymSecret.of(TestSpark.context(P, sources, landing));
+    Row r = spark.table(map).orderBy("customer_id").select(org.apache.spark.sql.functions.col("customer_id"),
+        org.apache.spark.sql.functions.col("customer_key"),
+        io.cxlake.platform.Pseudonym.customerKey(org.apache.spark.sql.functions.col("customer_id"), secret),
+        org.apache.spark.sql.functions.expr("substring(sha2(concat('cxlake|', customer_id), 256), 1, 16)")).first();
+    assertEquals(r.getString(2), r.getString(1), "the map holds the key metrics gives the customer");
+    assertNotEquals(r.getString(3), r.getString(1), "the old unkeyed hash of the id does not give the key");
+  }
+
   private static Map<String, Long> tableCounts() {
     Map<String, Long> m = new HashMap<>();
     for (EntitySpec e : Entities.ALL) {

@@ -45,7 +45,7 @@ public final class AlertsContracts {
 
   public static final TableContract DETRACTOR_FOLLOWUP = TableContract.table("detractor_followup",
           "one row per detractor response (NPS 0-6) in the follow-up window before the as-of date")
-      .describe("Close-the-loop list: customers who just answered 0-6, with touchpoint and PII-redacted verbatim; the source customer id is looked up in silver by authorised staff.")
+      .describe("Close-the-loop list: customers who just answered 0-6, with touchpoint and PII-redacted verbatim; authorised staff find the customer through silver (survey_responses by response_id, or customer_key by customer_key).")
       .column("response_id", "string", "Survey response").notNull()
       .column("customer_key", "string", KEY).notNull()
       .column("responded_ts", "timestamp", "Response time (UTC)").notNull()

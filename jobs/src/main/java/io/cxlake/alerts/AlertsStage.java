@@ -339,7 +339,6 @@ public final class AlertsStage implements Stage {
   /** Detractors (0-6) of the last followup_days days, with redacted verbatim, for close-the-loop. */
   static Dataset<Row> followUp(JobContext ctx, Dataset<Row> responses, LocalDate asOf, int days) {
     SparkSession spark = ctx.spark();
-    String salt = ctx.config().get(MetricsConfig.SECTION).pseudonymSalt();
     Dataset<Row> text = spark.table(ctx.catalog().silver(Entities.SURVEY_RESPONSES.silverTable()))
         .select(col("response_id"), col("verbatim"), col("customer_id"));
     Dataset<Row> emails = spark.table(ctx.catalog().silver(Entities.CUSTOMERS.silverTable())).select("customer_id", "email");

@@ -1,6 +1,7 @@
 package io.cxlake.churn;
 
 import io.cxlake.contract.TableContract;
+import io.cxlake.metrics.GoldContracts;
 import io.cxlake.core.CxlakeConfig;
 import java.util.List;
 
@@ -78,7 +79,7 @@ public final class ChurnContracts {
           "one row per as-of date and active customer")
       .describe("Churn risk of every active customer at the as-of date (SPEC §8.4): calibrated probability of churning within the horizon, risk band, and the top 3 reasons as feature contributions in probability points.")
       .column("as_of_date", "date", "As-of date of the scoring (features use data up to this day)").notNull()
-      .column("customer_key", "string", "Pseudonymous customer key: first 16 hex digits of sha-256(salt|customer_id)").notNull()
+      .column("customer_key", "string", GoldContracts.KEY).notNull()
       .column("model_run_id", "string", "Run that trained the model (churn_model_run)").notNull()
       .column("model", "string", "logistic_regression or gbt").notNull()
       .accepted(ChurnConfig.MODELS.toArray(String[]::new))

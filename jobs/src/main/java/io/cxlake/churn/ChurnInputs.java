@@ -32,7 +32,7 @@ public record ChurnInputs(Dataset<Row> customers, Dataset<Row> orders, Dataset<R
 
   /** From the gold facts, plus silver subscriptions and digital events (hashed after aggregation). */
   static ChurnInputs read(JobContext ctx) {
-    String salt = ctx.config().get(MetricsConfig.SECTION).pseudonymSalt();
+    byte[] secret = io.cxlake.platform.PseudonymSecret.of(ctx);
     Dataset<Row> customers = gold(ctx, GoldContracts.DIM_CUSTOMER.name()).select("customer_key", "signup_date");
     // guest orders (no customer_key) have no customer to predict for
     Dataset<Row> orders = gold(ctx, GoldContracts.FACT_ORDER.name()).where(col("is_completed").and(col("customer_key").isNotNull()))
@@ -40,7 +40,7 @@ public record ChurnInputs(Dataset<Row> customers, Dataset<Row> orders, Dataset<R
     Dataset<Row> renewals = gold(ctx, GoldContracts.FACT_RENEWAL.name()).where(col("is_decided"))
         .select("customer_key", "outcome", "decided_date");
     Dataset<Row> subscriptions = ctx.spark().table(ctx.catalog().silver(Entities.SUBSCRIPTIONS.silverTable()))
-        .select(Pseudonym.customerKey(col("customer_id"), salt).as("customer_key"), col("start_date"), col("end_date"));
+        .select(Pseudonym.customerKey(col("customer_id"), secret).as("customer_key"), col("start_date"), col("end_date"));
     Dataset<Row> interactions = gold(ctx, GoldContracts.FACT_INTERACTION.name())
         .select("customer_key", "opened_ts", "first_response_hours", "resolution_hours", "is_complaint");
     Dataset<Row> responses = gold(ctx, GoldContracts.FACT_SURVEY_RESPONSE.name())
@@ -48,7 +48,7 @@ public record ChurnInputs(Dataset<Row> customers, Dataset<Row> orders, Dataset<R
     Dataset<Row> sessions = ctx.spark().table(ctx.catalog().silver(Entities.DIGITAL_EVENTS.silverTable()))
         .groupBy(col("customer_id"), to_date(col("event_ts")).as("session_date"))
         .agg(countDistinct("session_id").as("sessions"))
-        .select(Pseudonym.customerKey(col("customer_id"), salt).as("customer_key"), col("session_date"), col("sessions"));
+        .select(Pseudonym.customerKey(col("customer_id"), secret).as("customer_key"), col("session_date"), col("sessions"));
     String voice = ctx.catalog().gold(VOICE_RESPONSE);
     Dataset<Row> sentiment = ctx.spark().catalog().tableExists(voice)
         ? ctx.spark().table(voice).where(col("sentiment_score").isNotNull())

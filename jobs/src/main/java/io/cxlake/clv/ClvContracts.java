@@ -1,13 +1,14 @@
 package io.cxlake.clv;
 
 import io.cxlake.contract.TableContract;
+import io.cxlake.metrics.GoldContracts;
 import java.util.List;
 
 /** Contracts of the customer lifetime value tables (docs/value.md explains how to read them). */
 public final class ClvContracts {
   private ClvContracts() {}
 
-  private static final String KEY = "Pseudonymous customer key: first 16 hex digits of sha-256(salt|customer_id)";
+  private static final String KEY = GoldContracts.KEY;
 
   public static final TableContract CUSTOMER_CLV = TableContract.table("customer_clv",
           "one row per as-of date and customer with a completed order by then")

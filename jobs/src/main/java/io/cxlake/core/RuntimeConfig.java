@@ -17,7 +17,9 @@ public record RuntimeConfig(
     /* Spark's console progress bar. */
     Boolean consoleProgress,
     /* Extra Spark settings, applied last but before --conf. */
-    Map<String, String> sparkConf) {
+    Map<String, String> sparkConf,
+    /* File holding the secret of the customer_key HMAC (first line; beside this file or a Hadoop URI); the CXLAKE_PSEUDONYM_SECRET environment variable wins. */
+    String pseudonymSecretFile) {
 
   /** The "runtime" section of conf/cxlake.yaml. */
   public static final ConfigSection<RuntimeConfig> SECTION = new ConfigSection<>("runtime", RuntimeConfig.class, RuntimeConfig::validate);

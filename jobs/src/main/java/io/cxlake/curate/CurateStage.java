@@ -49,7 +49,8 @@ public final class CurateStage implements Stage {
           "Bronze -> silver: typed, validated, deduplicated, upserted; bad rows to cx_ops.quarantine.")
       .config(CurateConfig.SECTION)
       .optional(Entities.ALL.stream().map(e -> TableRef.bronze(e.name())).toArray(TableRef[]::new))
-      .writes(Entities.ALL.stream().map(e -> TableRef.silver(e.silverTable())).toArray(TableRef[]::new))
+      .writes(java.util.stream.Stream.concat(Entities.ALL.stream().map(e -> TableRef.silver(e.silverTable())),
+          java.util.stream.Stream.of(TableRef.silver(CustomerKeys.TABLE))).toArray(TableRef[]::new))
       .build(registry -> new CurateStage());
 
   @Override
@@ -102,6 +103,12 @@ public final class CurateStage implements Stage {
         counts.put(c.entity.name() + ".accepted", c.counts.accepted);
         counts.put(c.entity.name() + ".quarantined", c.counts.quarantined);
         counts.put(c.entity.name() + ".exact_duplicates", c.counts.exactDuplicates);
+      }
+      // Keys follow the customers: rewritten when they changed, when the map is missing (a new
+      // warehouse, or after the secret was rotated and the table dropped) and on --full-refresh.
+      if (ctx.fullRefresh() || curated.stream().anyMatch(c -> c.entity == Entities.CUSTOMERS)
+          || !spark.catalog().tableExists(catalog.silver(CustomerKeys.TABLE))) {
+        CustomerKeys.write(spark, catalog, io.cxlake.platform.PseudonymSecret.of(ctx));
       }
       writeOpsRows(spark, catalog, curated, ctx.runId());
     } finally {

@@ -23,15 +23,14 @@ public final class Customer360 {
   /** Inputs: silver customers and subscriptions, and the gold facts (already cut at the as-of date). */
   public record Inputs(Dataset<Row> customers, Dataset<Row> subscriptions, Dataset<Row> factOrder,
       Dataset<Row> factRenewal, Dataset<Row> factInteraction, Dataset<Row> factResponse, Dataset<Row> factRating,
-      Dataset<Row> digitalEvents) {}
+      Dataset<Row> digitalEvents, byte[] secret) {}
 
   public static Dataset<Row> build(Inputs in, LocalDate asOf, MetricsConfig m) {
     Column asOfDate = lit(java.sql.Date.valueOf(asOf));
-    String salt = m.pseudonymSalt();
     int lookback = m.lookbackDays();
 
     Dataset<Row> base = in.customers().where(col("signup_date").leq(asOfDate))
-        .select(Pseudonym.customerKey(col("customer_id"), salt).as("customer_key"), col("customer_id").as("_customer_id"),
+        .select(Pseudonym.customerKey(col("customer_id"), in.secret()).as("customer_key"), col("customer_id").as("_customer_id"),
             col("region"), col("country"), col("acquisition_channel"), col("plan"), col("signup_date"),
             datediff(asOfDate, col("signup_date")).as("tenure_days"),
             ageBand(col("birth_year"), asOf).as("age_band"));

@@ -32,9 +32,9 @@ public final class Facts {
    * is_repurchase marks a completed order after an earlier completed one; is_category_repurchase
    * one in the same category within {@code windowDays} days of the previous.
    */
-  public static Dataset<Row> orders(Dataset<Row> orderLines, LocalDate asOf, String salt, int windowDays) {
+  public static Dataset<Row> orders(Dataset<Row> orderLines, LocalDate asOf, byte[] secret, int windowDays) {
     Dataset<Row> o = toOrders(orderLines.where(upTo(col("order_ts"), asOf)))
-        .withColumn("customer_key", Pseudonym.customerKey(col("customer_id"), salt))
+        .withColumn("customer_key", Pseudonym.customerKey(col("customer_id"), secret))
         .withColumn("is_completed", col("status").equalTo("completed"));
     // Completed customer orders only (a guest has no sequence); ties on timestamp broken by
     // order_id so numbering is deterministic.
@@ -76,7 +76,7 @@ public final class Facts {
   }
 
   /** fact_renewal: one row per renewal, with the subscription's plan, billing period and MRR. */
-  public static Dataset<Row> renewals(Dataset<Row> renewals, Dataset<Row> subscriptions, LocalDate asOf, String salt) {
+  public static Dataset<Row> renewals(Dataset<Row> renewals, Dataset<Row> subscriptions, LocalDate asOf, byte[] secret) {
     Column asOfDate = lit(java.sql.Date.valueOf(asOf));
     Dataset<Row> subs = subscriptions.select(col("subscription_id"), col("plan"), col("billing_period"), col("mrr"));
     return renewals.where(col("due_date").leq(asOfDate))
@@ -84,7 +84,7 @@ public final class Facts {
         // A decision after the as-of date is not known yet at the as-of date.
         .withColumn("_decided", col("decided_date").isNotNull().and(col("decided_date").leq(asOfDate))
             .and(col("outcome").isin("renewed", "churned")))
-        .select(col("renewal_id"), col("subscription_id"), Pseudonym.customerKey(col("customer_id"), salt).as("customer_key"),
+        .select(col("renewal_id"), col("subscription_id"), Pseudonym.customerKey(col("customer_id"), secret).as("customer_key"),
             col("plan"), col("billing_period"), col("mrr"), col("due_date"),
             when(col("_decided"), col("decided_date")).as("decided_date"),
             when(col("_decided"), col("outcome")).otherwise(lit("pending")).as("outcome"),
@@ -93,10 +93,10 @@ public final class Facts {
   }
 
   /** fact_interaction: one row per support contact, with response and resolution hours. */
-  public static Dataset<Row> interactions(Dataset<Row> interactions, LocalDate asOf, String salt) {
+  public static Dataset<Row> interactions(Dataset<Row> interactions, LocalDate asOf, byte[] secret) {
     Column asOfEnd = lit(java.sql.Timestamp.valueOf(asOf.plusDays(1).atStartOfDay()));
     return interactions.where(upTo(col("opened_ts"), asOf))
-        .select(col("interaction_id"), Pseudonym.customerKey(col("customer_id"), salt).as("customer_key"),
+        .select(col("interaction_id"), Pseudonym.customerKey(col("customer_id"), secret).as("customer_key"),
             col("opened_ts"), to_date(col("opened_ts")).as("opened_date"), col("channel"), col("touchpoint"),
             col("category"), col("is_complaint"), col("reopened"),
             when(col("first_response_ts").lt(asOfEnd), hoursBetween(col("opened_ts"), col("first_response_ts")))
@@ -110,7 +110,7 @@ public final class Facts {
    * response's CX index (mean of the answered needs-met/ease/emotion items rescaled to 0-100),
    * and the respondent weight (1 when missing).
    */
-  public static Dataset<Row> surveyResponses(Dataset<Row> responses, LocalDate asOf, String salt) {
+  public static Dataset<Row> surveyResponses(Dataset<Row> responses, LocalDate asOf, byte[] secret) {
     Column[] cx = {col("cx_needs_met"), col("cx_ease"), col("cx_emotion")};
     Column answered = lit(0);
     Column sum = lit(0.0);
@@ -119,7 +119,7 @@ public final class Facts {
       sum = sum.plus(coalesce(c.minus(1).divide(4.0).multiply(100), lit(0.0)));
     }
     return responses.where(upTo(col("responded_ts"), asOf))
-        .select(col("response_id"), Pseudonym.customerKey(col("customer_id"), salt).as("customer_key"),
+        .select(col("response_id"), Pseudonym.customerKey(col("customer_id"), secret).as("customer_key"),
             col("survey_type"), col("touchpoint"), col("journey_stage"), col("channel"), col("responded_ts"),
             to_date(col("responded_ts")).as("response_date"), col("nps"),
             when(col("nps").geq(9), "promoter").when(col("nps").geq(7), "passive").when(col("nps").isNotNull(), "detractor")

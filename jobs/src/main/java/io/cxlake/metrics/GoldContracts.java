@@ -17,7 +17,7 @@ public final class GoldContracts {
   public static final String SLICE = "Slice dimension: all, region, channel, touchpoint, journey_stage, ... (docs/metrics.md)";
   public static final String SLICE_VALUE = "Value of the slice dimension (all for the all slice; unknown when missing)";
   private static final String RUN_ID = "Run that computed this row (unchanged rows keep the run that last computed them)";
-  public static final String KEY = "Pseudonymous customer key: first 16 hex digits of sha-256(salt|customer_id)";
+  public static final String KEY = "Pseudonymous customer key: first 16 hex digits of HMAC-SHA256(secret, customer_id)";
 
   /** period_type, period_start, period_end, is_complete: the period key of the KPI tables. */
   private static TableContract.Builder period(TableContract.Builder b) {

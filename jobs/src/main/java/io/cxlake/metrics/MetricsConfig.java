@@ -20,8 +20,6 @@ public record MetricsConfig(
     Integer repurchaseWindowDays,
     /* Window of customer_360's frequency and monetary features, in days before the as-of date. */
     Integer lookbackDays,
-    /* Salt of the pseudonymous customer_key (sha-256 of salt|customer_id); change it per installation. */
-    String pseudonymSalt,
     /* Lifecycle stage rules of dim_customer and customer_360. */
     Lifecycle lifecycle) {
 
@@ -43,9 +41,6 @@ public record MetricsConfig(
     check.positive(c.churnInactivityDays(), "metrics.churn_inactivity_days");
     check.positive(c.repurchaseWindowDays(), "metrics.repurchase_window_days");
     check.positive(c.lookbackDays(), "metrics.lookback_days");
-    if (c.pseudonymSalt() == null || c.pseudonymSalt().isEmpty()) {
-      check.fail("metrics.pseudonym_salt", "must be set");
-    }
     if (c.lifecycle() == null) {
       check.fail("metrics.lifecycle", "section is missing");
     }

@@ -102,18 +102,18 @@ public final class MetricsStage implements Stage {
     }
     Progress.info("metrics for as-of {}: {}", asOf, plan.reason());
 
-    String salt = m.pseudonymSalt();
+    byte[] secret = io.cxlake.platform.PseudonymSecret.of(ctx);
     GoldWriter writer = new GoldWriter(ctx);
     Dataset<Row> customers = spark.table(silver.get("customers"));
     Dataset<Row> subscriptions = spark.table(silver.get("subscriptions"));
     Dataset<Row> digital = spark.table(silver.get("digital_events"));
     try {
       writer.overwrite(GoldContracts.FACT_ORDER,
-          Facts.orders(spark.table(silver.get("orders")), asOf, salt, m.repurchaseWindowDays()));
-      writer.overwrite(GoldContracts.FACT_RENEWAL, Facts.renewals(spark.table(silver.get("renewals")), subscriptions, asOf, salt));
-      writer.overwrite(GoldContracts.FACT_INTERACTION, Facts.interactions(spark.table(silver.get("interactions")), asOf, salt));
+          Facts.orders(spark.table(silver.get("orders")), asOf, secret, m.repurchaseWindowDays()));
+      writer.overwrite(GoldContracts.FACT_RENEWAL, Facts.renewals(spark.table(silver.get("renewals")), subscriptions, asOf, secret));
+      writer.overwrite(GoldContracts.FACT_INTERACTION, Facts.interactions(spark.table(silver.get("interactions")), asOf, secret));
       writer.overwrite(GoldContracts.FACT_SURVEY_RESPONSE,
-          Facts.surveyResponses(spark.table(silver.get("survey_responses")), asOf, salt));
+          Facts.surveyResponses(spark.table(silver.get("survey_responses")), asOf, secret));
       Dataset<Row> factResponse = gold(ctx, GoldContracts.FACT_SURVEY_RESPONSE);
       writer.overwrite(GoldContracts.FACT_SURVEY_RATING, Facts.surveyRatings(spark.table(silver.get("survey_ratings")), factResponse));
       Dataset<Row> factOrder = gold(ctx, GoldContracts.FACT_ORDER);
@@ -122,7 +122,7 @@ public final class MetricsStage implements Stage {
       Dataset<Row> factRating = gold(ctx, GoldContracts.FACT_SURVEY_RATING);
 
       Dataset<Row> c360 = Customer360.build(new Customer360.Inputs(customers, subscriptions, factOrder, factRenewal,
-          factInteraction, factResponse, factRating, digital), asOf, m);
+          factInteraction, factResponse, factRating, digital, secret), asOf, m);
       // Contributed columns start empty; the run's enrichment step sets them (platform.Customer360Enrichment).
       for (TableContract.Column c : customer360.columns()) {
         if (!java.util.Arrays.asList(c360.columns()).contains(c.name())) {
@@ -145,7 +145,7 @@ public final class MetricsStage implements Stage {
       Dataset<Row> experience = ExperienceKpis.build(responses, m.periodTypes(), slices, plan.experience(), m.minResponses());
       writeKpi(ctx, writer, GoldContracts.KPI_EXPERIENCE, experience, plan.experience(), asOf);
 
-      Dataset<Row> keyedSubscriptions = subscriptions.select(Pseudonym.customerKey(col("customer_id"), salt).as("customer_key"),
+      Dataset<Row> keyedSubscriptions = subscriptions.select(Pseudonym.customerKey(col("customer_id"), secret).as("customer_key"),
           col("subscription_id"), col("start_date"), col("end_date"));
       try (CacheScope cache = CacheScope.open()) {
         Dataset<Row> operations = OperationsKpis.build(new OperationsKpis.Inputs(factOrder, factRenewal, factInteraction,

@@ -60,7 +60,7 @@ public final class ClusterFeatures {
 
   /** Inputs, all gold except the digital events (silver, keyed by source id; hashed after aggregation). */
   public record Inputs(Dataset<Row> c360, Dataset<Row> factOrder, Dataset<Row> factInteraction,
-      Dataset<Row> factResponse, Dataset<Row> digitalEvents, Dataset<Row> rfm, Dataset<Row> value, String salt) {}
+      Dataset<Row> factResponse, Dataset<Row> digitalEvents, Dataset<Row> rfm, Dataset<Row> value, byte[] secret) {}
 
   /**
    * One row per customer of the snapshot: customer_key, completed_orders (in the window) and
@@ -95,7 +95,7 @@ public final class ClusterFeatures {
     Dataset<Row> sessions = in.digitalEvents().where(Facts.upTo(col("event_ts"), asOf)
             .and(to_date(col("event_ts")).geq(windowStart)))
         .groupBy("customer_id").agg(countDistinct("session_id").as("_sessions"))
-        .select(Pseudonym.customerKey(col("customer_id"), in.salt()).as("customer_key"), col("_sessions"));
+        .select(Pseudonym.customerKey(col("customer_id"), in.secret()).as("customer_key"), col("_sessions"));
 
     Dataset<Row> all = in.c360().select("customer_key", "signup_date", "tenure_days")
         .join(orders, new String[] {"customer_key"}, "left")

@@ -73,7 +73,7 @@ public final class ClusterStage implements Stage {
     ClusterFeatures.Inputs in = new ClusterFeatures.Inputs(snap.c360(), gold(ctx, GoldContracts.FACT_ORDER.name()),
         gold(ctx, GoldContracts.FACT_INTERACTION.name()), gold(ctx, GoldContracts.FACT_SURVEY_RESPONSE.name()),
         ctx.spark().table(ctx.catalog().silver(Entities.DIGITAL_EVENTS.silverTable())), rfm, value,
-        ctx.config().get(MetricsConfig.SECTION).pseudonymSalt());
+        io.cxlake.platform.PseudonymSecret.of(ctx));
     // Fixed partitioning and order: the sample and the algorithms' initialisation see the same
     // rows in the same order on every run, so a rerun gives the same clusters.
     io.cxlake.platform.CacheScope cache = io.cxlake.platform.CacheScope.open();

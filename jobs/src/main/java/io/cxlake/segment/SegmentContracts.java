@@ -3,6 +3,7 @@ package io.cxlake.segment;
 import io.cxlake.core.Tier;
 import io.cxlake.metrics.MetricsConfig;
 import io.cxlake.contract.TableContract;
+import io.cxlake.metrics.GoldContracts;
 import io.cxlake.core.CxlakeConfig;
 import java.util.List;
 
@@ -10,7 +11,7 @@ import java.util.List;
 public final class SegmentContracts {
   private SegmentContracts() {}
 
-  private static final String KEY = "Pseudonymous customer key: first 16 hex digits of sha-256(salt|customer_id)";
+  private static final String KEY = GoldContracts.KEY;
   private static final String AS_OF = "As-of date the row describes (data up to and including this day)";
 
   /** as_of_date and customer_key: the key columns of the per-customer tables. */

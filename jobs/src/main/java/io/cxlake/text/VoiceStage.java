@@ -138,7 +138,7 @@ public final class VoiceStage implements Stage {
             col("rating").cast("int").as("rating"), col("text"), col("language").as("given_language"));
     Dataset<Row> emails = ctx.spark().table(ctx.catalog().silver(Entities.CUSTOMERS.silverTable()))
         .select(col("customer_id"), col("email"));
-    String salt = ctx.config().get(MetricsConfig.SECTION).pseudonymSalt();
+    byte[] secret = io.cxlake.platform.PseudonymSecret.of(ctx);
     Dataset<Row> redacted = surveys.unionByName(reviews).join(emails, new String[] {"customer_id"}, "left")
         .withColumn("text_redacted", Redaction.redact(col("text"), col("email")));
     for (String type : Redaction.TYPES) {
@@ -146,7 +146,7 @@ public final class VoiceStage implements Stage {
     }
     // The raw text and e-mail end here: everything below works on the redacted text.
     return redacted.drop("text", "email")
-        .withColumn("customer_key", when(col("customer_id").isNotNull(), Pseudonym.customerKey(col("customer_id"), salt)))
+        .withColumn("customer_key", when(col("customer_id").isNotNull(), Pseudonym.customerKey(col("customer_id"), secret)))
         .drop("customer_id")
         .withColumn("nps_group", when(col("nps").geq(9), "promoter").when(col("nps").geq(7), "passive")
             .when(col("nps").isNotNull(), "detractor"))

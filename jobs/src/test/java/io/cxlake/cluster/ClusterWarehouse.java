@@ -18,6 +18,8 @@ import java.util.stream.Stream;
  */
 public final class ClusterWarehouse {
   private static final Duration RUN_TIMEOUT = Duration.ofMinutes(20);
+  /** The pseudonym secret of the cluster run (a run on a cluster refuses to start without one); the notebooks use it too. */
+  public static final String PSEUDONYM_SECRET = "cluster-test-secret-0123456789";
   private static ClusterWarehouse instance;
 
   /** The warehouse folder the run wrote. */
@@ -83,6 +85,7 @@ public final class ClusterWarehouse {
       ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
           .redirectOutput(driverLog.toFile());
       pb.environment().putAll(cluster.environment());
+      pb.environment().put(io.cxlake.platform.PseudonymSecret.ENV, PSEUDONYM_SECRET);
       long r0 = System.nanoTime();
       Process driver = pb.start();
       if (!driver.waitFor(RUN_TIMEOUT.toMinutes(), TimeUnit.MINUTES)) {

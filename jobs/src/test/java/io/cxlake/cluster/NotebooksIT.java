@@ -29,6 +29,8 @@ class NotebooksIT {
         .redirectOutput(log.toFile());
     if (warehouse != null) {
       pb.environment().put("CXLAKE_WAREHOUSE", warehouse);
+      // the notebooks rerun stages on the cluster run's warehouse: the same customer keys
+      pb.environment().put(io.cxlake.platform.PseudonymSecret.ENV, ClusterWarehouse.PSEUDONYM_SECRET);
     }
     Process p = pb.start();
     if (!p.waitFor(minutes, TimeUnit.MINUTES)) {

@@ -27,7 +27,7 @@ class FactOrderLinesTest {
         + "('3', 'a', NULL, '2011-01-03 09:00:00', 'K3', 'home', 1, 7.50, 0, 'web', 'completed'), "
         + "('4', 'a', 'A', '2011-01-04 09:00:00', 'K3', 'home', 1, 4.00, 0, 'web', 'completed') "
         + "AS t(order_id, line_id, customer_id, order_ts, product_id, category, quantity, amount, discount, channel, status)");
-    List<Row> fact = Facts.orders(lines, LocalDate.of(2011, 1, 31), "s", 90).orderBy("order_id")
+    List<Row> fact = Facts.orders(lines, LocalDate.of(2011, 1, 31), "test-secret-0123456789".getBytes(java.nio.charset.StandardCharsets.UTF_8), 90).orderBy("order_id")
         .select("order_id", "lines", "quantity", "amount", "net_amount", "category", "order_seq", "is_repurchase",
             "customer_key").collectAsList();
     assertEquals(4, fact.size());

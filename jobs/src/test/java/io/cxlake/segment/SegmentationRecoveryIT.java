@@ -40,7 +40,7 @@ class SegmentationRecoveryIT {
 
   private static Dataset<Row> personas() {
     return spark.read().option("header", true).csv(lake.localLanding.resolve("_truth/personas.csv").toString())
-        .select(Pseudonym.customerKey(col("customer_id"), "cxlake").as("customer_key"), col("persona"));
+        .select(Pseudonym.customerKey(col("customer_id"), io.cxlake.platform.PseudonymSecret.of(lake.context(""))).as("customer_key"), col("persona"));
   }
 
   @Test
