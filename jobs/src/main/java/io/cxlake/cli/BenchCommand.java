@@ -65,9 +65,9 @@ class BenchCommand implements Callable<Integer> {
     global.landing = landing.toString();
     int code = 0;
     Profile profile = new Profile();
-    try (Session s = new Session(global, work.resolve("warehouse").toString())) {
+    try (Session s = new Session(global, work.resolve("warehouse").toString(), "bench")) {
       JobContext ctx = s.ctx;
-      JobRunner.Observer observer = profile.attach(s);
+      JobRunner.Observer observer = s.guarded(profile.attach(s));
       for (Stage stage : Modules.registry().pipeline()) {
         resetPeaks();
         List<JobRunner.StageOutcome> o = JobRunner.run(ctx, List.of(stage), observer);

@@ -26,12 +26,12 @@ class ChurnCommand implements Runnable {
 
   /** Runs one stage and prints the summary. */
   static int run(Main global, Stage stage) {
-    try (Session s = new Session(global)) {
+    try (Session s = Session.writing(global, "churn " + stage.name())) {
       List<Stage> stages = new java.util.ArrayList<>();
       stages.add(Modules.registry().declared(ChurnStage.NAME, stage));
       // Scores and models feed customer_360: the enrichment follows, as after `cxlake churn`.
       Modules.registry().plan(List.of(ChurnStage.NAME)).stream().skip(1).forEach(stages::add);
-      return Pipeline.summarize(JobRunner.run(s.ctx, stages), System.out);
+      return Pipeline.summarize(JobRunner.run(s.ctx, stages, s.guarded(JobRunner.Observer.NONE)), System.out);
     }
   }
 

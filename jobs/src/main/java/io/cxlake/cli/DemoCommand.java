@@ -20,9 +20,9 @@ class DemoCommand implements Callable<Integer> {
   public Integer call() {
     Profile p = profile ? new Profile() : null;
     int code;
-    try (Session s = new Session(global)) {
+    try (Session s = Session.writing(global, "demo")) {
       code = Pipeline.summarize(JobRunner.run(s.ctx, Modules.registry().pipeline(),
-          p == null ? JobRunner.Observer.NONE : p.attach(s)), System.out);
+          s.guarded(p == null ? JobRunner.Observer.NONE : p.attach(s))), System.out);
       System.out.println();
       System.out.println("Tables (warehouse " + s.warehouse() + "):");
       TablesCommand.print(s.spark, s.ctx.catalog(), System.out);

@@ -49,7 +49,7 @@ class QuarantineCommand implements Callable<Integer> {
       System.err.println("quarantine: unknown entity '" + entity + "' (known: " + String.join(", ", Entities.names()) + ")");
       return 2;
     }
-    try (Session s = new Session(global)) {
+    try (Session s = Session.reading(global)) {
       print(s.spark, s.ctx.catalog(), entity, reason, samples, maxGroups, System.out);
       return 0;
     }

@@ -1,13 +1,23 @@
 package io.cxlake.cli;
 
 import io.cxlake.core.ConfigLoader;
+import io.cxlake.core.Catalog;
 import io.cxlake.core.JobContext;
+import io.cxlake.core.JobRunner;
 import io.cxlake.core.Lakehouse;
+import io.cxlake.core.RunIds;
+import io.cxlake.core.RunLease;
+import io.cxlake.core.RunLog;
+import io.cxlake.core.Stage;
 import io.cxlake.pipeline.Modules;
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import org.apache.spark.sql.SparkSession;
 
-/** Opens the one session of a CLI invocation from the global options; closed at exit. */
+/**
+ * Opens the one session of a CLI invocation from the global options; closed at exit. A command
+ * that writes holds the catalog's {@link RunLease} from before the metastore opens to its end.
+ */
 final class Session implements AutoCloseable {
   /**
    * Where the time before the first stage went, in seconds.
@@ -26,19 +36,64 @@ final class Session implements AutoCloseable {
   final SparkSession spark;
   final JobContext ctx;
   final Startup startup;
+  private final RunLease lease;
 
-  Session(Main g) {
-    this(g, g.warehouse);
+  /** A session for a command that only reads (no lease). */
+  static Session reading(Main g) {
+    return new Session(g, g.warehouse, null);
   }
 
-  Session(Main g, String warehouse) {
+  /** A session for command {@code command}, which writes: it holds the lease or stops with exit code 3. */
+  static Session writing(Main g, String command) {
+    return new Session(g, g.warehouse, command);
+  }
+
+  Session(Main g, String warehouse, String writingCommand) {
     long t0 = System.currentTimeMillis();
     double jvm = (t0 - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1000.0;
     loaded = Modules.configLoader().load(g.config);
     spark = Lakehouse.open(loaded.config(), warehouse, g.conf);
-    long t1 = System.currentTimeMillis();
-    ctx = JobContext.create(spark, loaded, g.asOf, g.landing, g.fullRefresh);
-    startup = new Startup(jvm, (t1 - t0) / 1000.0, (System.currentTimeMillis() - t1) / 1000.0);
+    String runId = RunIds.next();
+    RunLease taken = null;
+    try {
+      if (writingCommand != null) {
+        Catalog catalog = new Catalog(loaded.config().catalog());
+        taken = RunLease.acquire(spark, catalog.filesRoot(spark), catalog.names().opsDb(), runId, writingCommand,
+            Duration.ofSeconds(loaded.config().runtime().runLeaseSeconds()));
+      }
+      long t1 = System.currentTimeMillis();
+      ctx = JobContext.create(spark, loaded, runId, g.asOf, g.landing, g.fullRefresh);
+      if (taken != null && taken.takenOver() != null) {
+        RunLog.recordAbandoned(ctx, taken.takenOver());
+      }
+      startup = new Startup(jvm, (t1 - t0) / 1000.0, (System.currentTimeMillis() - t1) / 1000.0);
+    } catch (RuntimeException e) {
+      if (taken != null) {
+        taken.close();
+      }
+      spark.stop();
+      throw e;
+    }
+    lease = taken;
+  }
+
+  /** {@code observer}, and before each stage a check that this run still holds its lease. */
+  JobRunner.Observer guarded(JobRunner.Observer observer) {
+    if (lease == null) {
+      return observer;
+    }
+    return new JobRunner.Observer() {
+      @Override
+      public void beforeStage(Stage stage) {
+        lease.check(stage.name());
+        observer.beforeStage(stage);
+      }
+
+      @Override
+      public void afterStage(Stage stage, JobRunner.StageOutcome outcome) {
+        observer.afterStage(stage, outcome);
+      }
+    };
   }
 
   String warehouse() {
@@ -47,6 +102,9 @@ final class Session implements AutoCloseable {
 
   @Override
   public void close() {
+    if (lease != null) {
+      lease.close();
+    }
     spark.stop();
   }
 }

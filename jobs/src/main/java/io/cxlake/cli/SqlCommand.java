@@ -42,7 +42,7 @@ class SqlCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--out writes csv, json or parquet: give --format csv|json|parquet, was '"
           + format + "'");
     }
-    try (Session s = new Session(global)) {
+    try (Session s = Session.reading(global)) {
       Dataset<Row> result;
       try {
         result = s.spark.sql(query);

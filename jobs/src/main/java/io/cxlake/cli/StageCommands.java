@@ -16,6 +16,9 @@ abstract class StageCommand implements Callable<Integer> {
   @ParentCommand
   Main global;
 
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
   @CommandLine.Option(names = "--profile",
       description = "Also measure and print the fixed costs: the cold SELECT 1 of this machine, start-up, and per stage "
           + "the Spark jobs, tasks, Delta commits and files written.")
@@ -27,8 +30,8 @@ abstract class StageCommand implements Callable<Integer> {
   public Integer call() {
     Profile p = profile ? new Profile() : null;
     int code;
-    try (Session s = new Session(global)) {
-      code = Pipeline.summarize(JobRunner.run(s.ctx, stages(), p == null ? JobRunner.Observer.NONE : p.attach(s)),
+    try (Session s = Session.writing(global, spec.name())) {
+      code = Pipeline.summarize(JobRunner.run(s.ctx, stages(), s.guarded(p == null ? JobRunner.Observer.NONE : p.attach(s))),
           System.out);
     }
     if (p != null) {

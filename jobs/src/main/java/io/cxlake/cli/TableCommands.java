@@ -131,7 +131,7 @@ class HistoryCommand implements Callable<Integer> {
     if (limit < 1) {
       throw new IllegalArgumentException("--limit must be 1 or more, was " + limit);
     }
-    try (Session s = new Session(global)) {
+    try (Session s = Session.reading(global)) {
       String full = TableCommands.resolve(s.spark, s.ctx.catalog(), table);
       System.out.println(full);
       SqlCommand.print(TableCommands.history(s.spark, full, limit), format, limit);
@@ -155,7 +155,7 @@ class RestoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (Session s = new Session(global)) {
+    try (Session s = Session.writing(global, "restore")) {
       TableCommands.restore(s.ctx, table, version, System.out);
       return 0;
     }

@@ -17,7 +17,7 @@ class TablesCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (Session s = new Session(global)) {
+    try (Session s = Session.reading(global)) {
       print(s.spark, s.ctx.catalog(), System.out);
       return 0;
     }

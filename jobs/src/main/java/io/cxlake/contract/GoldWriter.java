@@ -1,5 +1,6 @@
 package io.cxlake.contract;
 
+import io.cxlake.core.DeltaRetry;
 import static org.apache.spark.sql.functions.col;
 
 import io.cxlake.core.CxlakeConfig;
@@ -96,9 +97,10 @@ public final class GoldWriter {
         String view = "_cxlake_gold_" + VIEW_SEQ.incrementAndGet();
         shaped.createOrReplaceTempView(view);
         try {
-          spark.sql(replaceWhere == null
+          // A maintenance job (OPTIMIZE) may commit to the table meanwhile: retried.
+          DeltaRetry.write(table, () -> spark.sql(replaceWhere == null
               ? "INSERT OVERWRITE " + table + " SELECT * FROM " + view
-              : "INSERT INTO " + table + " REPLACE WHERE " + replaceWhere + " SELECT * FROM " + view);
+              : "INSERT INTO " + table + " REPLACE WHERE " + replaceWhere + " SELECT * FROM " + view));
         } finally {
           spark.catalog().dropTempView(view);
         }
@@ -169,8 +171,9 @@ public final class GoldWriter {
     if (results.isEmpty()) {
       return;
     }
-    ctx.spark().createDataFrame(results, DQ_SCHEMA).write().format("delta").mode("append")
-        .saveAsTable(ctx.catalog().ops(OpsTables.DQ_RESULT));
+    String table = ctx.catalog().ops(OpsTables.DQ_RESULT);
+    DeltaRetry.write(table, () -> ctx.spark().createDataFrame(results, DQ_SCHEMA).write().format("delta").mode("append")
+        .saveAsTable(table));
     results.clear();
   }
 

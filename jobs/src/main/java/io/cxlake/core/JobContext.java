@@ -26,9 +26,13 @@ public record JobContext(
 
   public static JobContext create(SparkSession spark, ConfigLoader.Loaded loaded, LocalDate asOf,
       String landingRoot, boolean fullRefresh) {
+    return create(spark, loaded, RunIds.next(), asOf, landingRoot, fullRefresh);
+  }
+
+  public static JobContext create(SparkSession spark, ConfigLoader.Loaded loaded, String runId, LocalDate asOf,
+      String landingRoot, boolean fullRefresh) {
     Catalog catalog = new Catalog(loaded.config().catalog());
     OpsTables.ensure(spark, catalog);
-    String runId = RunIds.next();
     // Every Delta commit of this run carries its run id: `cxlake history` shows which run
     // wrote a version, and cx_ops.pipeline_run tells what that run did.
     spark.conf().set("spark.databricks.delta.commitInfo.userMetadata", "cxlake run " + runId);

@@ -21,7 +21,7 @@ public final class OpsTables {
         + "as_of DATE COMMENT 'As-of date the job ran for (null when not applicable)', "
         + "started_at TIMESTAMP NOT NULL COMMENT 'Start time (UTC)', "
         + "ended_at TIMESTAMP NOT NULL COMMENT 'End time (UTC)', "
-        + "status STRING NOT NULL COMMENT 'success | failed', "
+        + "status STRING NOT NULL COMMENT 'success | failed | skipped; abandoned: a run that died holding the run lease (job = its command)', "
         + "rows_in BIGINT COMMENT 'Rows read by the job', "
         + "rows_out BIGINT COMMENT 'Rows written by the job', "
         + "error STRING COMMENT 'One-line cause when failed') USING DELTA "

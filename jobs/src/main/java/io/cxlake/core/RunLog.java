@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -27,10 +26,24 @@ public final class RunLog {
 
   public static void record(JobContext ctx, String job, Instant start, Instant end, String status,
       Long rowsIn, Long rowsOut, String error) {
-    SparkSession spark = ctx.spark();
-    Row row = RowFactory.create(ctx.runId(), job, ctx.asOf() == null ? null : Date.valueOf(ctx.asOf()),
-        Timestamp.from(start), Timestamp.from(end), status, rowsIn, rowsOut, error);
-    spark.createDataFrame(List.of(row), SCHEMA).write().format("delta").mode("append")
-        .saveAsTable(ctx.catalog().ops(OpsTables.PIPELINE_RUN));
+    append(ctx, RowFactory.create(ctx.runId(), job, ctx.asOf() == null ? null : Date.valueOf(ctx.asOf()),
+        Timestamp.from(start), Timestamp.from(end), status, rowsIn, rowsOut, error));
+  }
+
+  /**
+   * Records a run that died holding the lease (killed, lost its host) as {@code abandoned}: without
+   * this row it would have no end in the log. Its stages that finished have their own rows.
+   */
+  public static void recordAbandoned(JobContext ctx, RunLease.Holder dead) {
+    append(ctx, RowFactory.create(dead.runId(), dead.command(), null, Timestamp.from(dead.acquiredAt()),
+        Timestamp.from(dead.heartbeatAt()), "abandoned", null, null,
+        "ended without releasing its run lease: process " + dead.owner() + " was killed or lost (ended_at is its "
+            + "last heartbeat); taken over by run " + ctx.runId()));
+  }
+
+  private static void append(JobContext ctx, Row row) {
+    String table = ctx.catalog().ops(OpsTables.PIPELINE_RUN);
+    DeltaRetry.write(table, () -> ctx.spark().createDataFrame(List.of(row), SCHEMA).write().format("delta")
+        .mode("append").saveAsTable(table));
   }
 }

@@ -19,7 +19,9 @@ public record RuntimeConfig(
     /* Extra Spark settings, applied last but before --conf. */
     Map<String, String> sparkConf,
     /* File holding the secret of the customer_key HMAC (first line; beside this file or a Hadoop URI); the CXLAKE_PSEUDONYM_SECRET environment variable wins. */
-    String pseudonymSecretFile) {
+    String pseudonymSecretFile,
+    /* Time to live of the run lease without a heartbeat (one writer per catalog; docs/operations.md). */
+    Integer runLeaseSeconds) {
 
   /** The "runtime" section of conf/cxlake.yaml. */
   public static final ConfigSection<RuntimeConfig> SECTION = new ConfigSection<>("runtime", RuntimeConfig.class, RuntimeConfig::validate);
@@ -36,6 +38,9 @@ public record RuntimeConfig(
     }
     if (c.shufflePartitions() == null || c.shufflePartitions() < 1 || c.shufflePartitions() > 100_000) {
       check.fail("runtime.shuffle_partitions", "must be between 1 and 100000, was " + c.shufflePartitions());
+    }
+    if (c.runLeaseSeconds() == null || c.runLeaseSeconds() < 10) {
+      check.fail("runtime.run_lease_seconds", "must be 10 or more, was " + c.runLeaseSeconds());
     }
   }
 }

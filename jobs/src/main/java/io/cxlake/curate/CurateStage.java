@@ -1,5 +1,6 @@
 package io.cxlake.curate;
 
+import io.cxlake.core.DeltaRetry;
 import io.cxlake.platform.Parallel;
 import io.cxlake.core.TableRef;
 import io.cxlake.platform.StageModule;
@@ -155,11 +156,13 @@ public final class CurateStage implements Stage {
 
   /** Replaces the rows of {@code table} matching {@code condition} by {@code rows}, in one commit. */
   private static void replaceWhere(Dataset<Row> rows, String table, String condition) {
-    try {
-      rows.writeTo(table).overwrite(expr(condition));
-    } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
-      throw new IllegalStateException(table + " is missing although the ops tables were ensured", e);
-    }
+    DeltaRetry.write(table, () -> {
+      try {
+        rows.writeTo(table).overwrite(expr(condition));
+      } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
+        throw new IllegalStateException(table + " is missing although the ops tables were ensured", e);
+      }
+    });
   }
 
   /** Curates the pending batches of one entity into silver; null when there are none. */
@@ -208,9 +211,10 @@ public final class CurateStage implements Stage {
       String view = "_cxlake_upsert_" + e.name();
       classified.where(col("_latest")).select(silverCols.toArray(Column[]::new)).createOrReplaceTempView(view);
       String on = e.key().stream().map(k -> "t." + k + " = s." + k).collect(Collectors.joining(" AND "));
-      spark.sql("MERGE INTO " + silver + " t USING " + view + " s ON " + on
+      // Silver may be compacted by a maintenance job meanwhile: the MERGE is retried on conflict.
+      DeltaRetry.write(silver, () -> spark.sql("MERGE INTO " + silver + " t USING " + view + " s ON " + on
           + " WHEN MATCHED AND t._row_hash <> s._row_hash THEN UPDATE SET *"
-          + " WHEN NOT MATCHED THEN INSERT *");
+          + " WHEN NOT MATCHED THEN INSERT *"));
       spark.catalog().dropTempView(view);
 
       Map<String, Map<String, Long>> perBatch = new TreeMap<>();

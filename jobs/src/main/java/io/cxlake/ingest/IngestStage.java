@@ -1,5 +1,6 @@
 package io.cxlake.ingest;
 
+import io.cxlake.core.DeltaRetry;
 import io.cxlake.platform.Parallel;
 import io.cxlake.core.TableRef;
 import io.cxlake.platform.StageModule;
@@ -128,8 +129,9 @@ public final class IngestStage implements Stage {
     }
     derived.values().forEach(DerivedSource::release);
     if (!ledger.isEmpty()) {
-      spark.createDataFrame(ledger, LEDGER).write().format("delta").mode("append")
-          .saveAsTable(catalog.ops(OpsTables.INGEST_FILE));
+      String table = catalog.ops(OpsTables.INGEST_FILE);
+      DeltaRetry.write(table, () -> spark.createDataFrame(ledger, LEDGER).write().format("delta").mode("append")
+          .saveAsTable(table));
     }
     counts.put("files_rejected", ledger.stream().filter(r -> "rejected".equals(r.getString(4))).count());
     counts.put("files_ingested", ledger.stream().filter(r -> "ingested".equals(r.getString(4))).count());

@@ -1,5 +1,6 @@
 package io.cxlake.platform;
 
+import io.cxlake.core.DeltaRetry;
 import static org.apache.spark.sql.functions.*;
 
 import io.cxlake.contract.ContractTables;
@@ -90,10 +91,12 @@ public final class Customer360Enrichment implements Stage {
       cols.forEach(c -> set.put(c.name(), "s." + c.name()));
     }
     String day = "DATE'" + asOf + "'";
-    DeltaTable.forName(ctx.spark(), target).as("t")
-        .merge(src.as("s"), "t.snapshot_date = " + day + " AND t.customer_key = s.customer_key")
+    // Several stages' enrichments and a maintenance job may write customer_360: retried on conflict.
+    Dataset<Row> source = src;
+    DeltaRetry.write(target, () -> DeltaTable.forName(ctx.spark(), target).as("t")
+        .merge(source.as("s"), "t.snapshot_date = " + day + " AND t.customer_key = s.customer_key")
         .whenMatched().updateExpr(set)
-        .execute();
+        .execute());
     return new StageResult(0, 0, Map.of(), List.of());
   }
 }

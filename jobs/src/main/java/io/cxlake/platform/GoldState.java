@@ -1,5 +1,6 @@
 package io.cxlake.platform;
 
+import io.cxlake.core.DeltaRetry;
 import static org.apache.spark.sql.functions.*;
 
 import io.cxlake.core.JobContext;
@@ -75,8 +76,9 @@ public final class GoldState {
     Timestamp now = Timestamp.from(Instant.now());
     List<Row> rows = new ArrayList<>();
     versions.forEach((t, v) -> rows.add(RowFactory.create(stage, t, v, Date.valueOf(asOf), ctx.runId(), now)));
-    ctx.spark().createDataFrame(rows, SCHEMA).write().format("delta").mode("append")
-        .saveAsTable(ctx.catalog().ops(OpsTables.GOLD_STATE));
+    String table = ctx.catalog().ops(OpsTables.GOLD_STATE);
+    DeltaRetry.write(table, () -> ctx.spark().createDataFrame(rows, SCHEMA).write().format("delta").mode("append")
+        .saveAsTable(table));
   }
 
   /**

@@ -1,0 +1,158 @@
+package io.cxlake.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.cxlake.TestSpark;
+import io.cxlake.core.RunLease;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Two processes on one warehouse, as two schedulers would start them ({@code bin/cxlake ingest}
+ * on a small landing the test writes): while one holds the run lease the other stops with exit
+ * code 3 naming it, and the tables are those of one run; a holder killed with SIGKILL is taken
+ * over at once by the next run on this host, which records it as abandoned. (Two runs
+ * starting at the very same moment are RunLeaseTest's race.)
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RunLeaseIT {
+  private static Path dir;
+  private static Path config;
+  private static Path warehouse;
+  private static SparkSession spark;
+
+  @BeforeAll
+  static void landing() throws IOException {
+    spark = TestSpark.session();
+    dir = Files.createTempDirectory("cxlake-lease-it-");
+    warehouse = dir.resolve("warehouse");
+    Path landing = dir.resolve("landing");
+    Files.createDirectories(landing.resolve("customers"));
+    Files.createDirectories(landing.resolve("orders"));
+    Files.writeString(landing.resolve("customers/c.csv"),
+        "customer_id,signup_date,country,region,acquisition_channel,plan,birth_year,email,phone\n"
+            + "C1,2024-01-05,US,NA-East,referral,basic,1980,a@x.com,\n"
+            + "C2,2024-02-05,BR,LATAM,social,basic,1990,b@x.com,\n"
+            + "C3,2024-03-05,DE,EMEA,partner,plus,1975,c@x.com,\n");
+    Files.writeString(landing.resolve("orders/o.csv"),
+        "order_id,customer_id,order_ts,product_id,category,quantity,amount,discount,channel,status\n"
+            + "O1,C1,2025-03-01 10:00:00,P1,home,1,10.50,0,web,completed\n"
+            + "O2,C2,2025-03-02 11:00:00,P2,home,2,20.00,0,web,completed\n");
+    Path sources = dir.resolve("sources.yaml");
+    Files.writeString(sources, "landing_root: landing\nentities:\n"
+        + "  customers: {path: customers/*.csv, format: csv}\n"
+        + "  orders: {path: orders/*.csv, format: csv}\n");
+    config = dir.resolve("cxlake.yaml");
+    Files.writeString(config, "sources: sources.yaml\nruntime: {master: 'local[1]', shuffle_partitions: 1}\n");
+  }
+
+  private static Process ingest(String name) throws IOException {
+    Path repo = TestSpark.repoRoot();
+    ProcessBuilder pb = new ProcessBuilder("bash", repo.resolve("bin/cxlake").toString(), "--config", config.toString(),
+        "--warehouse", warehouse.toString(), "ingest").directory(dir.toFile()).redirectErrorStream(true)
+        .redirectOutput(dir.resolve(name + ".log").toFile());
+    pb.environment().put("CXLAKE_DRIVER_MEMORY", "1g");
+    return pb.start();
+  }
+
+  private static void signal(String signal, Process p) throws IOException, InterruptedException {
+    assertEquals(0, new ProcessBuilder("kill", "-" + signal, String.valueOf(p.pid())).start().waitFor());
+  }
+
+  private static int exit(Process p) throws InterruptedException {
+    if (!p.waitFor(10, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      fail("a run did not end in 10 minutes");
+    }
+    return p.exitValue();
+  }
+
+  private static String log(String name) throws IOException {
+    return Files.readString(dir.resolve(name + ".log"), StandardCharsets.UTF_8);
+  }
+
+  /** The run id holding the lease, waiting until one does (null if {@code p} ended first). */
+  private static String holderOnce(Process p) throws InterruptedException {
+    String lease = warehouse.resolve(RunLease.LOCATION).toUri().toString();
+    while (p.isAlive()) {
+      if (Files.isDirectory(warehouse.resolve(RunLease.LOCATION).resolve("_delta_log"))) {
+        try {
+          List<Row> rows = spark.read().format("delta").load(lease).where("lease_key = 'cx_ops'").collectAsList();
+          if (!rows.isEmpty()) {
+            return rows.get(0).getString(1);
+          }
+        } catch (Exception e) {
+          // the table's first commit is still being written
+        }
+      }
+      Thread.sleep(200);
+    }
+    return null;
+  }
+
+  private static Table table(String db, String table) {
+    return new Table(spark.read().format("delta").load(warehouse.resolve(db + ".db").resolve(table).toUri().toString()));
+  }
+
+  /** A table of the run's warehouse, read by path. */
+  private record Table(org.apache.spark.sql.Dataset<Row> rows) {
+    long count(String where) {
+      return rows.where(where).count();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void aSecondRunStopsWithExitCode3WhileTheFirstHoldsTheWarehouse() throws Exception {
+    Process first = ingest("first");
+    String holder = holderOnce(first);
+    assertNotNull(holder, "the first run ended without taking the lease: " + log("first"));
+    // Paused (SIGSTOP) while it holds the lease, so the second surely starts while the first
+    // is alive and unfinished however slow this machine is; resumed once the second has ended.
+    signal("STOP", first);
+    Process second = ingest("second");
+    int secondExit = exit(second);
+    signal("CONT", first);
+    int firstExit = exit(first);
+    assertEquals(0, firstExit, log("first"));
+    assertEquals(3, secondExit, log("second"));
+    assertTrue(log("second").contains("is in use by run " + holder + " (ingest, process "), log("second"));
+    // The tables are those of one run.
+    assertEquals(3, table("cx_bronze", "customers").count("true"));
+    assertEquals(2, table("cx_bronze", "orders").count("true"));
+    assertEquals(2, table("cx_ops", "ingest_file").count("status = 'ingested'"));
+    assertEquals(1, table("cx_ops", "pipeline_run").rows().select("run_id").distinct().count());
+    assertEquals(0, table("cx_ops", "pipeline_run").count("run_id <> '" + holder + "'"));
+    // Released at the end.
+    assertEquals(0, spark.read().format("delta").load(warehouse.resolve(RunLease.LOCATION).toUri().toString())
+        .where("lease_key = 'cx_ops'").count());
+  }
+
+  @Test
+  @Order(2)
+  void aKilledHolderIsTakenOverAtOnceAndRecordedAsAbandoned() throws Exception {
+    Process killed = ingest("killed");
+    String dead = holderOnce(killed);
+    assertNotNull(dead, "the run ended without taking the lease: " + log("killed"));
+    killed.destroyForcibly().waitFor();
+    Process next = ingest("next");
+    assertEquals(0, exit(next), log("next"));
+    assertTrue(log("next").contains("took over the run lease of run " + dead), log("next"));
+    Table runs = table("cx_ops", "pipeline_run");
+    assertEquals(1, runs.count("run_id = '" + dead + "' AND status = 'abandoned' AND job = 'ingest'"));
+    // Nothing doubled: the files were ingested once, by the first test's run.
+    assertEquals(3, table("cx_bronze", "customers").count("true"));
+    assertEquals(2, table("cx_bronze", "orders").count("true"));
+  }
+}
