@@ -122,6 +122,7 @@ public final class RunLease implements AutoCloseable {
         throw held(root, current);
       }
       Holder me = new Holder(runId, ProcessHandle.current().pid() + "@" + HOST, command, now, now, now.plus(ttl));
+      Row written;
       try {
         var merge = DeltaTable.forPath(spark, path).as("t").merge(spark.createDataFrame(List.of(row(key, me)), SCHEMA).as("s"),
             // The key as a literal too, so the MERGE reads (and can conflict on) this catalog's partition only.
@@ -130,26 +131,29 @@ public final class RunLease implements AutoCloseable {
         if (current != null) {
           merge = merge.whenMatched(col("t.run_id").equalTo(lit(current.runId()))).updateAll();
         }
-        merge.whenNotMatched().insertAll().execute();
+        written = merge.whenNotMatched().insertAll().execute().first();
       } catch (RuntimeException e) {
         if (!DeltaRetry.isConflict(e) || attempt >= 3) {
           throw e;
         }
         continue; // another run committed at the same moment: look again
       }
-      Holder after = read(spark, path, key);
-      if (after == null && attempt < 3) {
-        continue; // released between our MERGE and this read
+      if (written.<Long>getAs("num_affected_rows") == 0) {
+        // Someone else's lease is in place (taken between our read and our MERGE).
+        Holder holder = read(spark, path, key);
+        if (holder == null && attempt < 3) {
+          continue; // and released again already
+        }
+        throw held(root, holder == null ? me : holder);
       }
-      if (after == null || !after.runId().equals(runId)) {
-        throw held(root, after == null ? me : after);
-      }
-      if (current != null) {
-        Progress.warn("took over the run lease of {}: {}", current.describe(),
-            now.isAfter(current.expiresAt()) ? "it expired at " + TIME.format(current.expiresAt())
+      // Inserted although a lease was seen: its holder released it meanwhile; nothing was taken over.
+      Holder replaced = written.<Long>getAs("num_updated_rows") == 1 ? current : null;
+      if (replaced != null) {
+        Progress.warn("took over the run lease of {}: {}", replaced.describe(),
+            now.isAfter(replaced.expiresAt()) ? "it expired at " + TIME.format(replaced.expiresAt())
                 : "its process is gone");
       }
-      return new RunLease(spark, path, key, me, ttl, current);
+      return new RunLease(spark, path, key, me, ttl, replaced);
     }
   }
 
