@@ -1,17 +1,14 @@
 package io.cxlake.cli;
 
 import io.cxlake.core.ConfigLoader;
-import io.cxlake.core.Catalog;
 import io.cxlake.core.JobContext;
 import io.cxlake.core.JobRunner;
 import io.cxlake.core.Lakehouse;
 import io.cxlake.core.RunIds;
 import io.cxlake.core.RunLease;
-import io.cxlake.core.RunLog;
 import io.cxlake.core.Stage;
 import io.cxlake.pipeline.Modules;
 import java.lang.management.ManagementFactory;
-import java.time.Duration;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -23,7 +20,8 @@ final class Session implements AutoCloseable {
    * Where the time before the first stage went, in seconds.
    *
    * @param jvm       JVM start to the command opening its session (class loading, option parsing)
-   * @param session   building the SparkSession (Delta extensions, Hive support)
+   * @param session   building the SparkSession (Delta extensions, Hive support) and, for a
+   *                  command that writes, taking the run lease
    * @param catalog   the metastore's first use, the databases and the ops tables
    */
   record Startup(double jvm, double session, double catalog) {
@@ -57,14 +55,12 @@ final class Session implements AutoCloseable {
     RunLease taken = null;
     try {
       if (writingCommand != null) {
-        Catalog catalog = new Catalog(loaded.config().catalog());
-        taken = RunLease.acquire(spark, catalog.filesRoot(spark), catalog.names().opsDb(), runId, writingCommand,
-            Duration.ofSeconds(loaded.config().runtime().runLeaseSeconds()));
+        taken = RunLease.acquire(spark, loaded.config(), runId, writingCommand);
       }
       long t1 = System.currentTimeMillis();
       ctx = JobContext.create(spark, loaded, runId, g.asOf, g.landing, g.fullRefresh);
-      if (taken != null && taken.takenOver() != null) {
-        RunLog.recordAbandoned(ctx, taken.takenOver());
+      if (taken != null) {
+        taken.recordTakeover(ctx);
       }
       startup = new Startup(jvm, (t1 - t0) / 1000.0, (System.currentTimeMillis() - t1) / 1000.0);
     } catch (RuntimeException e) {

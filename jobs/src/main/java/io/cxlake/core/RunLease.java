@@ -107,6 +107,20 @@ public final class RunLease implements AutoCloseable {
     heartbeat.scheduleWithFixedDelay(this::renew, every, every, TimeUnit.MILLISECONDS);
   }
 
+  /** Takes the lease of the configured catalog (its ops database, under its files root) for run {@code runId}. */
+  public static RunLease acquire(SparkSession spark, CxlakeConfig config, String runId, String command) {
+    Catalog catalog = new Catalog(config.catalog());
+    return acquire(spark, catalog.filesRoot(spark), catalog.names().opsDb(), runId, command,
+        Duration.ofSeconds(config.runtime().runLeaseSeconds()));
+  }
+
+  /** Writes the abandoned row of the run this lease took over, if any (once the ops tables exist). */
+  public void recordTakeover(JobContext ctx) {
+    if (takenOver != null) {
+      RunLog.recordAbandoned(ctx, takenOver);
+    }
+  }
+
   /**
    * Takes the lease of catalog {@code key} under {@code root} for run {@code runId}, or throws
    * a {@link CxlakeException} with exit code {@value #HELD_EXIT_CODE} naming the holder.

@@ -6,6 +6,8 @@ import io.cxlake.core.CxlakeConfig;
 import io.cxlake.core.JobContext;
 import io.cxlake.core.JobRunner;
 import io.cxlake.core.Lakehouse;
+import io.cxlake.core.RunIds;
+import io.cxlake.core.RunLease;
 import io.cxlake.core.Stage;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -129,8 +131,16 @@ public final class Notebook {
   }
 
   private List<JobRunner.StageOutcome> run(String yamlOverrides, List<Stage> stages) {
-    JobContext runCtx = JobContext.create(spark, withOverrides(yamlOverrides), null, null, false);
-    List<JobRunner.StageOutcome> out = JobRunner.run(runCtx, stages);
+    ConfigLoader.Loaded settings = withOverrides(yamlOverrides);
+    String runId = RunIds.next();
+    List<JobRunner.StageOutcome> out;
+    // A notebook writes like any command: one writer per catalog (a scheduled run may be going).
+    try (RunLease lease = RunLease.acquire(spark, settings.config(), runId,
+        "notebook " + String.join(",", stages.stream().map(Stage::name).toList()))) {
+      JobContext runCtx = JobContext.create(spark, settings, runId, null, null, false);
+      lease.recordTakeover(runCtx);
+      out = JobRunner.run(runCtx, stages);
+    }
     StringBuilder html = new StringBuilder("<table><tr><th>stage</th><th>status</th><th>seconds</th><th>rows out</th></tr>");
     for (JobRunner.StageOutcome o : out) {
       html.append("<tr><td>").append(o.stage()).append("</td><td>").append(o.status()).append("</td><td>")
