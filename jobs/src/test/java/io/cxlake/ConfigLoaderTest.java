@@ -74,6 +74,11 @@ class ConfigLoaderTest {
     Path h = write(dir, "sources3.yaml",
         "landing_root: x\nentities:\n  orders:\n    path: o/*.csv\n    format: csv\n    columns:\n      amout: price\n");
     assertEquals("entities.orders.columns.amout", assertThrows(ConfigException.class, () -> Modules.configLoader().loadSources(h.toString())).key());
+    Path i = write(dir, "sources4.yaml",
+        "landing_root: x\nentities:\n  orders:\n    path: o/*.csv\n    format: csv\n    options: {encoding: latin-one}\n");
+    ConfigException enc = assertThrows(ConfigException.class, () -> Modules.configLoader().loadSources(i.toString()));
+    assertEquals("entities.orders.options.encoding", enc.key());
+    assertTrue(enc.getMessage().contains("unknown encoding 'latin-one'"), enc.getMessage());
   }
 
   @Test

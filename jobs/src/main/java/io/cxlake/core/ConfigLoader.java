@@ -199,6 +199,15 @@ public final class ConfigLoader {
       if (s.creditWhen() != null && !entity.equals("orders")) {
         throw new ConfigException(name, prefix + ".credit_when", "only orders have credit notes");
       }
+      if (s.options() != null) {
+        for (String key : List.of("encoding", "charset")) {
+          String enc = s.options().get(key);
+          if (enc != null && !knownCharset(enc)) {
+            throw new ConfigException(name, prefix + ".options." + key, "unknown encoding '" + enc
+                + "' (e.g. UTF-8, ISO-8859-1, windows-1252, UTF-16)");
+          }
+        }
+      }
       if (s.scales() != null) {
         checkScales(name, prefix, Entities.byName(entity), s.scales());
       }
@@ -219,6 +228,14 @@ public final class ConfigLoader {
   public static boolean rescalable(EntitySpec e, ColumnSpec c) {
     return Set.of("survey_responses", "survey_ratings", "reviews").contains(e.name())
         && c.type() == ColumnType.INT && c.min() != null && c.max() != null;
+  }
+
+  private static boolean knownCharset(String name) {
+    try {
+      return java.nio.charset.Charset.isSupported(name);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   private static void checkScales(String file, String prefix, EntitySpec e, List<SourcesConfig.Scale> scales) {

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.*;
 import io.cxlake.core.ColumnSpec;
 import io.cxlake.core.ColumnType;
 import io.cxlake.core.EntitySpec;
+import io.cxlake.ingest.BronzeTables;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,11 +18,19 @@ import org.apache.spark.sql.Row;
  * transformation. Adds the typed canonical columns (replacing the strings), {@code _reasons}
  * (empty when the row is valid), {@code _detail} and {@code _raw} (the row as landed, JSON).
  *
- * <p>Reason codes: malformed_record (the line could not be parsed at all), null_key,
- * missing_value, bad_type, unparseable_ts, out_of_range, invalid_value, future_ts.
+ * <p>Reason codes: malformed_record (the line could not be parsed at all), repeated_header
+ * (a CSV header line inside the file), null_key, missing_value, bad_type, unparseable_ts,
+ * out_of_range, invalid_value, future_ts, bad_encoding (text with U+FFFD, the mark of bytes
+ * that were not valid in the file's declared encoding).
+ *
+ * <p>Values are trimmed; an empty string is no value (null); control characters other than tab
+ * and line breaks are removed (they break CSV exports and BI drivers downstream).
  */
 public final class Validation {
   private Validation() {}
+
+  private static final String CONTROL_CHARACTERS = "[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]";
+  private static final String REPLACEMENT_CHARACTER = "\uFFFD";
 
   /**
    * @param bronze        bronze rows (canonical columns as strings plus lineage)
@@ -38,8 +47,10 @@ public final class Validation {
     List<Column> reasons = new ArrayList<>();
     List<Column> details = new ArrayList<>();
     List<Column> typed = new ArrayList<>();
+    Column badEncoding = lit(false);
     for (ColumnSpec c : e.columns()) {
-      Column raw = nullif(trim(col(c.name())), lit(""));
+      Column raw = nullif(trim(regexp_replace(col(c.name()), CONTROL_CHARACTERS, "")), lit(""));
+      badEncoding = badEncoding.or(coalesce(col(c.name()).contains(REPLACEMENT_CHARACTER), lit(false)));
       Column value = typedValue(raw, c);
       typed.add(value.as(c.name()));
       Column problem;
@@ -78,9 +89,15 @@ public final class Validation {
       }
       details.add(when(problem, concat(lit(c.name() + "="), coalesce(raw, lit("null")))));
     }
-    Column rowReasons = when(col("_corrupt_record").isNotNull(), array(lit("malformed_record")))
+    reasons.add(when(badEncoding, lit("bad_encoding")));
+    details.add(when(badEncoding, lit("text has U+FFFD: the file is not in the encoding its source declares")));
+    Column repeatedHeader = col("_corrupt_record").startsWith(BronzeTables.REPEATED_HEADER);
+    Column rowReasons = when(repeatedHeader, array(lit("repeated_header")))
+        .when(col("_corrupt_record").isNotNull(), array(lit("malformed_record")))
         .otherwise(array_compact(array(reasons.toArray(Column[]::new))));
-    Column detail = when(col("_corrupt_record").isNotNull(), lit("line could not be parsed"))
+    Column detail = when(repeatedHeader, lit("the header line again, inside the file (files concatenated?)"))
+        .when(col("_corrupt_record").isNotNull(), concat(lit("line could not be parsed: "),
+            substring(col("_corrupt_record"), 1, 200)))
         .otherwise(concat_ws("; ", details.toArray(Column[]::new)));
 
     List<Column> out = new ArrayList<>(typed);

@@ -16,6 +16,9 @@ public final class BronzeTables {
   public static final List<String> META = List.of("_corrupt_record", "_source_file", "_source_size",
       "_source_modified", "_row_seq", "_ingested_at", "_batch_id");
 
+  /** How a header line repeated inside a CSV file is kept in _corrupt_record (curate quarantines it as repeated_header). */
+  public static final String REPEATED_HEADER = "[repeated header] ";
+
   public static void ensure(SparkSession spark, Catalog catalog, EntitySpec e) {
     String table = catalog.bronze(e.name());
     Map<String, String> columns = new LinkedHashMap<>();
@@ -23,7 +26,7 @@ public final class BronzeTables {
         + c.description().replace("'", "\\'") + " (as landed)'"));
     StringBuilder ddl = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(table).append(" (");
     columns.values().forEach(c -> ddl.append(c).append(", "));
-    ddl.append("_corrupt_record STRING COMMENT 'The raw line when it could not be parsed, else null', ")
+    ddl.append("_corrupt_record STRING COMMENT 'The raw line when it could not be parsed (a CSV header line repeated inside the file: prefixed [repeated header]), else null', ")
         .append("_source_file STRING NOT NULL COMMENT 'Landing file the row came from', ")
         .append("_source_size BIGINT COMMENT 'Size of that file in bytes at ingest (Delta sources: table version)', ")
         .append("_source_modified TIMESTAMP COMMENT 'Modification time of that file at ingest', ")

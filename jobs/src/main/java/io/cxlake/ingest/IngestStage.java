@@ -19,10 +19,7 @@ import io.cxlake.core.Progress;
 import io.cxlake.core.SourcesConfig;
 import io.cxlake.core.Stage;
 import io.cxlake.core.StageResult;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -111,7 +108,7 @@ public final class IngestStage implements Stage {
         r.rows = derived.containsKey(e.name())
             ? ingestDerived(spark, catalog, e, source, derived.get(e.name()), batchId, ctx.runId(), r.ledger)
             : ingestEntity(spark, catalog, e, source, root, batchId, ctx.runId(), r.ledger, r.problems);
-      } catch (RuntimeException ex) {
+      } catch (Exception ex) { // also Spark's checked exceptions, which Scala throws undeclared
         String msg = e.name() + ": " + JobRunner.oneLine(ex);
         r.problems.add(msg);
         r.ledger.add(ledgerRow(e.name(), source.derived() ? DerivedSource.PREFIX + e.name() : source.path(), null,
@@ -177,6 +174,12 @@ public final class IngestStage implements Stage {
         ledger.add(ledgerRow(e.name(), f.path(), f, "skipped_unchanged", 0L, null, null, runId));
         continue;
       }
+      if (f.size() == 0 && source.format().equals("parquet")) {
+        String msg = e.name() + ": " + f.path() + ": 0 bytes: not a Parquet file (an export that did not finish?)";
+        problems.add(msg);
+        ledger.add(ledgerRow(e.name(), f.path(), f, "rejected", null, msg, null, runId));
+        continue;
+      }
       if (f.size() == 0) {
         ledger.add(ledgerRow(e.name(), f.path(), f, "empty", 0L, "file is empty", null, runId));
         Progress.warn("ingest {}: {} is empty", e.name(), f.path());
@@ -186,10 +189,15 @@ public final class IngestStage implements Stage {
       try {
         problem = switch (source.format()) {
           case "csv" -> {
+            String unreadable = LandingText.encodingProblem(f.path(), source, hadoop);
+            if (unreadable != null) {
+              yield unreadable;
+            }
             List<String> header = csvHeader(f, source, hadoop);
             headers.put(f, header);
             yield missingColumns(f, header, mapping, needed, absentOptional);
           }
+          case "json" -> LandingText.encodingProblem(f.path(), source, hadoop);
           case "parquet" -> parquetProblem(f, mapping, needed, absentOptional, hadoop);
           default -> null;
         };
@@ -211,8 +219,7 @@ public final class IngestStage implements Stage {
     if (accepted.isEmpty()) {
       return 0;
     }
-    Dataset<Row> rows = read(spark, e, source, accepted, headers, mapping, batchId);
-    rows.write().format("delta").mode("append").saveAsTable(catalog.bronze(e.name()));
+    accepted = append(spark, catalog, e, source, accepted, headers, mapping, batchId, runId, ledger, problems);
     Map<String, Long> perFile = new LinkedHashMap<>();
     for (Row r : spark.table(catalog.bronze(e.name())).where(col("_batch_id").equalTo(batchId))
         .groupBy("_source_file").count().collectAsList()) {
@@ -228,6 +235,55 @@ public final class IngestStage implements Stage {
     Progress.info("  {}: {} rows from {} new file(s), {} unchanged", e.name(), total, accepted.size(),
         files.size() - accepted.size());
     return total;
+  }
+
+  /**
+   * Appends the accepted files to bronze in one commit. A file that passed the checks can still
+   * fail when read in full (a compressed file truncated past the sampled start): then each file
+   * is appended on its own, so the bad one is rejected naming its cause and the others land.
+   * Returns the files that landed.
+   */
+  private static List<LandingFile> append(SparkSession spark, Catalog catalog, EntitySpec e, SourcesConfig.Source source,
+      List<LandingFile> files, Map<LandingFile, List<String>> headers, Map<String, String> mapping, String batchId,
+      String runId, List<Row> ledger, List<String> problems) {
+    String bronze = catalog.bronze(e.name());
+    try {
+      read(spark, e, source, files, headers, mapping, batchId).write().format("delta").mode("append").saveAsTable(bronze);
+      return files;
+    } catch (Exception whole) { // SparkException is checked, and Scala throws it undeclared
+      if (files.size() == 1) {
+        reject(e, files.get(0), whole, runId, ledger, problems);
+        return List.of();
+      }
+      Progress.warn("ingest {}: reading {} files together failed ({}); appending them one by one", e.name(), files.size(),
+          JobRunner.oneLine(whole));
+      List<LandingFile> landed = new ArrayList<>();
+      for (LandingFile f : files) {
+        try {
+          read(spark, e, source, List.of(f), headers, mapping, batchId).write().format("delta").mode("append")
+              .saveAsTable(bronze);
+          landed.add(f);
+        } catch (Exception one) {
+          reject(e, f, one, runId, ledger, problems);
+        }
+      }
+      return landed;
+    }
+  }
+
+  private static void reject(EntitySpec e, LandingFile f, Exception cause, String runId, List<Row> ledger,
+      List<String> problems) {
+    String msg = e.name() + ": " + f.path() + ": cannot be read in full (" + JobRunner.oneLine(rootCause(cause)) + ")";
+    problems.add(msg);
+    ledger.add(ledgerRow(e.name(), f.path(), f, "rejected", null, msg, null, runId));
+  }
+
+  private static Throwable rootCause(Throwable t) {
+    Throwable c = t;
+    while (c.getCause() != null && c.getCause() != c) {
+      c = c.getCause();
+    }
+    return c;
   }
 
   /** The glob of a file source: its path under the landing root, or as given when absolute or a URI. */
@@ -311,32 +367,14 @@ public final class IngestStage implements Stage {
         .filter(v -> IDENTIFIER.matcher(v).matches() && !have.contains(v)).distinct().toList();
     List<String> missingNeeded = missing.stream().filter(needed::contains).toList();
     if (!missingNeeded.isEmpty()) {
-      return f.path() + ": header lacks columns " + missingNeeded + " (found: " + String.join(",", header) + ")";
+      return f.path() + ": header lacks columns " + missingNeeded + " (found: " + LandingText.printable(String.join(",", header)) + ")";
     }
     absentOptional.addAll(missing);
     return null;
   }
 
-  static List<String> csvHeader(LandingFile f, SourcesConfig.Source source, Configuration hadoop)
-      throws IOException {
-    org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(f.path());
-    String sep = source.options() == null ? "," : source.options().getOrDefault("sep",
-        source.options().getOrDefault("delimiter", ","));
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getFileSystem(hadoop).open(p), StandardCharsets.UTF_8))) {
-      String line = r.readLine();
-      if (line == null || line.isBlank()) {
-        return List.of();
-      }
-      if (line.startsWith("\uFEFF")) {
-        line = line.substring(1);
-      }
-      List<String> cols = new ArrayList<>();
-      for (String c : line.split(Pattern.quote(sep), -1)) {
-        String name = c.trim().replaceAll("^\"|\"$", "");
-        cols.add(name.isEmpty() ? "_c" + cols.size() : name); // an unnamed column is _c<position>, as Spark names it
-      }
-      return cols;
-    }
+  static List<String> csvHeader(LandingFile f, SourcesConfig.Source source, Configuration hadoop) throws IOException {
+    return LandingText.csvHeader(f.path(), source, hadoop);
   }
 
   private static String parquetProblem(LandingFile f, Map<String, String> mapping, Set<String> needed,
@@ -426,8 +464,15 @@ public final class IngestStage implements Stage {
           schema = schema.add(h, DataTypes.StringType);
         }
         schema = schema.add("_corrupt_record", DataTypes.StringType);
-        yield reader.schema(schema).option("header", "true").option("mode", "PERMISSIVE")
-            .option("columnNameOfCorruptRecord", "_corrupt_record").csv(f.path());
+        // RFC 4180 unless the source says otherwise: a quote inside a quoted field is doubled
+        // (Spark's default escape is a backslash), and a quoted field may hold line breaks
+        // (multiLine: one file is then read by one task; a source that never quotes a line
+        // break can set multiLine: false to split large files).
+        Dataset<Row> rows = reader.schema(schema).option("header", "true").option("mode", "PERMISSIVE")
+            .option("columnNameOfCorruptRecord", "_corrupt_record")
+            .option("escape", LandingText.option(source, "escape", "\""))
+            .option("multiLine", LandingText.option(source, "multiLine", "true")).csv(f.path());
+        yield markRepeatedHeader(rows, csvHeader, LandingText.option(source, "sep", LandingText.option(source, "delimiter", ",")));
       }
       case "json" -> reader.schema(jsonSchema).option("mode", "PERMISSIVE")
           .option("columnNameOfCorruptRecord", "_corrupt_record").json(f.path());
@@ -435,6 +480,22 @@ public final class IngestStage implements Stage {
       case "delta" -> reader.format("delta").load(f.path());
       default -> throw new IllegalArgumentException("format " + source.format());
     };
+  }
+
+  /**
+   * A line equal to the header inside the file (files concatenated with their headers) is not a
+   * data row: it goes to quarantine as repeated_header rather than failing as bad values.
+   */
+  static Dataset<Row> markRepeatedHeader(Dataset<Row> rows, List<String> header, String sep) {
+    Column same = null;
+    for (String h : header) {
+      if (!h.matches("_c\\d+")) {
+        Column eq = coalesce(trim(col("`" + h + "`")).equalTo(lit(h)), lit(false));
+        same = same == null ? eq : same.and(eq);
+      }
+    }
+    return same == null ? rows : rows.withColumn("_corrupt_record",
+        when(same, lit(BronzeTables.REPEATED_HEADER + String.join(sep, header))).otherwise(col("_corrupt_record")));
   }
 
   private static Map<String, String> options(SourcesConfig.Source source) {
