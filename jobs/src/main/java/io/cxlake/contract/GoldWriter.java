@@ -1,6 +1,7 @@
 package io.cxlake.contract;
 
 import io.cxlake.core.DeltaRetry;
+import io.cxlake.core.HaltPoints;
 import static org.apache.spark.sql.functions.col;
 
 import io.cxlake.core.CxlakeConfig;
@@ -97,10 +98,12 @@ public final class GoldWriter {
         String view = "_cxlake_gold_" + VIEW_SEQ.incrementAndGet();
         shaped.createOrReplaceTempView(view);
         try {
+          HaltPoints.beforeCommit("gold." + contract.name());
           // A maintenance job (OPTIMIZE) may commit to the table meanwhile: retried.
           DeltaRetry.write(table, () -> spark.sql(replaceWhere == null
               ? "INSERT OVERWRITE " + table + " SELECT * FROM " + view
               : "INSERT INTO " + table + " REPLACE WHERE " + replaceWhere + " SELECT * FROM " + view));
+          HaltPoints.afterCommit("gold." + contract.name());
         } finally {
           spark.catalog().dropTempView(view);
         }

@@ -12,6 +12,7 @@ import io.cxlake.core.ConfigLoader;
 import io.cxlake.core.Entities;
 import io.cxlake.core.EntitySpec;
 import io.cxlake.core.HadoopFiles;
+import io.cxlake.core.HaltPoints;
 import io.cxlake.core.JobContext;
 import io.cxlake.core.JobRunner;
 import io.cxlake.core.OpsTables;
@@ -249,6 +250,7 @@ public final class IngestStage implements Stage {
     String bronze = catalog.bronze(e.name());
     try {
       read(spark, e, source, files, headers, mapping, batchId).write().format("delta").mode("append").saveAsTable(bronze);
+      HaltPoints.afterCommit("bronze." + e.name());
       return files;
     } catch (Exception whole) { // SparkException is checked, and Scala throws it undeclared
       if (files.size() == 1) {

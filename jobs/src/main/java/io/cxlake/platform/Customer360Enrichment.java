@@ -1,6 +1,7 @@
 package io.cxlake.platform;
 
 import io.cxlake.core.DeltaRetry;
+import io.cxlake.core.HaltPoints;
 import static org.apache.spark.sql.functions.*;
 
 import io.cxlake.contract.ContractTables;
@@ -93,6 +94,7 @@ public final class Customer360Enrichment implements Stage {
     String day = "DATE'" + asOf + "'";
     // Several stages' enrichments and a maintenance job may write customer_360: retried on conflict.
     Dataset<Row> source = src;
+    HaltPoints.beforeCommit("gold." + TARGET + "#enrich");
     DeltaRetry.write(target, () -> DeltaTable.forName(ctx.spark(), target).as("t")
         .merge(source.as("s"), "t.snapshot_date = " + day + " AND t.customer_key = s.customer_key")
         .whenMatched().updateExpr(set)
