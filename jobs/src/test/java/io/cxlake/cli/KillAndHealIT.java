@@ -140,7 +140,15 @@ class KillAndHealIT {
     for (StructField f : rows.schema().fields()) {
       boolean when = f.dataType().equals(DataTypes.TimestampType) && f.name().endsWith("_at");
       if (!when && !f.name().contains("run_id") && !f.name().endsWith("batch_id") && !f.name().endsWith("_path")) {
-        keep.add(rows.col("`" + f.name() + "`"));
+        Column c = rows.col("`" + f.name() + "`");
+        if (f.dataType() instanceof org.apache.spark.sql.types.MapType) {
+          // set operations cannot compare maps: their entries, sorted
+          c = org.apache.spark.sql.functions.array_sort(org.apache.spark.sql.functions.map_entries(c));
+        } else if (f.dataType().equals(DataTypes.DoubleType)) {
+          // fitted values of runs that read the same rows from other files differ by ~1e-11 (sums in another order)
+          c = org.apache.spark.sql.functions.bround(c, 4);
+        }
+        keep.add(c.as(f.name()));
       }
     }
     return rows.select(keep.toArray(Column[]::new));
@@ -149,8 +157,13 @@ class KillAndHealIT {
   @Test
   void aRunKilledAtEachPointHealsOnTheNextRunToTheTablesOfAnUninterruptedRun() throws Exception {
     Path reference = dir.resolve("reference");
-    runToTheEnd("reference", reference);
     Path healed = dir.resolve("healed");
+    String again = System.getProperty("cxlake.kill.compare");
+    if (again != null) { // -Dcxlake.kill.compare=DIR: only the comparison, on the warehouses of an earlier run
+      compareWarehouses(Path.of(again).resolve("reference"), Path.of(again).resolve("healed"));
+      return;
+    }
+    runToTheEnd("reference", reference);
     // Two schedulers: while the first run holds the warehouse a second one stops at once with
     // exit code 3 naming it; once the first is killed, the next run takes over at once.
     Process first = haltAt("killed-0", POINTS.get(0), healed);
@@ -171,7 +184,10 @@ class KillAndHealIT {
     Dataset<Row> runs = table(healed, "cx_ops", "pipeline_run");
     assertEquals(POINTS.size(), runs.where("status = 'abandoned'").count(), () -> rows(runs));
     assertEquals(0, runs.where("status NOT IN ('success', 'skipped', 'abandoned')").count(), () -> rows(runs));
+    compareWarehouses(reference, healed);
+  }
 
+  private static void compareWarehouses(Path reference, Path healed) {
     List<String> compared = new ArrayList<>();
     List<String> differing = new ArrayList<>();
     for (TableContract c : io.cxlake.pipeline.Modules.registry().contracts()) {
@@ -179,9 +195,10 @@ class KillAndHealIT {
         continue;
       }
       Dataset<Row> healedRows = table(healed, "cx_gold", c.name());
-      assertFalse(c.key().isEmpty() || healedRows.count() != healedRows.select(
-          c.key().stream().map(k -> healedRows.col(k)).toArray(Column[]::new)).distinct().count(),
-          c.name() + ": duplicate keys after healing");
+      if (!c.key().isEmpty()) {
+        assertEquals(healedRows.count(), healedRows.select(c.key().stream().map(k -> healedRows.col(k))
+            .toArray(Column[]::new)).distinct().count(), c.name() + ": duplicate keys after healing");
+      }
       compare("cx_gold." + c.name(), table(reference, "cx_gold", c.name()), healedRows, differing);
       compared.add(c.name());
     }
@@ -192,6 +209,7 @@ class KillAndHealIT {
     compare("cx_ops.quarantine", table(reference, "cx_ops", "quarantine"), table(healed, "cx_ops", "quarantine"), differing);
     // incremental state: each stage processed the same as-of date in the end
     compare("cx_ops.gold_state", lastState(reference), lastState(healed), differing);
+    System.err.println("kill and heal: compared " + compared.size() + " gold tables: " + compared);
     assertTrue(compared.size() >= 25, "gold tables compared: " + compared);
     assertEquals(List.of(), differing);
   }
@@ -203,8 +221,8 @@ class KillAndHealIT {
 
   private static void compare(String name, Dataset<Row> expected, Dataset<Row> actual, List<String> differing) {
     Dataset<Row> e = content(expected);
-    Dataset<Row> a = content(actual).select(Arrays.stream(e.columns()).map(c -> actual.col("`" + c + "`"))
-        .toArray(Column[]::new));
+    Dataset<Row> all = content(actual);
+    Dataset<Row> a = all.select(Arrays.stream(e.columns()).map(c -> all.col("`" + c + "`")).toArray(Column[]::new));
     long missing = e.exceptAll(a).count();
     long extra = a.exceptAll(e).count();
     if (missing != 0 || extra != 0) {
