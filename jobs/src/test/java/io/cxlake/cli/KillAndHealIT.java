@@ -50,10 +50,11 @@ class KillAndHealIT {
       "churn_model_run", new String[] {"as_of_date", "training_cutoffs", "validation_cutoff", "train_rows", "validation_rows"},
       "churn_model_decile", new String[] {"scorer", "decile", "customers", "churners"});
   /**
-   * Voice's LDA topics are not reproducible from one run to the next, killed or not (found by
-   * this test: topic keys, labels and terms differ; the vocabulary order of equally frequent
-   * terms depends on how partitions merge): topic columns are left out and voice_topic is not
-   * compared until that is fixed.
+   * Voice's LDA topics depend on how its input rows are laid out in files, not only on the rows
+   * (found by this test: after the killed runs the same rows sit in other files, and topic keys,
+   * labels and terms come out different, e.g. 75 of 1,781 responses in another topic; equally
+   * frequent terms may take other vocabulary positions). Topic columns are left out and
+   * voice_topic is not compared until that is fixed.
    */
   private static final String[] LDA_COLUMNS = {"topic_key", "topic_label", "topic_mix", "top_terms"};
   private static Path dir;
@@ -160,7 +161,7 @@ class KillAndHealIT {
           // set operations cannot compare maps: their entries, sorted
           c = org.apache.spark.sql.functions.array_sort(org.apache.spark.sql.functions.map_entries(c));
         } else if (f.dataType().equals(DataTypes.DoubleType)) {
-          // fitted values of runs that read the same rows from other files differ by ~1e-11 (sums in another order)
+          // fitted values of runs that read the same rows from other files differ by up to ~2e-11 (sums in another order)
           c = org.apache.spark.sql.functions.bround(c, 4);
         }
         keep.add(c.as(f.name()));
