@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * is refused (two schedulers: exit code 3, the holder named); each later run takes over the
  * lease of the killed one and logs it as abandoned.
  *
- * <p>About 25 minutes on 2 cores, so it is tagged slow and left out of the default suite:
+ * <p>46 minutes measured on 2 cores, so it is tagged slow and left out of the default suite:
  * {@code mvn verify -Dit.test=KillAndHealIT -Dit.excluded.groups=} runs it.
  */
 @Tag("slow")
