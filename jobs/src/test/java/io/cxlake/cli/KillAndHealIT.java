@@ -65,16 +65,8 @@ class KillAndHealIT {
   static void setUp() throws IOException {
     spark = TestSpark.session();
     dir = Files.createTempDirectory("cxlake-kill-it-");
-    config = dir.resolve("cxlake.yaml");
     // The searches made small, as in the cluster test: every stage's code runs, in less time.
-    Files.writeString(config, String.join("\n",
-        "sources: " + TestSpark.repoRoot().resolve("conf/sources.yaml"),
-        "segmentation:",
-        "  cluster: {k: 3, restarts: 1}",
-        "churn: {models: [logistic_regression], reg_params: [0.01], training_cutoffs: 2}",
-        "drivers: {bootstrap: 30}",
-        "voice: {topic_restarts: 1, lda_iterations: 20}",
-        ""));
+    config = io.cxlake.cluster.ClusterWarehouse.writeLightConfig(TestSpark.repoRoot(), dir);
   }
 
   private static Process start(String name, Path warehouse, String haltAt) throws IOException {

@@ -104,9 +104,10 @@ public final class ClusterWarehouse {
   /**
    * The defaults with the costly searches made small (one churn model, a fixed cluster count
    * and LDA fits, fewer bootstrap resamples): every stage's code still runs on the cluster,
-   * in a third of the time. The statistics themselves are checked by the recovery tests.
+   * in a third of the time. The statistics themselves are checked by the recovery tests. Also
+   * the settings of KillAndHealIT's runs.
    */
-  private static Path writeLightConfig(Path repo, Path dir) throws java.io.IOException {
+  public static Path writeLightConfig(Path repo, Path dir) throws java.io.IOException {
     Path config = dir.resolve("cluster-test.yaml");
     Files.writeString(config, String.join("\n",
         "sources: " + repo.resolve("conf/sources.yaml"),
