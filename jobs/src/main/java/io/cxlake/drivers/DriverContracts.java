@@ -27,6 +27,7 @@ public final class DriverContracts {
       .column("effective_n", "double", "Kish effective sample size of the respondent weights").min(0)
       .column("r_squared", "double", "OLS: R² of the model (drivers + noise probe); logistic: squared correlation of the outcome with the predicted probability").range(0, 1)
       .column("coefficient", "double", "OLS: standardized coefficient (beta); logistic: change in log-odds per standard deviation of the driver")
+      .column("coefficient_per_point", "double", "The coefficient in the data's units: OLS: change in the outcome (its own scale, e.g. the 0-10 NPS answer) per point of the driver's 1-5 rating, the other drivers held equal; logistic: change in log-odds per rating point")
       .column("p_value", "double", "Two-sided p-value of the coefficient (t-test for OLS, Wald for logistic)").range(0, 1)
       .column("raw_weight", "double", "Johnson's relative weight: the driver's share of R² (the raw weights of a model sum to R²)").min(0)
       .column("raw_weight_ci_low", "double", "Lower end of the bootstrap percentile interval of raw_weight (drivers.confidence)").min(0)

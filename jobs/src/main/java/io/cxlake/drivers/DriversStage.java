@@ -186,7 +186,7 @@ public final class DriversStage implements Stage {
     for (DriverResult r : results) {
       rows.add(RowFactory.create(runId, Date.valueOf(asOf), Date.valueOf(windowStart), r.outcome(), r.outcomeType(),
           r.model(), r.sliceType(), r.sliceValue(), r.driver(), r.status(), r.note(), r.responses(), r.effectiveN(),
-          r.rSquared(), r.coefficient(), r.pValue(), r.rawWeight(), r.rawCiLow(), r.rawCiHigh(), r.rescaled(),
+          r.rSquared(), r.coefficient(), r.coefficientPerPoint(), r.pValue(), r.rawWeight(), r.rawCiLow(), r.rawCiHigh(), r.rescaled(),
           r.rescaledCiLow(), r.rescaledCiHigh(), r.noiseWeight(), r.overNoiseCiLow(), r.significant(), r.rank(), r.performance(),
           r.meanRating(), r.top2Pct(), r.poorPct(), r.excellentPct(), r.quadrant(), r.kanoPenalty(), r.kanoReward(),
           r.kanoClass(), r.resamples()));

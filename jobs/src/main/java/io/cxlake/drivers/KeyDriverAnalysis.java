@@ -24,13 +24,14 @@ public final class KeyDriverAnalysis {
   /** One driver's result in one group. Null doubles are written as SQL nulls. */
   public record DriverResult(String outcome, String outcomeType, String model, String sliceType, String sliceValue,
       String driver, String status, String note, long responses, Double effectiveN, Double rSquared, Double coefficient,
-      Double pValue, Double rawWeight, Double rawCiLow, Double rawCiHigh, Double rescaled, Double rescaledCiLow,
+      Double coefficientPerPoint, Double pValue, Double rawWeight, Double rawCiLow, Double rawCiHigh, Double rescaled, Double rescaledCiLow,
       Double rescaledCiHigh, Double noiseWeight, Double overNoiseCiLow, Boolean significant, Integer rank, Double performance,
       Double meanRating, Double top2Pct, Double poorPct, Double excellentPct, String quadrant, Double kanoPenalty,
       Double kanoReward, String kanoClass, Integer resamples) {}
 
   /** The fitted weights of one group before performance and quadrants are added. */
-  record Fit(double r2, double[] coefficient, double[] pValue, double[] weights, double[][] replicateWeights) {}
+  record Fit(double r2, double[] coefficient, double[] perPoint, double[] pValue, double[] weights,
+      double[][] replicateWeights) {}
 
   /** Linear (OLS) fit and bootstrap weights from moments per replicate (index 0 = full sample). */
   static Fit linear(Moments[] reps) {
@@ -49,7 +50,7 @@ public final class KeyDriverAnalysis {
         // a degenerate resample (a constant driver) carries no information about the weights
       }
     }
-    return new Fit(ols.r2(), ols.standardized(), ols.pValues(), weights, boot.toArray(double[][]::new));
+    return new Fit(ols.r2(), ols.standardized(), ols.coefficients(), ols.pValues(), weights, boot.toArray(double[][]::new));
   }
 
   private static double[] linearWeights(Moments m, int k) {
@@ -89,7 +90,8 @@ public final class KeyDriverAnalysis {
         // degenerate resample: skipped
       }
     }
-    return new Fit(reps[0].r2o(), std, p, weights, boot.toArray(double[][]::new));
+    return new Fit(reps[0].r2o(), std, java.util.Arrays.copyOfRange(fit.beta(), 1, k + 1), p, weights,
+        boot.toArray(double[][]::new));
   }
 
   /** β + H_b⁻¹·g_b: the replicate's coefficients one Newton step from the full-sample fit; null if singular. */
@@ -128,7 +130,7 @@ public final class KeyDriverAnalysis {
     for (String d : s.drivers()) {
       out.add(new DriverResult(g.outcome(), s.outcome().type(), model(s), g.sliceType(), g.sliceValue(), d, status, note,
           n, effectiveN, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-          null, null, null, null, null, null, null));
+          null, null, null, null, null, null, null, null));
     }
     return out;
   }
@@ -194,7 +196,7 @@ public final class KeyDriverAnalysis {
           ? (performance[j] < perfCut ? "fix first" : "maintain")
           : (performance[j] < perfCut ? "low priority" : "monitor");
       out.add(new DriverResult(g.outcome(), s.outcome().type(), model(s), g.sliceType(), g.sliceValue(), s.drivers().get(j),
-          "ok", null, m.n(), m.effectiveN(), fit.r2(), fit.coefficient()[j], fit.pValue()[j], fit.weights()[j],
+          "ok", null, m.n(), m.effectiveN(), fit.r2(), fit.coefficient()[j], fit.perPoint()[j], fit.pValue()[j], fit.weights()[j],
           nan(low), nan(high), nan(rescaled[j]), nan(DriverStats.percentile(rcol, alpha / 2)),
           nan(DriverStats.percentile(rcol, 1 - alpha / 2)), noise, nan(overNoiseLow),
           !Double.isNaN(overNoiseLow) && overNoiseLow > 0 && low > noise, rank[j],
