@@ -18,6 +18,8 @@ final class GroupBootstrap {
 
   static final int BUCKETS = 1000;
 
+  private static final double E_TO_MINUS_1 = Math.exp(-1);
+
   /**
    * Interval [low, high] of Σ num / Σ den for each statistic, at {@code confidence}.
    *
@@ -56,10 +58,9 @@ final class GroupBootstrap {
 
   /** A Poisson(1) draw (Knuth's product of uniforms; the mean is 1, so a few draws). */
   static int poisson1(SplittableRandom random) {
-    double limit = Math.exp(-1);
     double product = random.nextDouble();
     int k = 0;
-    while (product > limit) {
+    while (product > E_TO_MINUS_1) {
       product *= random.nextDouble();
       k++;
     }
