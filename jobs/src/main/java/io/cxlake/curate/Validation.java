@@ -29,7 +29,8 @@ import org.apache.spark.sql.Row;
 public final class Validation {
   private Validation() {}
 
-  private static final String CONTROL_CHARACTERS = "[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]";
+  /** Control characters other than tab, line feed and carriage return: deleted by {@code translate}. */
+  private static final String CONTROL_CHARACTERS = controlCharacters();
   private static final String REPLACEMENT_CHARACTER = "\uFFFD";
 
   /**
@@ -42,14 +43,21 @@ public final class Validation {
       rawCols.add(col(c.name()));
     }
     rawCols.add(col("_corrupt_record"));
-    Dataset<Row> d = bronze.withColumn("_raw", to_json(struct(rawCols.toArray(Column[]::new)), java.util.Map.of("ignoreNullFields", "false")));
+    // Each value is cleaned once, in its own projection: the checks below refer to it many times.
+    List<Column> cleaned = new ArrayList<>();
+    cleaned.add(col("*"));
+    for (ColumnSpec c : e.columns()) {
+      cleaned.add(nullif(trim(translate(col(c.name()), CONTROL_CHARACTERS, "")), lit("")).as(cleanName(c)));
+    }
+    Dataset<Row> d = bronze.withColumn("_raw", to_json(struct(rawCols.toArray(Column[]::new)), java.util.Map.of("ignoreNullFields", "false")))
+        .select(cleaned.toArray(Column[]::new));
 
     List<Column> reasons = new ArrayList<>();
     List<Column> details = new ArrayList<>();
     List<Column> typed = new ArrayList<>();
     Column badEncoding = lit(false);
     for (ColumnSpec c : e.columns()) {
-      Column raw = nullif(trim(regexp_replace(col(c.name()), CONTROL_CHARACTERS, "")), lit(""));
+      Column raw = col(cleanName(c));
       badEncoding = badEncoding.or(coalesce(col(c.name()).contains(REPLACEMENT_CHARACTER), lit(false)));
       Column value = typedValue(raw, c);
       typed.add(value.as(c.name()));
@@ -107,6 +115,20 @@ public final class Validation {
       out.add(col(meta));
     }
     return d.select(out.toArray(Column[]::new));
+  }
+
+  private static String cleanName(ColumnSpec c) {
+    return "_clean_" + c.name();
+  }
+
+  private static String controlCharacters() {
+    StringBuilder sb = new StringBuilder();
+    for (char ch = 0; ch < 0x20; ch++) {
+      if (ch != '\t' && ch != '\n' && ch != '\r') {
+        sb.append(ch);
+      }
+    }
+    return sb.append('\u007F').toString();
   }
 
   /** A column's bound: read from another column of the row where given there, else the fixed one (or none). */

@@ -1,5 +1,6 @@
 package io.cxlake.value;
 
+import io.cxlake.drivers.DriverStats;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -50,8 +51,7 @@ final class GroupBootstrap {
     double alpha = 1 - confidence;
     for (int s = 0; s < stats; s++) {
       double[] r = Arrays.stream(replicate[s]).filter(Double::isFinite).sorted().toArray();
-      out[s] = r.length == 0 ? new double[] {Double.NaN, Double.NaN}
-          : new double[] {percentile(r, alpha / 2), percentile(r, 1 - alpha / 2)};
+      out[s] = new double[] {DriverStats.percentile(r, alpha / 2), DriverStats.percentile(r, 1 - alpha / 2)};
     }
     return out;
   }
@@ -65,13 +65,5 @@ final class GroupBootstrap {
       k++;
     }
     return k;
-  }
-
-  /** Linear interpolation between order statistics (type 7, numpy's default). */
-  static double percentile(double[] sorted, double q) {
-    double h = (sorted.length - 1) * q;
-    int lo = (int) Math.floor(h);
-    int hi = Math.min(lo + 1, sorted.length - 1);
-    return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
   }
 }

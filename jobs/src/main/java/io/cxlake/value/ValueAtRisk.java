@@ -55,7 +55,7 @@ final class ValueAtRisk {
    */
   static Dataset<Row> bucketSums(Dataset<Row> customers, long seed) {
     List<Column> groups = new ArrayList<>();
-    for (String dimension : io.cxlake.value.ValueContracts.DIMENSIONS) {
+    for (String dimension : ValueContracts.DIMENSIONS) {
       Column value = dimension.equals("all") ? lit("all") : col(dimension);
       groups.add(struct(lit(dimension).as("dimension"), value.as("group_value")));
     }

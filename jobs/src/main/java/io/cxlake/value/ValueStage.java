@@ -77,9 +77,8 @@ public final class ValueStage implements Stage {
     try (CacheScope cache = CacheScope.open()) {
       Dataset<Row> customers = cache.keep(ValueAtRisk.customers(clv, snapshot, churn,
           ofDate(ctx, SegmentContracts.CUSTOMER_RFM, asOf), ofDate(ctx, SegmentContracts.CUSTOMER_CLUSTER, asOf)));
-      writer.replace(ValueContracts.CUSTOMER_VALUE_AT_RISK,
-          customers.select(ValueContracts.CUSTOMER_VALUE_AT_RISK.columns().stream()
-              .map(c -> col(c.name())).toArray(org.apache.spark.sql.Column[]::new)), where);
+      // the writer keeps the contract's columns (not the regression inputs)
+      writer.replace(ValueContracts.CUSTOMER_VALUE_AT_RISK, customers, where);
 
       List<Row> rollup = ValueAtRisk.rollup(ValueAtRisk.bucketSums(customers, cfg.seed()).collectAsList(), cfg, asOf);
       writer.replace(ValueContracts.VALUE_AT_RISK, ctx.spark().createDataFrame(rollup, ValueContracts.VALUE_AT_RISK.schema()),
