@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.ml.clustering.LDA;
 import org.apache.spark.ml.clustering.LDAModel;
-import org.apache.spark.ml.feature.CountVectorizer;
 import org.apache.spark.ml.feature.CountVectorizerModel;
 import org.apache.spark.ml.feature.StopWordsRemover;
 import org.apache.spark.sql.Dataset;
@@ -79,6 +78,8 @@ public final class Topics {
     List<Dataset<Row>> cached = new ArrayList<>();
     java.util.Map<String, List<String>> sentimentTerms = sentimentTerms(texts, cfg.minDocFreq());
     Dataset<Row> docs = texts.withColumn("words", TextPrep.without(col("tokens"), Lexicon.all()));
+    // a fixed number, not the input's: AQE leaves a repartition to a given number as it is
+    int partitions = texts.sparkSession().sessionState().conf().numShufflePartitions();
     List<Row> sizes = docs.groupBy("language").count().orderBy(col("count").desc()).collectAsList();
     for (Row size : sizes) {
       String lang = size.getString(0);
@@ -93,9 +94,16 @@ public final class Topics {
       Dataset<Row> one = new StopWordsRemover().setInputCol("words").setOutputCol("content")
           .setStopWords(drop.toArray(new String[0])).setCaseSensitive(true)
           .transform(docs.where(col("language").equalTo(lang)).select("id", "words"))
-          .select(col("id"), col("content").as("words"));
-      CountVectorizerModel cv = new CountVectorizer().setInputCol("words").setOutputCol("counts")
-          .setVocabSize(cfg.vocabulary()).setMinDF(cfg.minDocFreq()).fit(one);
+          .select(col("id"), col("content").as("words"))
+          // Online LDA seeds each partition's document initialisation with seed + partition index,
+          // so the same texts in other files would get other topics: a fixed layout by text id.
+          .repartition(partitions, col("id")).sortWithinPartitions("id");
+      String[] vocab = vocabulary(one, cfg.vocabulary(), cfg.minDocFreq());
+      if (vocab.length == 0) {
+        Progress.info("topics {}: no term occurs in {} texts; no topics", lang, cfg.minDocFreq());
+        continue;
+      }
+      CountVectorizerModel cv = new CountVectorizerModel(vocab).setInputCol("words").setOutputCol("counts");
       Dataset<Row> vectors = cv.transform(one).persist(StorageLevel.MEMORY_AND_DISK());
       try {
         int k = cfg.topics() > 0 ? cfg.topics() : chooseK(vectors.where(size(col("words")).geq(2)), cfg);
@@ -103,7 +111,6 @@ public final class Topics {
         // teach it (it is still assigned below)
         LDAModel model = bestOf(vectors.where(size(col("words")).geq(2)), k, cfg, lang);
         ks.put(lang, k);
-        String[] vocab = cv.vocabulary();
         for (Row t : model.describeTopics(8).collectAsList()) {
           int number = t.getInt(0) + 1;
           List<Integer> idx = t.getList(1);
@@ -128,6 +135,23 @@ public final class Topics {
       }
     }
     return new Result(assigned, topics, ks, cached);
+  }
+
+  /**
+   * The at most {@code size} terms that occur in at least {@code minDocs} texts, by occurrences
+   * and then by term. CountVectorizer orders by occurrences alone, so equally frequent terms (and
+   * the cut at the size) came in partition order, and a term's index decides which column of
+   * LDA's random initial topics it gets. Bounded by the configured size, so collecting it is safe.
+   */
+  static String[] vocabulary(Dataset<Row> docs, int size, int minDocs) {
+    return docs.select(col("id"), explode(col("words")).as("term"))
+        .groupBy("id", "term").count()
+        .groupBy("term").agg(sum("count").as("occurrences"), count(lit(1)).as("texts"))
+        .where(col("texts").geq(minDocs))
+        .orderBy(col("occurrences").desc(), col("term"))
+        .limit(size)
+        .select("term").as(org.apache.spark.sql.Encoders.STRING()).collectAsList()
+        .toArray(new String[0]);
   }
 
   /**
