@@ -1,0 +1,216 @@
+package io.cxlake.survival;
+
+import static org.apache.spark.sql.functions.*;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * The Spark side of the Cox model. Input: one row per subject (or per interval of a subject, with
+ * covariates that change over time) with {@code stratum} (string), {@code time} (double), {@code
+ * event} (boolean), {@code weight} (double), optionally {@code entry} (double: at risk after it;
+ * null or absent: from the start) and the numeric covariates (no nulls). Each call is one aggregation to rows per stratum and distinct time:
+ * their number grows with the follow-up's days, not with subjects.
+ */
+public final class CoxData {
+  private CoxData() {}
+
+  /** The covariates minus their weighted means (the fit is the same; exp(xβ) stays in range). */
+  public static Dataset<Row> centered(Dataset<Row> data, List<String> covariates) {
+    if (covariates.isEmpty()) {
+      return data;
+    }
+    List<Column> means0 = covariates.stream().map(c -> sum(col(c).multiply(col("weight"))).divide(sum("weight"))).toList();
+    Row means = data.agg(means0.get(0), means0.subList(1, means0.size()).toArray(Column[]::new)).first();
+    Dataset<Row> out = data;
+    for (int j = 0; j < covariates.size(); j++) {
+      out = out.withColumn(covariates.get(j), col(covariates.get(j)).minus(lit(means.getDouble(j))));
+    }
+    return out;
+  }
+
+  /** The risk-set sums of every stratum at β (see {@link Cox.StratumSums}). */
+  public static List<Cox.StratumSums> sums(Dataset<Row> data, List<String> covariates, double[] beta) {
+    int p = covariates.size();
+    Column eta = lit(0.0);
+    for (int j = 0; j < p; j++) {
+      eta = eta.plus(col(covariates.get(j)).multiply(lit(beta[j])));
+    }
+    // an interval (entry, time]: the subject joins the risk sets after its entry, so its sums
+    // are added at its time and taken off again at its entry (the sums run from late to early)
+    Dataset<Row> rows0 = data.withColumn("_sign", lit(1.0));
+    if (java.util.Arrays.asList(data.columns()).contains("entry")) {
+      rows0 = rows0.unionByName(data.where(col("entry").isNotNull())
+          .withColumn("time", col("entry")).withColumn("event", lit(false)).withColumn("_sign", lit(-1.0)));
+    }
+    Column risk = col("_sign").multiply(col("weight")).multiply(exp(eta));
+    Column event = col("event");
+    List<Column> aggs = new ArrayList<>();
+    aggs.add(count(when(event, 1)).as("n_events"));
+    aggs.add(sum(when(event, col("weight")).otherwise(0.0)));
+    for (String x : covariates) {
+      aggs.add(sum(when(event, col("weight").multiply(col(x))).otherwise(0.0)));
+    }
+    for (boolean eventsOnly : new boolean[] {false, true}) {
+      Column r = eventsOnly ? when(event, risk).otherwise(0.0) : risk;
+      aggs.add(sum(r));
+      for (String x : covariates) {
+        aggs.add(sum(r.multiply(col(x))));
+      }
+      for (int j = 0; j < p; j++) {
+        for (int l = j; l < p; l++) {
+          aggs.add(sum(r.multiply(col(covariates.get(j))).multiply(col(covariates.get(l)))));
+        }
+      }
+    }
+    List<Row> rows = rows0.groupBy("stratum", "time").agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new))
+        .orderBy("stratum", "time").collectAsList();
+    Map<String, List<Row>> byStratum = new LinkedHashMap<>();
+    rows.forEach(r -> byStratum.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(r));
+    List<Cox.StratumSums> out = new ArrayList<>();
+    for (List<Row> stratum : byStratum.values()) {
+      int n = stratum.size();
+      double[] time = new double[n];
+      long[] events = new long[n];
+      double[] eventWeight = new double[n];
+      double[][] eventX = new double[n][];
+      double[][] w = new double[2][n];
+      double[][][] wx = new double[2][n][];
+      double[][][] wxx = new double[2][n][];
+      for (int i = 0; i < n; i++) {
+        Row r = stratum.get(i);
+        time[i] = r.getDouble(1);
+        events[i] = r.getLong(2);
+        eventWeight[i] = r.getDouble(3);
+        int c = 4;
+        eventX[i] = new double[p];
+        for (int j = 0; j < p; j++) {
+          eventX[i][j] = r.getDouble(c++);
+        }
+        for (int e = 0; e < 2; e++) {
+          w[e][i] = r.getDouble(c++);
+          wx[e][i] = new double[p];
+          for (int j = 0; j < p; j++) {
+            wx[e][i][j] = r.getDouble(c++);
+          }
+          wxx[e][i] = new double[p * p];
+          for (int j = 0; j < p; j++) {
+            for (int l = j; l < p; l++) {
+              wxx[e][i][j * p + l] = r.getDouble(c++);
+              wxx[e][i][l * p + j] = wxx[e][i][j * p + l];
+            }
+          }
+        }
+      }
+      out.add(new Cox.StratumSums(time, events, eventWeight, eventX, w[0], wx[0], wxx[0], w[1], wx[1], wxx[1]));
+    }
+    return out;
+  }
+
+  /**
+   * Harrell's concordance: among pairs in one stratum where one subject's event came first (a
+   * subject censored at the same time counts as lasting longer, as in R), the weighted share
+   * where that subject had the higher risk score; equal scores count half. Scores are grouped
+   * exactly when there are at most {@code maxScores} distinct ones, otherwise into that many
+   * quantile bins (pairs within a bin count half: a slight pull towards 0.5).
+   */
+  public static double concordance(Dataset<Row> data, List<String> covariates, double[] beta, int maxScores) {
+    Column eta = lit(0.0);
+    for (int j = 0; j < covariates.size(); j++) {
+      eta = eta.plus(col(covariates.get(j)).multiply(lit(beta[j])));
+    }
+    // rounded so that equal scores computed in another order stay equal
+    Dataset<Row> scored = data.withColumn("score", round(eta, 9));
+    long distinct = scored.agg(approx_count_distinct("score")).first().getLong(0);
+    Column key = col("score");
+    if (distinct > maxScores) {
+      double[] probabilities = new double[maxScores - 1];
+      for (int i = 0; i < probabilities.length; i++) {
+        probabilities[i] = (i + 1.0) / maxScores;
+      }
+      double[] cuts = scored.stat().approxQuantile("score", probabilities, 1.0 / (4 * maxScores));
+      Column bin = lit(0);
+      for (double cut : java.util.Arrays.stream(cuts).distinct().toArray()) {
+        bin = bin.plus(when(col("score").gt(cut), 1).otherwise(0));
+      }
+      key = bin.cast("double");
+    }
+    List<Row> cells = scored.groupBy(col("stratum"), col("time"), key.as("key"))
+        .agg(sum("weight").as("w"), sum(when(col("event"), col("weight")).otherwise(0.0)).as("w_events"))
+        .orderBy(col("stratum"), col("time").desc(), col("key")).collectAsList();
+    double concordant = 0;
+    double comparable = 0;
+    int i = 0;
+    while (i < cells.size()) {
+      String stratum = cells.get(i).getString(0);
+      int first = i;
+      while (i < cells.size() && cells.get(i).getString(0).equals(stratum)) {
+        i++;
+      }
+      double[] pair = stratumConcordance(cells.subList(first, i));
+      concordant += pair[0];
+      comparable += pair[1];
+    }
+    return comparable == 0 ? Double.NaN : concordant / comparable;
+  }
+
+  /**
+   * One stratum's cells (time descending): concordant and comparable weights. The weights of
+   * later subjects sit in a Fenwick tree by score rank, so each cell costs log(scores).
+   */
+  private static double[] stratumConcordance(List<Row> cells) {
+    double[] keys = cells.stream().mapToDouble(r -> r.getDouble(2)).distinct().sorted().toArray();
+    double[] tree = new double[keys.length + 1];
+    double laterTotal = 0;
+    double concordant = 0;
+    double comparable = 0;
+    int i = 0;
+    while (i < cells.size()) {
+      double time = cells.get(i).getDouble(1);
+      int end = i;
+      while (end < cells.size() && cells.get(end).getDouble(1) == time) {
+        end++;
+      }
+      // subjects censored at this time lasted longer than the events at it: in the tree first
+      for (int a = i; a < end; a++) {
+        laterTotal += add(tree, keys, cells.get(a).getDouble(2), cells.get(a).getDouble(3) - cells.get(a).getDouble(4));
+      }
+      for (int a = i; a < end; a++) {
+        double events = cells.get(a).getDouble(4);
+        if (events > 0) {
+          int rank = java.util.Arrays.binarySearch(keys, cells.get(a).getDouble(2));
+          double below = prefix(tree, rank);
+          comparable += events * laterTotal;
+          concordant += events * (below + 0.5 * (prefix(tree, rank + 1) - below));
+        }
+      }
+      for (int a = i; a < end; a++) {
+        laterTotal += add(tree, keys, cells.get(a).getDouble(2), cells.get(a).getDouble(4));
+      }
+      i = end;
+    }
+    return new double[] {concordant, comparable};
+  }
+
+  /** Adds weight at the score's rank; returns the weight. */
+  private static double add(double[] tree, double[] keys, double score, double weight) {
+    for (int k = java.util.Arrays.binarySearch(keys, score) + 1; k < tree.length; k += k & -k) {
+      tree[k] += weight;
+    }
+    return weight;
+  }
+
+  /** Sum of the first {@code n} ranks. */
+  private static double prefix(double[] tree, int n) {
+    double s = 0;
+    for (int k = n; k > 0; k -= k & -k) {
+      s += tree[k];
+    }
+    return s;
+  }
+}
