@@ -15,6 +15,7 @@ import io.cxlake.metrics.MetricsStage;
 import io.cxlake.platform.StageRegistry;
 import io.cxlake.segment.ClusterStage;
 import io.cxlake.segment.SegmentStage;
+import io.cxlake.survival.SurvivalStage;
 import io.cxlake.text.VoiceStage;
 import io.cxlake.value.ValueStage;
 import java.util.List;
@@ -30,7 +31,7 @@ public final class Modules {
   private static final StageRegistry REGISTRY = new StageRegistry(
       List.of(IngestStage.MODULE, CurateStage.MODULE, MetricsStage.MODULE, SegmentStage.MODULE, ClusterStage.MODULE,
           ChurnStage.MODULE, ClvStage.MODULE, DriversStage.MODULE, JourneyStage.MODULE, VoiceStage.MODULE, AlertsStage.MODULE,
-          ValueStage.MODULE),
+          ValueStage.MODULE, SurvivalStage.MODULE),
       // Sections of what is not a pipeline stage: the writer's quality checks, maintain, generate.
       List.of(QualityConfig.SECTION, MaintenanceConfig.SECTION, GenerateConfig.SECTION));
 

@@ -1,0 +1,137 @@
+package io.cxlake.survival;
+
+import static org.apache.spark.sql.functions.*;
+
+import io.cxlake.contract.GoldWriter;
+import io.cxlake.contract.TableContract;
+import io.cxlake.core.JobContext;
+import io.cxlake.core.NothingToDo;
+import io.cxlake.core.Progress;
+import io.cxlake.core.Stage;
+import io.cxlake.core.StageResult;
+import io.cxlake.metrics.GoldContracts;
+import io.cxlake.platform.AsOf;
+import io.cxlake.platform.CacheScope;
+import io.cxlake.platform.GoldRead;
+import io.cxlake.platform.StageModule;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * How long customers stay and how much experience shortens it, for one as-of date: Kaplan–Meier
+ * retention curves by cohort, region and acquisition channel (from the first order) and by NPS
+ * group (from the first NPS answer), log-rank tests, and a Cox model of the hazard of churning
+ * by NPS group and what else is known on the day of the answer. Rows of the as-of date are
+ * replaced on a rerun.
+ */
+public final class SurvivalStage implements Stage {
+  public static final String NAME = "survival";
+
+  /** Dimensions of the lifetime curves (from the first order). */
+  static final List<String> LIFETIME_DIMENSIONS = List.of("cohort", "region", "acquisition_channel");
+
+  public static final StageModule MODULE = StageModule.define(NAME,
+          "Survival: Kaplan-Meier retention curves with Greenwood bands and log-rank tests by cohort, region, channel "
+              + "and NPS group; a Cox model of the hazard of churning by NPS group. Writes survival_curve, "
+              + "survival_group, survival_model.")
+      .config(SurvivalConfig.SECTION)
+      .requires(GoldContracts.FACT_ORDER, GoldContracts.CUSTOMER_360)
+      .optional(GoldContracts.FACT_SURVEY_RESPONSE, GoldContracts.FACT_INTERACTION)
+      .writes(SurvivalContracts.all().toArray(TableContract[]::new))
+      .build(registry -> new SurvivalStage());
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public StageResult run(JobContext ctx) {
+    SurvivalConfig cfg = ctx.config().get(SurvivalConfig.SECTION);
+    LocalDate asOf = AsOf.resolve(ctx);
+    LocalDate censor = Lifetimes.censorDate(asOf, cfg.inactivityDays());
+    Dataset<Row> attributes = AsOf.snapshot(ctx, asOf).select("customer_key", "region", "acquisition_channel");
+    GoldWriter writer = new GoldWriter(ctx);
+    Map<String, Long> counts = new LinkedHashMap<>();
+    String where = "as_of_date = DATE'" + asOf + "'";
+    try (CacheScope cache = CacheScope.open()) {
+      Dataset<Row> orderDays = cache.keep(Lifetimes.orderDays(GoldRead.table(ctx, GoldContracts.FACT_ORDER.name()), asOf,
+          cfg.inactivityDays()));
+      Dataset<Row> lifetime = Lifetimes.lifetime(orderDays, censor).join(attributes, new String[] {"customer_key"}, "left");
+      Dataset<Row> countsFrame = SurvivalCurves.counts(lifetime, "lifetime", LIFETIME_DIMENSIONS);
+      Dataset<Row> experience = null;
+      Dataset<Row> responses = optional(ctx, GoldContracts.FACT_SURVEY_RESPONSE);
+      if (responses == null) {
+        Progress.warn("survival: no fact_survey_response: no experience curves and no Cox model (lifetime curves only)");
+      } else {
+        Dataset<Row> interactions = optional(ctx, GoldContracts.FACT_INTERACTION);
+        if (interactions == null) {
+          interactions = ctx.spark().createDataFrame(List.of(), GoldContracts.FACT_INTERACTION.schema());
+        }
+        experience = cache.keep(Lifetimes.experience(orderDays, responses, interactions, asOf, censor, cfg)
+            .join(attributes, new String[] {"customer_key"}, "left"));
+        countsFrame = countsFrame.unionByName(SurvivalCurves.counts(experience, "experience", List.of("nps_group")));
+      }
+      List<SurvivalCurves.GroupCounts> groups = SurvivalCurves.groups(
+          countsFrame.orderBy("population", "dimension", "group_value", "time").collectAsList());
+      if (groups.isEmpty()) {
+        throw new NothingToDo("no customer has a completed order on or before " + censor + " (as-of " + asOf + " − "
+            + cfg.inactivityDays() + " inactivity days): nothing to follow yet");
+      }
+      List<List<Row>> rows = SurvivalCurves.rows(asOf, groups, cfg);
+      writer.replace(SurvivalContracts.SURVIVAL_CURVE,
+          ctx.spark().createDataFrame(rows.get(0), SurvivalContracts.SURVIVAL_CURVE.schema()), where);
+      writer.replace(SurvivalContracts.SURVIVAL_GROUP,
+          ctx.spark().createDataFrame(rows.get(1), SurvivalContracts.SURVIVAL_GROUP.schema()), where);
+      List<Row> model = List.of();
+      SurvivalCurves.GroupCounts pooled = groups.stream()
+          .filter(g -> g.population().equals("experience") && g.dimension().equals("all")).findFirst().orElse(null);
+      if (pooled != null) {
+        model = SurvivalModel.fit(asOf, experience, SurvivalCurves.curve(pooled, cfg.confidence()), cfg);
+        if (!model.isEmpty()) {
+          writer.replace(SurvivalContracts.SURVIVAL_MODEL,
+              ctx.spark().createDataFrame(model, SurvivalContracts.SURVIVAL_MODEL.schema()), where);
+        }
+      }
+      print(asOf, rows.get(1), model);
+      rows.get(1).stream().filter(r -> r.getString(2).equals("all"))
+          .forEach(r -> counts.put(r.getString(1) + "_customers", r.getLong(4)));
+    } finally {
+      writer.flush();
+    }
+    counts.put("tables_written", (long) writer.tablesWritten());
+    return new StageResult(counts.getOrDefault("lifetime_customers", 0L), writer.rowsWritten(), counts, writer.problems());
+  }
+
+  private static Dataset<Row> optional(JobContext ctx, TableContract table) {
+    String name = ctx.catalog().gold(table.name());
+    return ctx.spark().catalog().tableExists(name) ? ctx.spark().table(name) : null;
+  }
+
+  /** Medians per population and NPS group, and the hazard ratios: a few lines. */
+  private static void print(LocalDate asOf, List<Row> groupRows, List<Row> model) {
+    StringBuilder sb = new StringBuilder(String.format(
+        "%nSurvival, %s: population, group, customers, churned, median days (interval), log-rank p", asOf));
+    for (Row r : groupRows) {
+      if (r.getString(2).equals("all") || r.getString(2).equals("nps_group")) {
+        sb.append(String.format("%n  %-10s %-10s %8d %8d %8s (%s-%s) %s", r.getString(1), r.getString(3), r.getLong(4),
+            r.getLong(5), r.isNullAt(6) ? "-" : String.format("%.0f", r.getDouble(6)),
+            r.isNullAt(7) ? "" : String.format("%.0f", r.getDouble(7)), r.isNullAt(8) ? "" : String.format("%.0f", r.getDouble(8)),
+            r.isNullAt(12) ? "" : String.format("%.3g", r.getDouble(12))));
+      }
+    }
+    List<String> ratios = new ArrayList<>();
+    for (Row r : model) {
+      ratios.add(String.format("%s %.2f (%.2f-%.2f)", r.getString(2), r.getDouble(6), r.getDouble(7), r.getDouble(8)));
+    }
+    if (!ratios.isEmpty()) {
+      sb.append(String.format("%nHazard ratios (%s): %s", model.get(0).getString(16), String.join("; ", ratios)));
+    }
+    System.out.println(sb);
+  }
+}

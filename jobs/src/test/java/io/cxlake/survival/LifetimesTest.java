@@ -1,0 +1,101 @@
+package io.cxlake.survival;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.cxlake.TestSpark;
+import io.cxlake.metrics.GoldContracts;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Lifetimes on a hand-made history: as-of 2025-12-31, 30 inactivity days, so censored at
+ * 2025-12-01. Every expected number below is counted by hand from the dates.
+ */
+class LifetimesTest {
+  private static final LocalDate AS_OF = LocalDate.of(2025, 12, 31);
+  private static final SurvivalConfig CFG = new SurvivalConfig(30, "efron", List.of(), 90, 30, 0.95, 30, 1000);
+  private static final SparkSession SPARK = TestSpark.session();
+
+  private static Dataset<Row> orders() {
+    StructType schema = new StructType().add("customer_key", "string").add("order_date", "date").add("is_completed", "boolean");
+    Object[][] rows = {
+        {"A", "2025-01-01", true}, {"A", "2025-01-20", true}, {"A", "2025-03-01", true},
+        {"B", "2025-06-01", true}, {"B", "2025-06-25", true}, {"B", "2025-07-20", true}, {"B", "2025-12-20", true},
+        {"C", "2025-11-15", true}, {"C", "2025-11-20", false}, {"C", "2025-12-10", true},
+        {"D", "2025-12-05", true}, {"E", "2025-02-01", true}, {"E", "2025-02-01", true}, {null, "2025-01-02", true}};
+    List<Row> out = new ArrayList<>();
+    for (Object[] r : rows) {
+      out.add(RowFactory.create(r[0], Date.valueOf((String) r[1]), r[2]));
+    }
+    return SPARK.createDataFrame(out, schema);
+  }
+
+  private static Dataset<Row> responses() {
+    StructType schema = new StructType().add("customer_key", "string").add("response_date", "date")
+        .add("responded_ts", "timestamp").add("nps", "int").add("nps_group", "string").add("csat", "int");
+    Object[][] rows = {
+        {"A", "2025-01-10", 3, "detractor", 2}, {"A", "2025-02-01", 10, "promoter", 5}, {"A", "2024-12-01", null, null, 1},
+        {"B", "2025-08-10", 9, "promoter", null}, {"C", "2025-11-30", 7, "passive", 4}, {"E", "2025-06-01", 5, "detractor", 1},
+        {"F", "2025-03-01", 8, "passive", 4}};
+    List<Row> out = new ArrayList<>();
+    for (Object[] r : rows) {
+      out.add(RowFactory.create(r[0], Date.valueOf((String) r[1]), Timestamp.valueOf(r[1] + " 10:00:00"), r[2], r[3], r[4]));
+    }
+    return SPARK.createDataFrame(out, schema);
+  }
+
+  private static Dataset<Row> interactions() {
+    StructType schema = new StructType().add("customer_key", "string").add("opened_date", "date").add("is_complaint", "boolean");
+    return SPARK.createDataFrame(List.of(RowFactory.create("A", Date.valueOf("2025-01-05"), true),
+        RowFactory.create("A", Date.valueOf("2024-09-01"), true), RowFactory.create("A", Date.valueOf("2025-01-08"), false),
+        RowFactory.create("A", Date.valueOf("2025-01-11"), true)), schema);
+  }
+
+  private static Map<String, Row> byCustomer(Dataset<Row> d) {
+    return d.collectAsList().stream().collect(Collectors.toMap(r -> r.getString(0), r -> r));
+  }
+
+  @Test
+  void lifetimeEndsAtTheLastOrderBeforeTheGap() {
+    Dataset<Row> days = Lifetimes.orderDays(orders(), AS_OF, 30);
+    Map<String, Row> l = byCustomer(Lifetimes.lifetime(days, Lifetimes.censorDate(AS_OF, 30))
+        .select("customer_key", "cohort", "time", "event"));
+    assertEquals(4, l.size(), "D's first order is after the censoring date; guest orders have no customer");
+    // A: 01-01, 01-20, then 40 days without an order: the lifetime ends on 01-20
+    assertEquals(RowFactory.create("A", "2025-01", 19.0, true), l.get("A"));
+    // B: gaps 24 and 25 days, then 153: ends 07-20 (the order in December is a return, not a longer life)
+    assertEquals(RowFactory.create("B", "2025-06", 49.0, true), l.get("B"));
+    // C: still buying (the returned order does not count): censored on 12-01
+    assertEquals(RowFactory.create("C", "2025-11", 16.0, false), l.get("C"));
+    // E: one order day (two orders on it), nothing in the 30 days after it: an end on day 0
+    assertEquals(RowFactory.create("E", "2025-02", 0.0, true), l.get("E"));
+  }
+
+  @Test
+  void experienceIsFollowedFromTheFirstNpsAnswer() {
+    Dataset<Row> days = Lifetimes.orderDays(orders(), AS_OF, 30);
+    Map<String, Row> e = byCustomer(Lifetimes.experience(days, responses(), interactions(), AS_OF,
+        Lifetimes.censorDate(AS_OF, 30), CFG).select("customer_key", "nps_group", "csat", "time", "event", "tenure_years",
+        "orders_before", "complaints"));
+    assertEquals(3, e.keySet().size(), "E had churned before answering; F never ordered: " + e.keySet());
+    // A: first NPS answer 01-10 (the CSAT-only answer before it has no NPS): a detractor, CSAT 2;
+    // its lifetime ends 01-20, 10 days later; 9 days of tenure, 1 order day, complaints in the 90
+    // days up to the answer: 01-05 only (09-01 is older, 01-08 is no complaint, 01-11 is after)
+    assertEquals(RowFactory.create("A", "detractor", 2, 10.0, true, 9 / 365.25, 1L, 1L), e.get("A"));
+    // B: answered 08-10, 21 days after its last order, which proved its last: an end on day 0
+    assertEquals(RowFactory.create("B", "promoter", null, 0.0, true, 70 / 365.25, 3L, 0L), e.get("B"));
+    // C: answered 11-30, still buying: censored the day after
+    assertEquals(RowFactory.create("C", "passive", 4, 1.0, false, 15 / 365.25, 1L, 0L), e.get("C"));
+  }
+}

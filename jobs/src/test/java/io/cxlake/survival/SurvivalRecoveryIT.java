@@ -1,0 +1,94 @@
+package io.cxlake.survival;
+
+import static org.apache.spark.sql.functions.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.cxlake.GeneratedLakehouse;
+import io.cxlake.TestSpark;
+import io.cxlake.platform.Pseudonym;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The survival stage on the shared generated lakehouse (scale 0.05): lifetimes against the
+ * generator's churn dates, curves that reconcile with their populations, NPS groups that the
+ * log-rank test tells apart, the Cox model's detractor hazard ratio against the planted one,
+ * and a rerun replacing rather than adding rows.
+ */
+class SurvivalRecoveryIT {
+  @Test
+  void lifetimesCurvesAndHazardRatios() throws Exception {
+    GeneratedLakehouse lake = GeneratedLakehouse.get();
+    SparkSession spark = TestSpark.session();
+    lake.run(TestSpark.plan("survival"));
+    LocalDate asOf = spark.sql("SELECT max(snapshot_date) FROM " + lake.gold("customer_360")).first().getDate(0).toLocalDate();
+    String day = "as_of_date = DATE'" + asOf + "'";
+    SurvivalConfig cfg = lake.context("").config().get(SurvivalConfig.SECTION);
+    LocalDate censor = Lifetimes.censorDate(asOf, cfg.inactivityDays());
+
+    // lifetimes against the planted churn dates: a customer the generator churned well before
+    // the censoring date stopped buying, so the lifetime ends (an event) no later than that date
+    Dataset<Row> lifetimes = Lifetimes.lifetime(Lifetimes.orderDays(spark.table(lake.gold("fact_order")), asOf,
+        cfg.inactivityDays()), censor);
+    Dataset<Row> truth = spark.read().option("header", true).csv(lake.localLanding.resolve("_truth/personas.csv").toString())
+        .select(Pseudonym.customerKey(col("customer_id"), io.cxlake.platform.PseudonymSecret.of(lake.context("")))
+            .as("customer_key"), to_date(col("churn_date")).as("churn_date"));
+    Row check = lifetimes.join(truth, "customer_key").agg(
+        count(when(col("churn_date").leq(lit(Date.valueOf(censor))), 1)),
+        count(when(col("churn_date").leq(lit(Date.valueOf(censor))).and(col("event")), 1)),
+        count(when(col("event").and(date_add(col("origin"), col("time").cast("int")).gt(col("churn_date"))), 1)),
+        count(when(col("churn_date").isNull(), 1)),
+        count(when(col("churn_date").isNull().and(col("event")), 1))).first();
+    System.out.printf("survival recovery: planted churn by %s %d, of them events %d; events after the planted date %d;"
+        + " never churned %d, of them events %d%n", censor, check.getLong(0), check.getLong(1), check.getLong(2),
+        check.getLong(3), check.getLong(4));
+    assertEquals(check.getLong(0), check.getLong(1), "every customer churned by the censoring date has an event");
+    assertEquals(0L, check.getLong(2), "no lifetime ends after the planted churn date");
+
+    // curves: the all row follows every customer of its population, from at-risk n down
+    long lifetimeCustomers = lifetimes.count();
+    Row all = spark.sql("SELECT customers, events FROM " + lake.gold("survival_group") + " WHERE " + day
+        + " AND population = 'lifetime' AND dimension = 'all'").first();
+    assertEquals(lifetimeCustomers, all.getLong(0));
+    assertEquals(lifetimes.where("event").count(), all.getLong(1));
+    List<Row> perDimension = spark.sql("SELECT population, dimension, sum(customers), sum(events) FROM "
+        + lake.gold("survival_group") + " WHERE " + day + " GROUP BY population, dimension").collectAsList();
+    Row experienceAll = spark.sql("SELECT customers FROM " + lake.gold("survival_group") + " WHERE " + day
+        + " AND population = 'experience' AND dimension = 'all'").first();
+    for (Row r : perDimension) {
+      assertEquals(r.getString(0).equals("lifetime") ? lifetimeCustomers : experienceAll.getLong(0), r.getLong(2),
+          "a dimension's groups add up to its population: " + r);
+    }
+    assertEquals(0L, spark.sql("SELECT count(*) FROM (SELECT survival, lag(survival) OVER (PARTITION BY population, "
+        + "dimension, group_value ORDER BY day) AS before FROM " + lake.gold("survival_curve") + " WHERE " + day
+        + ") WHERE survival > before + 1e-12").first().getLong(0), "curves never rise");
+
+    // NPS groups: detractors leave sooner, and the log-rank test sees it
+    List<Row> nps = spark.sql("SELECT group_value, customers, median_days, survival_365, logrank_p_value FROM "
+        + lake.gold("survival_group") + " WHERE " + day + " AND population = 'experience' AND dimension = 'nps_group'"
+        + " ORDER BY group_value").collectAsList();
+    System.out.println("survival recovery: NPS groups " + nps);
+    assertEquals(List.of("detractor", "passive", "promoter"), nps.stream().map(r -> r.getString(0)).toList());
+    assertTrue(nps.get(0).getDouble(4) < 1e-3, "log-rank p of the NPS groups: " + nps.get(0));
+
+    Row hr = spark.sql("SELECT hazard_ratio, hazard_ratio_lower, hazard_ratio_upper, p_value, concordance, customers, events "
+        + "FROM " + lake.gold("survival_model") + " WHERE " + day + " AND covariate = 'nps_group=detractor'").first();
+    double planted = Math.exp(lake.truth.at("/churn/log_hazard_ratios/detractor_last_180d").asDouble());
+    System.out.printf("survival recovery: detractor hazard ratio %.3f (%.3f-%.3f), p %.2g, concordance %.3f, %d customers,"
+        + " %d events; planted %.3f%n", hr.getDouble(0), hr.getDouble(1), hr.getDouble(2), hr.getDouble(3), hr.getDouble(4),
+        hr.getLong(5), hr.getLong(6), planted);
+    assertTrue(hr.getDouble(1) > 1, "detractors churn faster than promoters: " + hr);
+    // the generator raises the monthly hazard by this ratio while the latest answer (of the last
+    // 180 days) is a detractor's; the model sees the first answer only, and recovers it within its interval
+    assertTrue(hr.getDouble(1) <= planted && planted <= hr.getDouble(2), "planted " + planted + " within " + hr);
+
+    long rows = spark.table(lake.gold("survival_curve")).where(day).count();
+    lake.run(TestSpark.plan("survival"));
+    assertEquals(rows, spark.table(lake.gold("survival_curve")).where(day).count(), "a rerun replaces its as-of date's rows");
+  }
+}
