@@ -5,23 +5,18 @@ import static org.apache.spark.sql.functions.*;
 import io.cxlake.contract.GoldWriter;
 import io.cxlake.core.CxlakeConfig;
 import io.cxlake.core.CxlakeException;
-import io.cxlake.core.HadoopFiles;
 import io.cxlake.core.JobContext;
 import io.cxlake.core.Progress;
 import io.cxlake.core.Stage;
+import io.cxlake.platform.OwnTable;
 import io.cxlake.core.StageResult;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.BooleanType;
-import org.apache.spark.sql.types.NumericType;
-import org.apache.spark.sql.types.StringType;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -33,8 +28,6 @@ import org.apache.spark.storage.StorageLevel;
  * churn_model_run (mode byof) and the console.
  */
 public final class OwnFeaturesStage implements Stage {
-  static final List<String> YES = List.of("1", "1.0", "yes", "y", "true", "t");
-  static final List<String> NO = List.of("0", "0.0", "no", "n", "false", "f");
 
   private final String source;
   private final String format;
@@ -61,7 +54,7 @@ public final class OwnFeaturesStage implements Stage {
   @Override
   public StageResult run(JobContext ctx) {
     ChurnConfig cfg = ctx.config().get(ChurnConfig.SECTION);
-    Dataset<Row> raw = read(ctx);
+    Dataset<Row> raw = OwnTable.read(ctx, source, format, "--features");
     Prepared p = prepare(raw, labelColumn, idColumn);
     Progress.info("{}: {} rows; {} numeric and {} string features; rejected {} without id, {} without a valid label",
         source, p.rowsRead(), p.numeric().size(), p.categorical().size(), p.rejectedId(), p.rejectedLabel());
@@ -122,121 +115,19 @@ public final class OwnFeaturesStage implements Stage {
     return new StageResult(p.rowsRead(), writer.rowsWritten(), counts, writer.problems());
   }
 
-  private Dataset<Row> read(JobContext ctx) {
-    String fmt = format;
-    boolean isPath = source.contains("/") || source.contains("\\") || HadoopFiles.isFile(source)
-        || HadoopFiles.isDirectory(source);
-    if (fmt == null && !isPath) {
-      if (!ctx.spark().catalog().tableExists(source)) {
-        throw new CxlakeException("--features: no table " + source + " and no such file");
-      }
-      return ctx.spark().table(source);
-    }
-    if (fmt == null) {
-      String lower = source.toLowerCase(Locale.ROOT);
-      fmt = lower.endsWith(".csv") ? "csv" : lower.endsWith(".parquet") ? "parquet"
-          : HadoopFiles.isDirectory(HadoopFiles.qualify(source) + "/_delta_log") ? "delta" : null;
-      if (fmt == null) {
-        throw new CxlakeException("--features " + source + ": cannot tell the format; add --format csv|parquet|delta");
-      }
-    }
-    try {
-      return switch (fmt) {
-        case "csv" -> ctx.spark().read().option("header", "true").option("inferSchema", "false").csv(source);
-        case "parquet" -> ctx.spark().read().parquet(source);
-        case "delta" -> ctx.spark().read().format("delta").load(source);
-        default -> throw new CxlakeException("--format must be csv, parquet or delta, was '" + fmt + "'");
-      };
-    } catch (CxlakeException e) {
-      throw e;
-    } catch (Exception e) {
-      // Spark's AnalysisException (no such path, unreadable file) is checked for javac, so catch broadly.
-      throw new CxlakeException("--features " + source + ": " + io.cxlake.core.JobRunner.oneLine(e));
-    }
-  }
-
   /** Types the columns, parses the label, and rejects rows without id or valid label (counted). */
   static Prepared prepare(Dataset<Row> raw, String labelColumn, String idColumn) {
-    List<String> columns = List.of(raw.columns());
-    for (String needed : List.of(labelColumn, idColumn)) {
-      if (!columns.contains(needed)) {
-        throw new CxlakeException("the feature table has no column '" + needed + "' (columns: " + columns + ")");
-      }
-    }
-    // One pass: per string column, how many non-blank values there are and how many are numbers.
-    List<Column> aggs = new ArrayList<>();
-    List<String> strings = new ArrayList<>();
-    List<String> numericTyped = new ArrayList<>();
-    List<String> skipped = new ArrayList<>();
-    for (StructField f : raw.schema().fields()) {
-      String c = f.name();
-      if (c.equals(labelColumn) || c.equals(idColumn)) {
-        continue;
-      }
-      if (f.dataType() instanceof StringType) {
-        strings.add(c);
-        Column v = blankToNull(col(quote(c)));
-        aggs.add(count(v));
-        aggs.add(count(v.try_cast("double")));
-      } else if (f.dataType() instanceof NumericType || f.dataType() instanceof BooleanType) {
-        numericTyped.add(c);
-      } else {
-        skipped.add(c + " (" + f.dataType().simpleString() + ")");
-      }
-    }
-    Column label = lower(trim(col(quote(labelColumn)).cast("string")));
-    Column parsed = when(label.isin(YES.toArray()), 1.0).when(label.isin(NO.toArray()), 0.0);
-    Column id = blankToNull(col(quote(idColumn)).cast("string"));
-    aggs.add(count(lit(1)));
-    aggs.add(count(when(id.isNull(), 1)));
-    aggs.add(count(when(id.isNotNull().and(parsed.isNull()), 1)));
-    aggs.add(count(id).minus(count_distinct(id)));
-    Row stats = raw.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).first();
-    List<String> numeric = new ArrayList<>();
-    List<String> categorical = new ArrayList<>();
-    Map<String, String> originalNames = new LinkedHashMap<>();
+    OwnTable.require(raw, "the feature table", labelColumn, idColumn);
+    Column parsed = OwnTable.yesNo(col(OwnTable.quote(labelColumn)));
+    Column id = OwnTable.blankToNull(col(OwnTable.quote(idColumn)).cast("string"));
+    OwnTable.Features f = OwnTable.features(raw, List.of(labelColumn, idColumn), List.of(count(lit(1)),
+        count(when(id.isNull(), 1)), count(when(id.isNotNull().and(parsed.isNull()), 1)), count(id).minus(count_distinct(id))));
     List<Column> select = new ArrayList<>(List.of(id.as("_id"), parsed.as("label")));
-    for (int i = 0; i < strings.size(); i++) {
-      String c = strings.get(i);
-      long nonBlank = stats.getLong(2 * i);
-      long numbers = stats.getLong(2 * i + 1);
-      String safe = safeName(c, originalNames);
-      if (nonBlank > 0 && numbers == nonBlank) {
-        numeric.add(safe);
-        select.add(blankToNull(col(quote(c))).try_cast("double").as(safe));
-      } else {
-        categorical.add(safe);
-        select.add(coalesce(blankToNull(col(quote(c))), lit("(missing)")).as(safe));
-      }
-    }
-    for (String c : numericTyped) {
-      String safe = safeName(c, originalNames);
-      numeric.add(safe);
-      select.add(col(quote(c)).cast("double").as(safe));
-    }
-    int k = 2 * strings.size();
+    select.addAll(f.columns());
     Dataset<Row> rows = raw.select(select.toArray(Column[]::new)).where(col("_id").isNotNull().and(col("label").isNotNull()));
-    return new Prepared(rows, numeric, categorical, originalNames, stats.getLong(k), stats.getLong(k + 1),
-        stats.getLong(k + 2), stats.getLong(k + 3), skipped);
-  }
-
-  private static Column blankToNull(Column c) {
-    return when(length(trim(c)).gt(0), trim(c));
-  }
-
-  private static String quote(String name) {
-    return "`" + name.replace("`", "``") + "`";
-  }
-
-  /** A column name safe in SQL and MLlib (lower case, [a-z0-9_]); the original is remembered. */
-  private static String safeName(String name, Map<String, String> taken) {
-    String base = "f_" + name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
-    String safe = base;
-    for (int i = 2; taken.containsKey(safe); i++) {
-      safe = base + "_" + i;
-    }
-    taken.put(safe, name);
-    return safe;
+    List<Object> n = f.extra();
+    return new Prepared(rows, f.numeric(), f.categorical(), f.originalNames(), (Long) n.get(0), (Long) n.get(1),
+        (Long) n.get(2), (Long) n.get(3), f.skipped());
   }
 
   /**

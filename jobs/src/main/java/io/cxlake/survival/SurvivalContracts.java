@@ -7,30 +7,30 @@ import java.util.List;
 public final class SurvivalContracts {
   private SurvivalContracts() {}
 
-  /** lifetime: from the first order; experience: from the first NPS answer (a landmark). */
-  public static final List<String> POPULATIONS = List.of("lifetime", "experience");
+  /** lifetime: from the first order; experience: from the first NPS answer (a landmark); own: a table brought with --features. */
+  public static final List<String> POPULATIONS = List.of("lifetime", "experience", "own");
 
-  private static final String POPULATION = "lifetime (followed from the first completed order) or experience (followed "
-      + "from the first NPS answer, the customers active then)";
+  private static final String POPULATION = "lifetime (followed from the first completed order), experience (followed "
+      + "from the first NPS answer, the customers active then) or own (durations brought with cxlake survival --features)";
 
   public static final TableContract SURVIVAL_CURVE = TableContract.table("survival_curve",
-          "one row per as-of date, population, dimension, group and day with an event or a censoring")
+          "one row per as-of date, population, dimension, group and time with an event or a censoring")
       .describe("Kaplan–Meier retention curves: the share of customers still buying after a number of days, per group, with Greenwood standard errors and log-log confidence bands (survival.confidence). A customer's lifetime ends at the last completed order before a gap of survival.inactivity_days; customers not churned are censored at as-of date − inactivity_days, the last day whose status is known. Between two rows the curve is flat. Rows of an as-of date are replaced when the stage reruns for it.")
       .column("as_of_date", "date", "As-of date").notNull()
       .column("population", "string", POPULATION).notNull().accepted(POPULATIONS.toArray(String[]::new))
-      .column("dimension", "string", "all, cohort (month of the first order), region, acquisition_channel (lifetime) or nps_group (experience)").notNull()
+      .column("dimension", "string", "all, cohort (month of the first order), region, acquisition_channel (lifetime), nps_group (experience), or a string column of the table brought (own)").notNull()
       .column("group_value", "string", "The group (all for the all row)").notNull()
-      .column("day", "int", "Days since the start of follow-up").notNull().min(0)
-      .column("at_risk", "double", "Customers followed at least this long (still at risk at this day)").notNull().min(0)
-      .column("events", "double", "Customers whose lifetime ended on this day").notNull().min(0)
-      .column("censored", "double", "Customers whose follow-up ended on this day without churning").notNull().min(0)
-      .column("survival", "double", "Kaplan–Meier estimate of the share still buying just after this day").notNull().range(0, 1)
+      .column("time", "double", "Time since the start of follow-up: days (lifetime, experience) or the unit of the --duration column (own)").notNull().min(0)
+      .column("at_risk", "double", "Customers followed at least this long (still at risk at this time)").notNull().min(0)
+      .column("events", "double", "Customers whose lifetime ended at this time").notNull().min(0)
+      .column("censored", "double", "Customers whose follow-up ended at this time without churning").notNull().min(0)
+      .column("survival", "double", "Kaplan–Meier estimate of the share still a customer just after this time").notNull().range(0, 1)
       .column("std_error", "double", "Greenwood standard error of survival").notNull().min(0)
       .column("survival_lower", "double", "Lower end of the log-log confidence interval (null while survival is 1)").range(0, 1)
       .column("survival_upper", "double", "Upper end of the log-log confidence interval").range(0, 1)
       .invariant("band_ordered", "survival_lower IS NULL OR (survival_lower <= survival + 1e-12 AND survival <= survival_upper + 1e-12)",
           "the band contains the curve")
-      .key("as_of_date", "population", "dimension", "group_value", "day").partitionBy("as_of_date")
+      .key("as_of_date", "population", "dimension", "group_value", "time").partitionBy("as_of_date")
       .build();
 
   public static final TableContract SURVIVAL_GROUP = TableContract.table("survival_group",
@@ -42,10 +42,10 @@ public final class SurvivalContracts {
       .column("group_value", "string", "The group").notNull()
       .column("customers", "bigint", "Customers followed").notNull().min(0)
       .column("events", "bigint", "Of them, churned (lifetime ended)").notNull().min(0)
-      .column("median_days", "double", "Median lifetime in days: the first day survival is 0.5 or less (null: not reached)")
+      .column("median_time", "double", "Median lifetime (days, or the unit of --duration): the first time survival is 0.5 or less (null: not reached)")
       .column("median_lower", "double", "Lower end of the median's confidence interval (null: not reached)")
       .column("median_upper", "double", "Upper end of the median's confidence interval (null: not reached within follow-up)")
-      .column("survival_365", "double", "Survival after 365 days (null: followed less than that)").range(0, 1)
+      .column("survival_365", "double", "Survival after 365 days (null: followed less than that, or not in days: own)").range(0, 1)
       .column("logrank_chi2", "double", "Log-rank chi-squared of the dimension's groups (null for all, or when fewer than two groups qualify)")
       .column("logrank_df", "int", "Degrees of freedom: qualifying groups − 1")
       .column("logrank_p_value", "double", "p-value of the log-rank test").range(0, 1)
@@ -58,7 +58,7 @@ public final class SurvivalContracts {
           "one row per as-of date, model and covariate")
       .describe("Cox proportional hazards models: per covariate, the hazard ratio of churning with its confidence interval and Wald test, and the Grambsch–Therneau test of proportional hazards; the model's fit (customers, events, concordance, likelihood-ratio test) is repeated on each row. A hazard ratio of 2 means twice the rate of churning at any moment, the other covariates held equal. Associations, not causes. Rows of an as-of date are replaced when the stage reruns for it.")
       .column("as_of_date", "date", "As-of date").notNull()
-      .column("model", "string", "experience: customers followed from their first NPS answer, covariates as known on that day").notNull()
+      .column("model", "string", "experience (customers followed from their first NPS answer, covariates as known on that day) or own (a table brought with cxlake survival --features)").notNull()
       .column("covariate", "string", "Covariate (a level of a categorical one is named variable=level)").notNull()
       .column("reference", "string", "The level it is compared with (categorical), or null for a number")
       .column("coefficient", "double", "log hazard ratio").notNull()

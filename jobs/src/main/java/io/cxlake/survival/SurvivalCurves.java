@@ -43,7 +43,7 @@ public final class SurvivalCurves {
     List<Column> groups = new ArrayList<>();
     groups.add(struct(lit("all").as("dimension"), lit("all").as("group_value")));
     for (String d : dimensions) {
-      groups.add(struct(lit(d).as("dimension"), coalesce(col(d).cast("string"), lit("unknown")).as("group_value")));
+      groups.add(struct(lit(d).as("dimension"), coalesce(col("`" + d + "`").cast("string"), lit("unknown")).as("group_value")));
     }
     return subjects.select(col("time"), col("event"), explode(array(groups.toArray(Column[]::new))).as("g"))
         .groupBy(lit(population).as("population"), col("g.dimension").as("dimension"), col("g.group_value").as("group_value"),
@@ -71,7 +71,8 @@ public final class SurvivalCurves {
   }
 
   /** Rows of survival_curve and survival_group for every group. */
-  public static List<List<Row>> rows(LocalDate asOf, List<GroupCounts> groups, SurvivalConfig cfg) {
+  /** @param inDays whether times are days (survival after 365 days is then given) */
+  public static List<List<Row>> rows(LocalDate asOf, List<GroupCounts> groups, boolean inDays, SurvivalConfig cfg) {
     Date day = Date.valueOf(asOf);
     List<Row> curveRows = new ArrayList<>();
     List<Row> groupRows = new ArrayList<>();
@@ -81,13 +82,13 @@ public final class SurvivalCurves {
       KaplanMeier.Curve c = curve(g, cfg.confidence());
       if (enough) {
         for (KaplanMeier.Step s : c.steps()) {
-          curveRows.add(RowFactory.create(day, g.population(), g.dimension(), g.group(), (int) s.time(), s.atRisk(), s.events(),
+          curveRows.add(RowFactory.create(day, g.population(), g.dimension(), g.group(), s.time(), s.atRisk(), s.events(),
               s.censored(), s.survival(), s.stdError(), s.lower(), s.upper()));
         }
       }
       LogRank.Result lr = g.dimension().equals("all") ? null : logRanks.get(List.of(g.population(), g.dimension()));
       Double s365 = null;
-      if (enough && g.days()[g.days().length - 1] >= 365) {
+      if (enough && inDays && g.days()[g.days().length - 1] >= 365) {
         double s = 1;
         for (KaplanMeier.Step step : c.steps()) {
           if (step.time() <= 365) {

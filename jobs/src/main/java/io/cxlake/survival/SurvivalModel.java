@@ -6,9 +6,7 @@ import io.cxlake.core.Progress;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -59,29 +57,41 @@ public final class SurvivalModel {
     covs.add(new Covariate("csat_missing", "csat_missing", null));
     select.add(when(col("csat").isNull(), 1.0).otherwise(0.0).as("csat_missing"));
     for (String variable : List.of("region", "acquisition_channel")) {
-      if (cfg.strata().contains(variable)) {
-        continue;
-      }
-      // levels with enough customers, the largest the reference; the rest join "other"
-      List<Row> levels = subjects.groupBy(coalesce(col(variable), lit("unknown")).as("level")).count()
-          .orderBy(col("count").desc(), col("level")).collectAsList();
-      List<String> kept = levels.stream().filter(r -> r.getLong(1) >= cfg.minGroupCustomers()).map(r -> r.getString(0)).toList();
-      if (kept.isEmpty()) {
-        continue;
-      }
-      for (String level : kept.subList(1, kept.size())) {
-        String column = (variable + "_" + level).replaceAll("[^A-Za-z0-9_]", "_");
-        covs.add(new Covariate(column, variable + "=" + level, kept.get(0)));
-        select.add(when(coalesce(col(variable), lit("unknown")).equalTo(level), 1.0).otherwise(0.0).as(column));
-      }
-      if (kept.size() < levels.size()) {
-        String column = variable + "__other";
-        covs.add(new Covariate(column, variable + "=other", kept.get(0)));
-        select.add(when(not(coalesce(col(variable), lit("unknown")).isin(kept.toArray())), 1.0).otherwise(0.0).as(column));
+      if (!cfg.strata().contains(variable)) {
+        dummies(subjects, coalesce(col(variable), lit("unknown")), variable, variable, cfg.minGroupCustomers(), covs, select);
       }
     }
-    Dataset<Row> data = subjects.select(select.toArray(Column[]::new));
-    // a covariate without variation (e.g. no passives at all) has no coefficient
+    return varying(subjects.select(select.toArray(Column[]::new)), covs);
+  }
+
+  /**
+   * One 0/1 column per level of a categorical variable with at least {@code minCount} subjects,
+   * against the largest level; the rarer levels together as "other".
+   */
+  static void dummies(Dataset<Row> subjects, Column value, String prefix, String name, int minCount, List<Covariate> covs,
+      List<Column> select) {
+    List<Row> levels = subjects.groupBy(value.as("level")).count().orderBy(col("count").desc(), col("level")).collectAsList();
+    List<String> kept = levels.stream().filter(r -> r.getLong(1) >= minCount).map(r -> r.getString(0)).toList();
+    if (kept.isEmpty()) {
+      return;
+    }
+    for (String level : kept.subList(1, kept.size())) {
+      String column = (prefix + "_" + level).replaceAll("[^A-Za-z0-9_]", "_") + "_" + covs.size();
+      covs.add(new Covariate(column, name + "=" + level, kept.get(0)));
+      select.add(when(value.equalTo(level), 1.0).otherwise(0.0).as(column));
+    }
+    if (kept.size() < levels.size()) {
+      String column = prefix + "__other_" + covs.size();
+      covs.add(new Covariate(column, name + "=other", kept.get(0)));
+      select.add(when(not(value.isin(kept.toArray())), 1.0).otherwise(0.0).as(column));
+    }
+  }
+
+  /** The design without the covariates that do not vary (e.g. no passives at all): they have no coefficient. */
+  static Design varying(Dataset<Row> data, List<Covariate> covs) {
+    if (covs.isEmpty()) {
+      return new Design(data, covs);
+    }
     List<Column> spread = covs.stream().map(c -> max(col(c.column())).minus(min(col(c.column())))).toList();
     Row r = data.agg(spread.get(0), spread.subList(1, spread.size()).toArray(Column[]::new)).first();
     List<Covariate> varying = new ArrayList<>();
@@ -96,8 +106,7 @@ public final class SurvivalModel {
   }
 
   /** survival_model rows, or none (with the reason logged) when there is nothing to fit. */
-  static List<Row> fit(LocalDate asOf, Dataset<Row> subjects, KaplanMeier.Curve pooled, SurvivalConfig cfg) {
-    Design design = design(subjects, cfg);
+  static List<Row> fit(LocalDate asOf, String model, Design design, KaplanMeier.Curve pooled, SurvivalConfig cfg) {
     Row size = design.data().agg(count(lit(1)), sum(when(col("event"), 1).otherwise(0))).first();
     long customers = size.getLong(0);
     long events = size.isNullAt(1) ? 0 : size.getLong(1);
@@ -124,7 +133,7 @@ public final class SurvivalModel {
       for (int j = 0; j < columns.size(); j++) {
         double b = fit.beta()[j];
         Covariate c = design.covariates().get(j);
-        rows.add(RowFactory.create(day, MODEL, c.name(), c.reference(), b, se[j], Math.exp(b), Math.exp(b - z * se[j]),
+        rows.add(RowFactory.create(day, model, c.name(), c.reference(), b, se[j], Math.exp(b), Math.exp(b - z * se[j]),
             Math.exp(b + z * se[j]), b / se[j], fit.waldP(j), ph.get(j).chiSquared(), ph.get(j).pValue(),
             ph.get(columns.size()).pValue(), customers, events, cfg.ties(),
             cfg.strata().isEmpty() ? null : String.join(",", cfg.strata()), Double.isNaN(concordance) ? null : concordance,
@@ -138,12 +147,5 @@ public final class SurvivalModel {
     } finally {
       centered.unpersist();
     }
-  }
-
-  /** Hazard ratios by name, for printing. */
-  static Map<String, Double> hazardRatios(List<Row> rows) {
-    Map<String, Double> out = new LinkedHashMap<>();
-    rows.forEach(r -> out.put(r.getString(2), r.getDouble(6)));
-    return out;
   }
 }

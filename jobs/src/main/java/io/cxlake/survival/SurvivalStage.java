@@ -45,6 +45,9 @@ public final class SurvivalStage implements Stage {
       .writes(SurvivalContracts.all().toArray(TableContract[]::new))
       .build(registry -> new SurvivalStage());
 
+  /** The rows of a table brought with --features stay when the native stage reruns. */
+  private static final String NOT_OWN = " AND population <> 'own'";
+
   @Override
   public String name() {
     return NAME;
@@ -83,19 +86,20 @@ public final class SurvivalStage implements Stage {
         throw new NothingToDo("no customer has a completed order on or before " + censor + " (as-of " + asOf + " − "
             + cfg.inactivityDays() + " inactivity days): nothing to follow yet");
       }
-      List<List<Row>> rows = SurvivalCurves.rows(asOf, groups, cfg);
+      List<List<Row>> rows = SurvivalCurves.rows(asOf, groups, true, cfg);
       writer.replace(SurvivalContracts.SURVIVAL_CURVE,
-          ctx.spark().createDataFrame(rows.get(0), SurvivalContracts.SURVIVAL_CURVE.schema()), where);
+          ctx.spark().createDataFrame(rows.get(0), SurvivalContracts.SURVIVAL_CURVE.schema()), where + NOT_OWN);
       writer.replace(SurvivalContracts.SURVIVAL_GROUP,
-          ctx.spark().createDataFrame(rows.get(1), SurvivalContracts.SURVIVAL_GROUP.schema()), where);
+          ctx.spark().createDataFrame(rows.get(1), SurvivalContracts.SURVIVAL_GROUP.schema()), where + NOT_OWN);
       List<Row> model = List.of();
       SurvivalCurves.GroupCounts pooled = groups.stream()
           .filter(g -> g.population().equals("experience") && g.dimension().equals("all")).findFirst().orElse(null);
       if (pooled != null) {
-        model = SurvivalModel.fit(asOf, experience, SurvivalCurves.curve(pooled, cfg.confidence()), cfg);
+        model = SurvivalModel.fit(asOf, SurvivalModel.MODEL, SurvivalModel.design(experience, cfg),
+            SurvivalCurves.curve(pooled, cfg.confidence()), cfg);
         if (!model.isEmpty()) {
           writer.replace(SurvivalContracts.SURVIVAL_MODEL,
-              ctx.spark().createDataFrame(model, SurvivalContracts.SURVIVAL_MODEL.schema()), where);
+              ctx.spark().createDataFrame(model, SurvivalContracts.SURVIVAL_MODEL.schema()), where + " AND model <> 'own'");
         }
       }
       print(asOf, rows.get(1), model);
@@ -114,12 +118,12 @@ public final class SurvivalStage implements Stage {
   }
 
   /** Medians per population and NPS group, and the hazard ratios: a few lines. */
-  private static void print(LocalDate asOf, List<Row> groupRows, List<Row> model) {
+  static void print(LocalDate asOf, List<Row> groupRows, List<Row> model) {
     StringBuilder sb = new StringBuilder(String.format(
-        "%nSurvival, %s: population, group, customers, churned, median days (interval), log-rank p", asOf));
+        "%nSurvival, %s: population, group, customers, churned, median time (interval), log-rank p", asOf));
     for (Row r : groupRows) {
-      if (r.getString(2).equals("all") || r.getString(2).equals("nps_group")) {
-        sb.append(String.format("%n  %-10s %-10s %8d %8d %8s (%s-%s) %s", r.getString(1), r.getString(3), r.getLong(4),
+      if (!r.getString(1).equals("lifetime") || r.getString(2).equals("all")) {
+        sb.append(String.format("%n  %-10s %-24s %8d %8d %8s (%s-%s) %s", r.getString(1), r.getString(2) + "=" + r.getString(3), r.getLong(4),
             r.getLong(5), r.isNullAt(6) ? "-" : String.format("%.0f", r.getDouble(6)),
             r.isNullAt(7) ? "" : String.format("%.0f", r.getDouble(7)), r.isNullAt(8) ? "" : String.format("%.0f", r.getDouble(8)),
             r.isNullAt(12) ? "" : String.format("%.3g", r.getDouble(12))));
