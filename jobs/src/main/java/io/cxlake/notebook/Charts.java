@@ -140,6 +140,108 @@ public final class Charts {
   }
 
   /**
+   * Step lines over a number, one per value of {@code series}, each with a shaded band between
+   * {@code low} and {@code high} where both are given — e.g. Kaplan–Meier curves with their
+   * confidence bands. Each line starts at 1 at x = 0.
+   */
+  public static Chart steps(Dataset<Row> rows, String title, String x, String y, String low, String high, String series) {
+    XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(x).yAxisTitle(y).build();
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+    chart.getStyler().setPlotGridLinesVisible(true);
+    chart.getStyler().setYAxisMin(0.0).setYAxisMax(1.0);
+    Map<String, List<Row>> groups = new LinkedHashMap<>();
+    for (Row r : collect(rows.orderBy(x))) {
+      groups.computeIfAbsent(String.valueOf((Object) r.getAs(series)), k -> new ArrayList<>()).add(r);
+    }
+    Color[] palette = chart.getStyler().getSeriesColors();
+    int colour = 0;
+    for (Map.Entry<String, List<Row>> g : groups.entrySet()) {
+      List<Double> xs = new ArrayList<>(List.of(0.0));
+      List<Double> ys = new ArrayList<>(List.of(1.0));
+      List<Double> bx = new ArrayList<>();
+      List<Double> lo = new ArrayList<>();
+      List<Double> hi = new ArrayList<>();
+      for (Row r : g.getValue()) {
+        xs.add(number(r, x));
+        ys.add(number(r, y));
+        if (low != null && r.getAs(low) != null && r.getAs(high) != null) {
+          bx.add(number(r, x));
+          lo.add(number(r, low));
+          hi.add(number(r, high));
+        }
+      }
+      Color c = palette[colour++ % palette.length];
+      XYSeries line = chart.addSeries(g.getKey(), xs, ys);
+      line.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);
+      line.setMarker(SeriesMarkers.NONE);
+      line.setLineColor(c);
+      if (bx.size() > 1) {
+        List<Double> px = new ArrayList<>(bx);
+        List<Double> py = new ArrayList<>(lo);
+        for (int i = bx.size() - 1; i >= 0; i--) {
+          px.add(bx.get(i));
+          py.add(hi.get(i));
+        }
+        XYSeries band = chart.addSeries(g.getKey() + " CI", px, py);
+        band.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.PolygonArea);
+        band.setMarker(SeriesMarkers.NONE);
+        band.setFillColor(new Color(c.getRed(), c.getGreen(), c.getBlue(), groups.size() > 2 ? 30 : 60));
+        band.setLineColor(new Color(0, 0, 0, 0));
+        band.setShowInLegend(false);
+      }
+    }
+    return new Chart(chart);
+  }
+
+  /**
+   * A forest plot: per row (top to bottom in row order) the estimate as a point and its interval
+   * as a line, on a logarithmic axis with the no-effect line at {@code reference} — e.g. hazard
+   * ratios with their 95% CIs.
+   */
+  public static Chart forest(Dataset<Row> rows, String title, String label, String estimate, String low, String high,
+      double reference) {
+    List<Row> list = collect(rows);
+    XYChart chart = new XYChartBuilder().width(WIDTH).height(Math.max(HEIGHT, 60 + 28 * list.size())).title(title)
+        .xAxisTitle(estimate + " (log scale)").build();
+    chart.getStyler().setLegendVisible(false);
+    chart.getStyler().setXAxisLogarithmic(true);
+    chart.getStyler().setPlotGridLinesVisible(true);
+    chart.getStyler().setYAxisMin(-0.5).setYAxisMax(list.size() - 0.5);
+    List<String> names = new ArrayList<>();
+    list.forEach(r -> names.add(String.valueOf((Object) r.getAs(label))));
+    // row i sits at y = n - 1 - i, so the first row is on top; ticks show the row's label
+    int n = list.size();
+    chart.getStyler().setyAxisTickLabelsFormattingFunction(v -> {
+      int i = n - 1 - (int) Math.round(v);
+      return Math.abs(v - Math.round(v)) < 1e-9 && i >= 0 && i < n ? names.get(i) : "";
+    });
+    double min = reference;
+    double max = reference;
+    List<Double> px = new ArrayList<>();
+    List<Double> py = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      Row r = list.get(i);
+      double y = n - 1 - i;
+      XYSeries ci = chart.addSeries("ci " + i, List.of(number(r, low), number(r, high)), List.of(y, y));
+      ci.setMarker(SeriesMarkers.NONE);
+      ci.setLineColor(Color.DARK_GRAY);
+      px.add(number(r, estimate));
+      py.add(y);
+      min = Math.min(min, number(r, low));
+      max = Math.max(max, number(r, high));
+    }
+    XYSeries none = chart.addSeries("no effect", List.of(reference, reference), List.of(-0.5, n - 0.5));
+    none.setMarker(SeriesMarkers.NONE);
+    none.setLineColor(Color.GRAY);
+    XYSeries points = chart.addSeries(estimate, px, py);
+    points.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+    points.setMarker(SeriesMarkers.DIAMOND);
+    points.setMarkerColor(new Color(0, 90, 181));
+    chart.getStyler().setXAxisMin(min / 1.2).setXAxisMax(max * 1.2);
+    return new Chart(chart);
+  }
+
+  /**
    * Bars of {@code value} per {@code category}, in row order; with {@code low}/{@code high}
    * given, their interval ends are drawn as markers on each bar (e.g. importance with its CI).
    */

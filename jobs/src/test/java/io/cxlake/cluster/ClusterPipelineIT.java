@@ -117,6 +117,6 @@ class ClusterPipelineIT {
       assertTrue(rows > 0, "no rows from:\n" + block.group(1));
       queries++;
     }
-    assertEquals(8, queries);
+    assertEquals(9, queries);
   }
 }

@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The six analysis notebooks, executed headless the way CI and users do it
+ * The seven analysis notebooks, executed headless the way CI and users do it
  * ({@code bin/cxlake notebook-setup}, then {@code bin/cxlake notebook-run}) against the
  * warehouse the cluster run wrote: every cell runs, and each notebook shows tables and charts.
  */
@@ -57,11 +57,11 @@ class NotebooksIT {
       notebooks = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".ipynb")).sorted().toList();
     }
     assertEquals(List.of("01-experience-kpis.ipynb", "02-segments-and-clusters.ipynb", "03-churn.ipynb",
-        "04-key-drivers.ipynb", "05-voice.ipynb", "06-customer-value.ipynb"), notebooks);
+        "04-key-drivers.ipynb", "05-voice.ipynb", "06-customer-value.ipynb", "07-survival.ipynb"), notebooks);
     List<String> args = new ArrayList<>(List.of("notebook-run"));
     notebooks.forEach(n -> args.add("notebooks/" + n));
     String out = run(repo, logs.resolve("run.log"), 40, warehouse.warehouse.toString(), args.toArray(String[]::new));
-    System.err.printf("notebooks: setup %.1f s, six notebooks executed in %.1f s%n",
+    System.err.printf("notebooks: setup %.1f s, seven notebooks executed in %.1f s%n",
         (t1 - t0) / 1e9, (System.nanoTime() - t1) / 1e9);
     System.err.println(out.lines().filter(l -> l.startsWith("cxlake:")).reduce("", (a, b) -> a + b + "\n"));
 

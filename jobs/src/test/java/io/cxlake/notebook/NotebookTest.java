@@ -81,6 +81,16 @@ class NotebookTest {
         + "id / 10.0 - 0.05 AS predicted, id / 10.0 - 0.02 AS observed FROM range(1, 11)");
     assertEquals(2, Charts.lines(deciles, "Lift", "decile", 1.0, "model", "baseline").seriesCount());
     assertEquals(2, Charts.calibration(deciles, "Calibration", "predicted", "observed").seriesCount());
+    // Kaplan-Meier steps with bands (none while survival is 1), and a forest plot of hazard ratios
+    Dataset<Row> km = spark.sql("SELECT * FROM VALUES ('detractor', 30.0, 0.8, 0.7, 0.9), ('detractor', 90.0, 0.6, 0.5, 0.7), "
+        + "('promoter', 30.0, 1.0, NULL, NULL), ('promoter', 90.0, 0.9, 0.8, 0.95) AS t(nps_group, time, survival, lo, hi)");
+    assertEquals(3, Charts.steps(km, "Retention", "time", "survival", "lo", "hi", "nps_group").seriesCount(),
+        "two lines, one band (promoters have a single bounded point)");
+    Dataset<Row> ratios = spark.sql("SELECT * FROM VALUES ('detractor', 1.9, 1.5, 2.4), ('passive', 1.3, 1.1, 1.7) "
+        + "AS t(covariate, hazard_ratio, lo, hi)");
+    Charts.Chart forest = Charts.forest(ratios, "Hazard ratios", "covariate", "hazard_ratio", "lo", "hi", 1.0);
+    assertEquals(4, forest.seriesCount(), "an interval per row, the no-effect line, the points");
+    assertNotNull(forest.image());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> Charts.bar(spark.range(6000).selectExpr("CAST(id AS STRING) AS k", "1.0 AS v"), "t", "k", "v", null, null));
     assertTrue(e.getMessage().contains("aggregate or filter first"), e.getMessage());
