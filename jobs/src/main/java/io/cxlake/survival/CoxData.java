@@ -68,8 +68,10 @@ public final class CoxData {
         }
       }
     }
-    List<Row> rows = rows0.groupBy("stratum", "time").agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new))
-        .orderBy("stratum", "time").collectAsList();
+    // sorted here, not by Spark: the rows are few (strata x days) and a sort would cost a sampling job
+    List<Row> rows = new ArrayList<>(rows0.groupBy("stratum", "time")
+        .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).collectAsList());
+    rows.sort(java.util.Comparator.<Row, String>comparing(r -> r.getString(0)).thenComparingDouble(r -> r.getDouble(1)));
     Map<String, List<Row>> byStratum = new LinkedHashMap<>();
     rows.forEach(r -> byStratum.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(r));
     List<Cox.StratumSums> out = new ArrayList<>();
@@ -133,12 +135,16 @@ public final class CoxData {
       for (int i = 0; i < probabilities.length; i++) {
         probabilities[i] = (i + 1.0) / maxScores;
       }
-      double[] cuts = scored.stat().approxQuantile("score", probabilities, 1.0 / (4 * maxScores));
-      Column bin = lit(0);
-      for (double cut : java.util.Arrays.stream(cuts).distinct().toArray()) {
-        bin = bin.plus(when(col("score").gt(cut), 1).otherwise(0));
-      }
-      key = bin.cast("double");
+      double[] cuts = java.util.Arrays.stream(scored.stat().approxQuantile("score", probabilities, 1.0 / (4 * maxScores)))
+          .distinct().sorted().toArray();
+      double[] splits = new double[cuts.length + 2];
+      splits[0] = Double.NEGATIVE_INFINITY;
+      System.arraycopy(cuts, 0, splits, 1, cuts.length);
+      splits[splits.length - 1] = Double.POSITIVE_INFINITY;
+      // a binary search per row (one expression per cut would nest a thousand deep)
+      scored = new org.apache.spark.ml.feature.Bucketizer().setInputCol("score").setOutputCol("score_bin")
+          .setSplits(splits).transform(scored);
+      key = col("score_bin");
     }
     List<Row> cells = scored.groupBy(col("stratum"), col("time"), key.as("key"))
         .agg(sum("weight").as("w"), sum(when(col("event"), col("weight")).otherwise(0.0)).as("w_events"))

@@ -87,4 +87,27 @@ public final class Lifetimes {
             datediff(col("origin"), col("first_order")).divide(365.25).as("tenure_years"),
             col("orders_before"), coalesce(col("complaints"), lit(0L)).as("complaints"));
   }
+
+  /**
+   * The subscription population, one row per subscription started by the as-of date:
+   * subscription_id, customer_key, plan, billing_period, time (days from its start to its end
+   * or to a renewal decided as churned, whichever came first; else to the as-of date), event.
+   * Contractual: the end is observed when it happens, so follow-up runs to the as-of date.
+   *
+   * @param subscriptions subscription_id, customer_key, plan, billing_period, start_date, end_date
+   * @param renewals fact_renewal (subscription_id, outcome, decided_date)
+   */
+  public static Dataset<Row> subscriptions(Dataset<Row> subscriptions, Dataset<Row> renewals, LocalDate asOf) {
+    Column day = lit(Date.valueOf(asOf));
+    Dataset<Row> churned = renewals.where(col("outcome").equalTo("churned").and(col("decided_date").leq(day)))
+        .groupBy("subscription_id").agg(min("decided_date").as("churned_date"));
+    Column ended = when(col("end_date").leq(day), col("end_date"));
+    // least() skips nulls: the earlier of the two ends that are known
+    Column end = least(ended, col("churned_date"));
+    return subscriptions.where(col("start_date").leq(day))
+        .join(churned, new String[] {"subscription_id"}, "left")
+        .select(col("subscription_id"), col("customer_key"), col("plan"), col("billing_period"),
+            greatest(lit(0), datediff(coalesce(end, day), col("start_date"))).cast("double").as("time"),
+            end.isNotNull().as("event"));
+  }
 }

@@ -7,18 +7,22 @@ import java.util.List;
 public final class SurvivalContracts {
   private SurvivalContracts() {}
 
-  /** lifetime: from the first order; experience: from the first NPS answer (a landmark); own: a table brought with --features. */
-  public static final List<String> POPULATIONS = List.of("lifetime", "experience", "own");
+  /**
+   * lifetime: from the first order; experience: from the first NPS answer (a landmark);
+   * subscription: each subscription from its start; own: a table brought with --features.
+   */
+  public static final List<String> POPULATIONS = List.of("lifetime", "experience", "subscription", "own");
 
-  private static final String POPULATION = "lifetime (followed from the first completed order), experience (followed "
-      + "from the first NPS answer, the customers active then) or own (durations brought with cxlake survival --features)";
+  private static final String POPULATION = "lifetime (customers followed from the first completed order), experience "
+      + "(followed from the first NPS answer, the customers active then), subscription (each subscription from its start "
+      + "to its end or a renewal decided as churned) or own (durations brought with cxlake survival --features)";
 
   public static final TableContract SURVIVAL_CURVE = TableContract.table("survival_curve",
           "one row per as-of date, population, dimension, group and time with an event or a censoring")
       .describe("Kaplan–Meier retention curves: the share of customers still buying after a number of days, per group, with Greenwood standard errors and log-log confidence bands (survival.confidence). A customer's lifetime ends at the last completed order before a gap of survival.inactivity_days; customers not churned are censored at as-of date − inactivity_days, the last day whose status is known. Between two rows the curve is flat. Rows of an as-of date are replaced when the stage reruns for it.")
       .column("as_of_date", "date", "As-of date").notNull()
       .column("population", "string", POPULATION).notNull().accepted(POPULATIONS.toArray(String[]::new))
-      .column("dimension", "string", "all, cohort (month of the first order), region, acquisition_channel (lifetime), nps_group (experience), or a string column of the table brought (own)").notNull()
+      .column("dimension", "string", "all, cohort (month of the first order), region, acquisition_channel (lifetime), nps_group (experience), plan, billing_period, region (subscription), or a string column of the table brought (own)").notNull()
       .column("group_value", "string", "The group (all for the all row)").notNull()
       .column("time", "double", "Time since the start of follow-up: days (lifetime, experience) or the unit of the --duration column (own)").notNull().min(0)
       .column("at_risk", "double", "Customers followed at least this long (still at risk at this time)").notNull().min(0)
@@ -40,7 +44,7 @@ public final class SurvivalContracts {
       .column("population", "string", POPULATION).notNull().accepted(POPULATIONS.toArray(String[]::new))
       .column("dimension", "string", "The dimension of the curve").notNull()
       .column("group_value", "string", "The group").notNull()
-      .column("customers", "bigint", "Customers followed").notNull().min(0)
+      .column("customers", "bigint", "Customers followed (subscriptions, for the subscription population)").notNull().min(0)
       .column("events", "bigint", "Of them, churned (lifetime ended)").notNull().min(0)
       .column("median_time", "double", "Median lifetime (days, or the unit of --duration): the first time survival is 0.5 or less (null: not reached)")
       .column("median_lower", "double", "Lower end of the median's confidence interval (null: not reached)")

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.*;
 
 import io.cxlake.contract.GoldWriter;
 import io.cxlake.contract.TableContract;
+import io.cxlake.core.Entities;
 import io.cxlake.core.JobContext;
 import io.cxlake.core.NothingToDo;
 import io.cxlake.core.Progress;
@@ -13,6 +14,8 @@ import io.cxlake.metrics.GoldContracts;
 import io.cxlake.platform.AsOf;
 import io.cxlake.platform.CacheScope;
 import io.cxlake.platform.GoldRead;
+import io.cxlake.platform.Pseudonym;
+import io.cxlake.platform.PseudonymSecret;
 import io.cxlake.platform.StageModule;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -34,6 +37,8 @@ public final class SurvivalStage implements Stage {
 
   /** Dimensions of the lifetime curves (from the first order). */
   static final List<String> LIFETIME_DIMENSIONS = List.of("cohort", "region", "acquisition_channel");
+  /** Dimensions of the subscription curves (from the subscription's start). */
+  static final List<String> SUBSCRIPTION_DIMENSIONS = List.of("plan", "billing_period", "region");
 
   public static final StageModule MODULE = StageModule.define(NAME,
           "Survival: Kaplan-Meier retention curves with Greenwood bands and log-rank tests by cohort, region, channel "
@@ -41,7 +46,7 @@ public final class SurvivalStage implements Stage {
               + "survival_group, survival_model.")
       .config(SurvivalConfig.SECTION)
       .requires(GoldContracts.FACT_ORDER, GoldContracts.CUSTOMER_360)
-      .optional(GoldContracts.FACT_SURVEY_RESPONSE, GoldContracts.FACT_INTERACTION)
+      .optional(GoldContracts.FACT_SURVEY_RESPONSE, GoldContracts.FACT_INTERACTION, GoldContracts.FACT_RENEWAL)
       .writes(SurvivalContracts.all().toArray(TableContract[]::new))
       .build(registry -> new SurvivalStage());
 
@@ -80,6 +85,10 @@ public final class SurvivalStage implements Stage {
             .join(attributes, new String[] {"customer_key"}, "left"));
         countsFrame = countsFrame.unionByName(SurvivalCurves.counts(experience, "experience", List.of("nps_group")));
       }
+      Dataset<Row> subscriptions = subscriptions(ctx, asOf, attributes);
+      if (subscriptions != null) {
+        countsFrame = countsFrame.unionByName(SurvivalCurves.counts(subscriptions, "subscription", SUBSCRIPTION_DIMENSIONS));
+      }
       List<SurvivalCurves.GroupCounts> groups = SurvivalCurves.groups(
           countsFrame.orderBy("population", "dimension", "group_value", "time").collectAsList());
       if (groups.isEmpty()) {
@@ -110,6 +119,24 @@ public final class SurvivalStage implements Stage {
     }
     counts.put("tables_written", (long) writer.tablesWritten());
     return new StageResult(counts.getOrDefault("lifetime_customers", 0L), writer.rowsWritten(), counts, writer.problems());
+  }
+
+  /** The subscription population, or null (with the reason) when there are no subscriptions. */
+  private static Dataset<Row> subscriptions(JobContext ctx, LocalDate asOf, Dataset<Row> attributes) {
+    String silver = ctx.catalog().silver(Entities.SUBSCRIPTIONS.silverTable());
+    if (!ctx.spark().catalog().tableExists(silver) || ctx.spark().table(silver).isEmpty()) {
+      Progress.info("survival: no subscriptions: no subscription curves");
+      return null;
+    }
+    Dataset<Row> renewals = optional(ctx, GoldContracts.FACT_RENEWAL);
+    if (renewals == null) {
+      renewals = ctx.spark().createDataFrame(List.of(), GoldContracts.FACT_RENEWAL.schema());
+    }
+    // silver holds the source id: pseudonymised here, as metrics does for the gold facts
+    Dataset<Row> subs = ctx.spark().table(silver).select(col("subscription_id"),
+        Pseudonym.customerKey(col("customer_id"), PseudonymSecret.of(ctx)).as("customer_key"), col("plan"),
+        col("billing_period"), col("start_date"), col("end_date"));
+    return Lifetimes.subscriptions(subs, renewals, asOf).join(attributes, new String[] {"customer_key"}, "left");
   }
 
   private static Dataset<Row> optional(JobContext ctx, TableContract table) {

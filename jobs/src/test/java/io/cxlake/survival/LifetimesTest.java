@@ -98,4 +98,30 @@ class LifetimesTest {
     // C: answered 11-30, still buying: censored the day after
     assertEquals(RowFactory.create("C", "passive", 4, 1.0, false, 15 / 365.25, 1L, 0L), e.get("C"));
   }
+
+  @Test
+  void subscriptionsEndAtTheirEndOrAChurnedRenewal() {
+    StructType subs = new StructType().add("subscription_id", "string").add("customer_key", "string").add("plan", "string")
+        .add("billing_period", "string").add("start_date", "date").add("end_date", "date");
+    Object[][] rows = {
+        {"S1", "2025-01-01", "2025-03-01"}, {"S2", "2025-02-01", null}, {"S3", "2025-05-01", null},
+        {"S4", "2026-01-05", null}, {"S5", "2025-03-01", "2026-02-01"}, {"S6", "2025-03-01", "2025-04-01"}};
+    List<Row> s = new ArrayList<>();
+    for (Object[] r : rows) {
+      s.add(RowFactory.create(r[0], "K" + r[0], "basic", "monthly", Date.valueOf((String) r[1]),
+          r[2] == null ? null : Date.valueOf((String) r[2])));
+    }
+    StructType renewals = new StructType().add("subscription_id", "string").add("outcome", "string").add("decided_date", "date");
+    Dataset<Row> decided = SPARK.createDataFrame(List.of(RowFactory.create("S2", "churned", Date.valueOf("2025-06-01")),
+        RowFactory.create("S3", "renewed", Date.valueOf("2025-06-01")), RowFactory.create("S6", "churned", Date.valueOf("2025-03-20")),
+        RowFactory.create("S5", "churned", Date.valueOf("2026-01-10"))), renewals);
+    Map<String, Row> l = byCustomer(Lifetimes.subscriptions(SPARK.createDataFrame(s, subs), decided, AS_OF)
+        .select("subscription_id", "time", "event"));
+    assertEquals(5, l.size(), "S4 starts after the as-of date");
+    assertEquals(RowFactory.create("S1", 59.0, true), l.get("S1"), "ended 03-01");
+    assertEquals(RowFactory.create("S2", 120.0, true), l.get("S2"), "a renewal decided as churned on 06-01");
+    assertEquals(RowFactory.create("S3", 244.0, false), l.get("S3"), "renewed: followed to the as-of date");
+    assertEquals(RowFactory.create("S5", 305.0, false), l.get("S5"), "an end and a decision after the as-of date are not known yet");
+    assertEquals(RowFactory.create("S6", 19.0, true), l.get("S6"), "the earlier of the churned decision and the end");
+  }
 }
