@@ -118,8 +118,11 @@ public final class SurvivalModel {
     List<String> columns = design.columns();
     Dataset<Row> centered = CoxData.centered(design.data(), columns).cache();
     try {
+      long started = System.nanoTime();
       Cox.Fit fit = Cox.fit(beta -> CoxData.sums(centered, columns, beta), columns.size(), cfg.tieMethod(),
           cfg.maxIterations(), 1e-9);
+      Progress.info("survival: Cox model {} fitted in {} iterations ({} s, {} covariates, {} customers)", model,
+          fit.iterations(), String.format("%.1f", (System.nanoTime() - started) / 1e9), columns.size(), customers);
       if (!fit.converged()) {
         Progress.warn("survival: the Cox fit did not settle in {} iterations; its estimates are reported as they are",
             cfg.maxIterations());
