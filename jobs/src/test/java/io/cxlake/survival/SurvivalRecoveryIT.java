@@ -35,9 +35,11 @@ class SurvivalRecoveryIT {
     // the censoring date stopped buying, so the lifetime ends (an event) no later than that date
     Dataset<Row> lifetimes = Lifetimes.lifetime(Lifetimes.orderDays(spark.table(lake.gold("fact_order")), asOf,
         cfg.inactivityDays()), censor);
-    Dataset<Row> truth = spark.read().option("header", true).csv(lake.localLanding.resolve("_truth/personas.csv").toString())
-        .select(Pseudonym.customerKey(col("customer_id"), io.cxlake.platform.PseudonymSecret.of(lake.context("")))
-            .as("customer_key"), to_date(col("churn_date")).as("churn_date"));
+    Dataset<Row> personas = spark.read().option("header", true).csv(lake.localLanding.resolve("_truth/personas.csv").toString())
+        .withColumn("churn_date", to_date(col("churn_date")));
+    personas.createOrReplaceTempView("planted_churn");
+    Dataset<Row> truth = personas.select(Pseudonym.customerKey(col("customer_id"), io.cxlake.platform.PseudonymSecret.of(lake.context("")))
+            .as("customer_key"), col("churn_date"));
     Row check = lifetimes.join(truth, "customer_key").agg(
         count(when(col("churn_date").leq(lit(Date.valueOf(censor))), 1)),
         count(when(col("churn_date").leq(lit(Date.valueOf(censor))).and(col("event")), 1)),
@@ -56,20 +58,37 @@ class SurvivalRecoveryIT {
         + " AND population = 'lifetime' AND dimension = 'all'").first();
     assertEquals(lifetimeCustomers, all.getLong(0));
     assertEquals(lifetimes.where("event").count(), all.getLong(1));
-    List<Row> perDimension = spark.sql("SELECT population, dimension, sum(customers), sum(events) FROM "
-        + lake.gold("survival_group") + " WHERE " + day + " GROUP BY population, dimension").collectAsList();
-    Row experienceAll = spark.sql("SELECT customers FROM " + lake.gold("survival_group") + " WHERE " + day
-        + " AND population = 'experience' AND dimension = 'all'").first();
+    // every dimension's groups add up to its population's all row
+    List<Row> perDimension = spark.sql("SELECT d.population, d.dimension, d.customers, a.customers FROM (SELECT population, "
+        + "dimension, sum(customers) AS customers FROM " + lake.gold("survival_group") + " WHERE " + day
+        + " GROUP BY population, dimension) d JOIN (SELECT population, customers FROM " + lake.gold("survival_group")
+        + " WHERE " + day + " AND dimension = 'all') a ON d.population = a.population").collectAsList();
+    assertEquals(10, perDimension.size(), "lifetime: all, cohort, region, channel; experience: all, nps_group; "
+        + "subscription: all, plan, billing_period, region: " + perDimension);
     for (Row r : perDimension) {
-      assertEquals(r.getString(0).equals("lifetime") ? lifetimeCustomers : experienceAll.getLong(0), r.getLong(2),
-          "a dimension's groups add up to its population: " + r);
+      assertEquals(r.getLong(3), r.getLong(2), "a dimension's groups add up to its population: " + r);
     }
     assertEquals(0L, spark.sql("SELECT count(*) FROM (SELECT survival, lag(survival) OVER (PARTITION BY population, "
-        + "dimension, group_value ORDER BY day) AS before FROM " + lake.gold("survival_curve") + " WHERE " + day
+        + "dimension, group_value ORDER BY time) AS before FROM " + lake.gold("survival_curve") + " WHERE " + day
         + ") WHERE survival > before + 1e-12").first().getLong(0), "curves never rise");
 
+    // subscriptions: every one started by the as-of date is followed; the generator cancels a
+    // churned customer's subscription, so those whose customer churned by the as-of date ended
+    Row subscriptions = spark.sql("SELECT customers, events FROM " + lake.gold("survival_group") + " WHERE " + day
+        + " AND population = 'subscription' AND dimension = 'all'").first();
+    assertEquals(spark.sql("SELECT count(*) FROM gen_silver.subscriptions WHERE start_date <= DATE'" + asOf + "'")
+        .first().getLong(0), subscriptions.getLong(0));
+    long subscribersChurned = spark.sql("SELECT count(*) FROM gen_silver.subscriptions s JOIN planted_churn t "
+        + "ON s.customer_id = t.customer_id WHERE t.churn_date <= DATE'" + asOf + "' AND s.start_date <= DATE'" + asOf + "'")
+        .first().getLong(0);
+    System.out.printf("survival recovery: %d subscriptions, %d ended; %d of churned customers%n", subscriptions.getLong(0),
+        subscriptions.getLong(1), subscribersChurned);
+    // the generator ends no other subscription: the ended ones are those of churned customers
+    assertEquals(subscribersChurned, subscriptions.getLong(1), 0.01 * subscribersChurned,
+        "the subscriptions of churned customers ended");
+
     // NPS groups: detractors leave sooner, and the log-rank test sees it
-    List<Row> nps = spark.sql("SELECT group_value, customers, median_days, survival_365, logrank_p_value FROM "
+    List<Row> nps = spark.sql("SELECT group_value, customers, median_time, survival_365, logrank_p_value FROM "
         + lake.gold("survival_group") + " WHERE " + day + " AND population = 'experience' AND dimension = 'nps_group'"
         + " ORDER BY group_value").collectAsList();
     System.out.println("survival recovery: NPS groups " + nps);
