@@ -121,19 +121,7 @@ public final class Charts {
       line.setLineColor(c);
       line.setMarkerColor(c);
       if (low != null) {
-        // The band is a polygon: along the lower bounds, back along the upper ones.
-        List<Date> px = new ArrayList<>(xs);
-        List<Double> py = new ArrayList<>(lo);
-        for (int i = xs.size() - 1; i >= 0; i--) {
-          px.add(xs.get(i));
-          py.add(hi.get(i));
-        }
-        XYSeries band = chart.addSeries(g.getKey() + " CI", px, py);
-        band.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.PolygonArea);
-        band.setMarker(SeriesMarkers.NONE);
-        band.setFillColor(new Color(c.getRed(), c.getGreen(), c.getBlue(), groups.size() > 2 ? 30 : 60));
-        band.setLineColor(new Color(0, 0, 0, 0));
-        band.setShowInLegend(false);
+        band(chart, g.getKey(), xs, lo, hi, c, groups.size());
       }
     }
     return new Chart(chart);
@@ -176,21 +164,27 @@ public final class Charts {
       line.setMarker(SeriesMarkers.NONE);
       line.setLineColor(c);
       if (bx.size() > 1) {
-        List<Double> px = new ArrayList<>(bx);
-        List<Double> py = new ArrayList<>(lo);
-        for (int i = bx.size() - 1; i >= 0; i--) {
-          px.add(bx.get(i));
-          py.add(hi.get(i));
-        }
-        XYSeries band = chart.addSeries(g.getKey() + " CI", px, py);
-        band.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.PolygonArea);
-        band.setMarker(SeriesMarkers.NONE);
-        band.setFillColor(new Color(c.getRed(), c.getGreen(), c.getBlue(), groups.size() > 2 ? 30 : 60));
-        band.setLineColor(new Color(0, 0, 0, 0));
-        band.setShowInLegend(false);
+        band(chart, g.getKey(), bx, lo, hi, c, groups.size());
       }
     }
     return new Chart(chart);
+  }
+
+  /** A shaded band in the line's colour: a polygon along the lower bounds and back along the upper ones. */
+  private static <X> void band(XYChart chart, String name, List<X> xs, List<Double> lo, List<Double> hi, Color c,
+      int lines) {
+    List<X> px = new ArrayList<>(xs);
+    List<Double> py = new ArrayList<>(lo);
+    for (int i = xs.size() - 1; i >= 0; i--) {
+      px.add(xs.get(i));
+      py.add(hi.get(i));
+    }
+    XYSeries band = chart.addSeries(name + " CI", px, py);
+    band.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.PolygonArea);
+    band.setMarker(SeriesMarkers.NONE);
+    band.setFillColor(new Color(c.getRed(), c.getGreen(), c.getBlue(), lines > 2 ? 30 : 60));
+    band.setLineColor(new Color(0, 0, 0, 0));
+    band.setShowInLegend(false);
   }
 
   /**

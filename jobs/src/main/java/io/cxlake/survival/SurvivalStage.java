@@ -103,6 +103,10 @@ public final class SurvivalStage implements Stage {
       List<Row> model = List.of();
       SurvivalCurves.GroupCounts pooled = groups.stream()
           .filter(g -> g.population().equals("experience") && g.dimension().equals("all")).findFirst().orElse(null);
+      if (pooled == null && experience != null) {
+        Progress.warn("survival: no customer active at a first NPS answer on or before {}: no experience curves and no "
+            + "Cox model", censor);
+      }
       if (pooled != null) {
         model = SurvivalModel.fit(asOf, SurvivalModel.MODEL, SurvivalModel.design(experience, cfg),
             SurvivalCurves.curve(pooled, cfg.confidence()), cfg);
