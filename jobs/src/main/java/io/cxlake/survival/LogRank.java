@@ -20,7 +20,7 @@ public final class LogRank {
   /**
    * @param events events[g][i]: group g's (weighted) events at pooled time i (ascending)
    * @param atRisk atRisk[g][i]: group g's subjects at risk at pooled time i
-   * @return null with fewer than two groups
+   * @return null with fewer than two groups, or when a group is never at risk at an event time
    */
   public static Result test(double[][] events, double[][] atRisk) {
     int groups = events.length;
@@ -59,8 +59,15 @@ public final class LogRank {
         v.setEntry(g, h, covariance[g][h]);
       }
     }
-    double chi = new ArrayRealVector(difference).dotProduct(
-        new LUDecomposition(v).getSolver().solve(new ArrayRealVector(difference)));
+    double chi;
+    try {
+      chi = new ArrayRealVector(difference).dotProduct(
+          new LUDecomposition(v).getSolver().solve(new ArrayRealVector(difference)));
+    } catch (org.apache.commons.math3.linear.SingularMatrixException e) {
+      // a group never at risk when an event happened (all its follow-ups ended before the first
+      // event) leaves the covariance singular: the groups cannot be compared, so there is no test
+      return null;
+    }
     return new Result(chi, df, 1 - new ChiSquaredDistribution(df).cumulativeProbability(chi), observed, expected);
   }
 }

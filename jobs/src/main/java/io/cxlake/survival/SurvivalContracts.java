@@ -50,7 +50,7 @@ public final class SurvivalContracts {
       .column("median_lower", "double", "Lower end of the median's confidence interval (null: not reached)")
       .column("median_upper", "double", "Upper end of the median's confidence interval (null: not reached within follow-up)")
       .column("survival_365", "double", "Survival after 365 days (null: followed less than that, or not in days: own)").range(0, 1)
-      .column("logrank_chi2", "double", "Log-rank chi-squared of the dimension's groups (null for all, or when fewer than two groups qualify)")
+      .column("logrank_chi2", "double", "Log-rank chi-squared of the dimension's groups (null for all, when fewer than two groups qualify, or when a group was never at risk at an event time)")
       .column("logrank_df", "int", "Degrees of freedom: qualifying groups − 1")
       .column("logrank_p_value", "double", "p-value of the log-rank test").range(0, 1)
       .column("note", "string", "Why a group has no curve (fewer than survival.min_group_customers), else null")

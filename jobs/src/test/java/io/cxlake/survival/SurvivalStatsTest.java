@@ -116,6 +116,14 @@ class SurvivalStatsTest {
     assertEquals(21, r.observed()[1]);
   }
 
+  @Test
+  void noLogRankWhenAGroupIsNeverAtRiskAtAnEvent() {
+    // group 2's three subjects are all censored at time 1, before group 1's events at 2 and 3
+    double[][] events = {{1, 1}, {0, 0}};
+    double[][] atRisk = {{4, 3}, {0, 0}};
+    assertNull(LogRank.test(events, atRisk), "the groups cannot be compared: no test, no exception");
+  }
+
   // 40 subjects with two covariates, coarse times (many ties), censoring, two strata, weights 1-3
   static final int[] TIME = {7, 13, 8, 8, 3, 9, 11, 12, 1, 3, 4, 5, 5, 2, 5, 10, 2, 7, 2, 8, 11, 2, 10, 7, 3, 6,
       12, 5, 12, 9, 1, 1, 4, 4, 3, 3, 9, 9, 5, 3};
