@@ -1,7 +1,6 @@
 package io.cxlake.churn;
 
 import io.cxlake.platform.Pseudonym;
-import io.cxlake.metrics.MetricsConfig;
 import static org.apache.spark.sql.functions.*;
 
 import io.cxlake.core.Entities;
@@ -45,10 +44,7 @@ public record ChurnInputs(Dataset<Row> customers, Dataset<Row> orders, Dataset<R
         .select("customer_key", "opened_ts", "first_response_hours", "resolution_hours", "is_complaint");
     Dataset<Row> responses = gold(ctx, GoldContracts.FACT_SURVEY_RESPONSE.name())
         .select("customer_key", "responded_ts", "nps", "csat");
-    Dataset<Row> sessions = ctx.spark().table(ctx.catalog().silver(Entities.DIGITAL_EVENTS.silverTable()))
-        .groupBy(col("customer_id"), to_date(col("event_ts")).as("session_date"))
-        .agg(countDistinct("session_id").as("sessions"))
-        .select(Pseudonym.customerKey(col("customer_id"), secret).as("customer_key"), col("session_date"), col("sessions"));
+    Dataset<Row> sessions = io.cxlake.platform.DigitalSessions.perDay(ctx);
     String voice = ctx.catalog().gold(VOICE_RESPONSE);
     Dataset<Row> sentiment = ctx.spark().catalog().tableExists(voice)
         ? ctx.spark().table(voice).where(col("sentiment_score").isNotNull())

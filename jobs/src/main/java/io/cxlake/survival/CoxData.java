@@ -37,18 +37,12 @@ public final class CoxData {
   /** The risk-set sums of every stratum at β (see {@link Cox.StratumSums}). */
   public static List<Cox.StratumSums> sums(Dataset<Row> data, List<String> covariates, double[] beta) {
     int p = covariates.size();
+    Dataset<Row> rows0 = withBeta(withExits(data), beta);
     Column eta = lit(0.0);
     for (int j = 0; j < p; j++) {
-      eta = eta.plus(col(covariates.get(j)).multiply(lit(beta[j])));
+      eta = eta.plus(col(covariates.get(j)).multiply(col("_beta" + j)));
     }
-    // an interval (entry, time]: the subject joins the risk sets after its entry, so its sums
-    // are added at its time and taken off again at its entry (the sums run from late to early)
-    Dataset<Row> rows0 = data.withColumn("_sign", lit(1.0));
-    if (java.util.Arrays.asList(data.columns()).contains("entry")) {
-      rows0 = rows0.unionByName(data.where(col("entry").isNotNull())
-          .withColumn("time", col("entry")).withColumn("event", lit(false)).withColumn("_sign", lit(-1.0)));
-    }
-    Column risk = col("_sign").multiply(col("weight")).multiply(exp(eta));
+    Column risk = col("weight").multiply(exp(eta));
     Column event = col("event");
     List<Column> aggs = new ArrayList<>();
     aggs.add(count(when(event, 1)).as("n_events"));
@@ -115,11 +109,42 @@ public final class CoxData {
   }
 
   /**
+   * The rows with β as columns _beta0.. from a one-row broadcast table. As literals, β would be
+   * compiled into the aggregation's generated code, so every Newton iteration would compile
+   * its hundreds of sums anew; as columns the code stays the same and is compiled once.
+   */
+  private static Dataset<Row> withBeta(Dataset<Row> data, double[] beta) {
+    org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType();
+    Object[] values = new Object[beta.length];
+    for (int j = 0; j < beta.length; j++) {
+      schema = schema.add("_beta" + j, "double", false);
+      values[j] = beta[j];
+    }
+    Dataset<Row> row = data.sparkSession().createDataFrame(List.of(org.apache.spark.sql.RowFactory.create(values)), schema);
+    return data.crossJoin(broadcast(row));
+  }
+
+  /**
+   * The rows plus, for each interval (entry, time], a copy at its entry with negated weight
+   * and no event. Sums that run from late times to early ones add a subject at its time and
+   * take it off again at its entry, so it is at risk only inside its interval.
+   */
+  static Dataset<Row> withExits(Dataset<Row> data) {
+    if (!java.util.Arrays.asList(data.columns()).contains("entry")) {
+      return data;
+    }
+    return data.unionByName(data.where(col("entry").isNotNull())
+        .withColumn("time", col("entry")).withColumn("event", lit(false)).withColumn("weight", negate(col("weight"))));
+  }
+
+  /**
    * Harrell's concordance: among pairs in one stratum where one subject's event came first (a
    * subject censored at the same time counts as lasting longer, as in R), the weighted share
    * where that subject had the higher risk score; equal scores count half. Scores are grouped
    * exactly when there are at most {@code maxScores} distinct ones, otherwise into that many
-   * quantile bins (pairs within a bin count half: a slight pull towards 0.5).
+   * quantile bins (pairs within a bin count half: a slight pull towards 0.5). With intervals
+   * (entry), a subject is compared at each event time by the score of the interval it is in
+   * then (time-dependent concordance, as R's concordance() of counting-process data).
    */
   public static double concordance(Dataset<Row> data, List<String> covariates, double[] beta, int maxScores) {
     Column eta = lit(0.0);
@@ -127,7 +152,7 @@ public final class CoxData {
       eta = eta.plus(col(covariates.get(j)).multiply(lit(beta[j])));
     }
     // rounded so that equal scores computed in another order stay equal
-    Dataset<Row> scored = data.withColumn("score", round(eta, 9));
+    Dataset<Row> scored = withExits(data).withColumn("score", round(eta, 9));
     long distinct = scored.agg(approx_count_distinct("score")).first().getLong(0);
     Column key = col("score");
     if (distinct > maxScores) {

@@ -104,7 +104,7 @@ public final class OwnDurationsStage implements Stage {
     for (String c : f.categorical()) {
       SurvivalModel.dummies(rows, col(c), c, f.originalNames().get(c), cfg.minGroupCustomers(), covs, select);
     }
-    return SurvivalModel.varying(rows.select(select.toArray(Column[]::new)), covs);
+    return SurvivalModel.varying(rows.select(select.toArray(Column[]::new)), covs, List.of());
   }
 
   @Override
@@ -143,7 +143,9 @@ public final class OwnDurationsStage implements Stage {
       writer.replace(SurvivalContracts.SURVIVAL_GROUP, ctx.spark().createDataFrame(curves.get(1),
           SurvivalContracts.SURVIVAL_GROUP.schema()), where + " AND population = 'own'");
       SurvivalCurves.GroupCounts all = groups.stream().filter(g -> g.dimension().equals("all")).findFirst().orElseThrow();
-      model = SurvivalModel.fit(asOf, "own", design(rows, p.features(), cfg), SurvivalCurves.curve(all, cfg.confidence()), cfg);
+      SurvivalModel.Design design = design(rows, p.features(), cfg);
+      model = SurvivalModel.fitAll(ctx.spark(), List.of(() -> SurvivalModel.fit(asOf, "own", design,
+          SurvivalCurves.curve(all, cfg.confidence()), cfg)));
       if (!model.isEmpty()) {
         writer.replace(SurvivalContracts.SURVIVAL_MODEL, ctx.spark().createDataFrame(model,
             SurvivalContracts.SURVIVAL_MODEL.schema()), where + " AND model = 'own'");

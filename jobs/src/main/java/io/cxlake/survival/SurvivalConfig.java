@@ -13,8 +13,10 @@ public record SurvivalConfig(
     String ties,
     /* Cox strata (own baseline hazard per value): some of region, acquisition_channel; [] = none. */
     List<String> strata,
-    /* Covariate: complaints in this many days up to the first survey. */
+    /* Covariate: complaints in this many days up to the first survey (experience model) or up to each month (experience_over_time). */
     Integer complaintDays,
+    /* experience_over_time: an NPS answer stays the customer's current one for this many days. */
+    Integer recentAnswerDays,
     /* Groups with fewer customers get no curve and stay out of the log-rank test; rarer covariate levels join "other". */
     Integer minGroupCustomers,
     /* Confidence level of every interval (0.95 = 95%). */
@@ -44,6 +46,7 @@ public record SurvivalConfig(
       check.fail("survival.strata", "must list some of " + STRATA + ", was " + c.strata());
     }
     check.positive(c.complaintDays(), "survival.complaint_days");
+    check.positive(c.recentAnswerDays(), "survival.recent_answer_days");
     check.positive(c.minGroupCustomers(), "survival.min_group_customers");
     if (c.confidence() == null || c.confidence() <= 0 || c.confidence() >= 1) {
       check.fail("survival.confidence", "must be in (0, 1), e.g. 0.95; was " + c.confidence());

@@ -3,14 +3,17 @@ package io.cxlake.survival;
 import static org.apache.spark.sql.functions.*;
 
 import io.cxlake.core.Progress;
+import io.cxlake.platform.Parallel;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
 
 /**
  * The experience Cox model: the hazard of churning from the first NPS answer on, by NPS group
@@ -21,12 +24,17 @@ public final class SurvivalModel {
   private SurvivalModel() {}
 
   public static final String MODEL = "experience";
+  /** The model of monthly episodes (see {@link Episodes}): each customer compared by its current experience. */
+  public static final String MODEL_OVER_TIME = "experience_over_time";
 
   /** A covariate column of the design: its name in the table and the level it is compared with. */
   record Covariate(String column, String name, String reference) {}
 
-  /** The design: the frame (stratum, time, event, weight, covariates) and its covariates. */
-  record Design(Dataset<Row> data, List<Covariate> covariates) {
+  /**
+   * The design: the frame (stratum, optionally subject, time, event, weight, optionally entry,
+   * covariates) and its covariates.
+   */
+  record Design(Dataset<Row> data, List<Covariate> covariates, List<String> strata) {
     List<String> columns() {
       return covariates.stream().map(Covariate::column).toList();
     }
@@ -35,12 +43,7 @@ public final class SurvivalModel {
   /** @param subjects the experience population joined to region and acquisition_channel */
   static Design design(Dataset<Row> subjects, SurvivalConfig cfg) {
     List<Covariate> covs = new ArrayList<>();
-    List<Column> select = new ArrayList<>();
-    select.add(cfg.strata().isEmpty() ? lit("all").as("stratum")
-        : concat_ws("|", cfg.strata().stream().map(s -> coalesce(col(s), lit("unknown"))).toArray(Column[]::new)).as("stratum"));
-    select.add(col("time"));
-    select.add(col("event"));
-    select.add(lit(1.0).as("weight"));
+    List<Column> select = frame(cfg.strata());
     for (String group : List.of("detractor", "passive")) {
       covs.add(new Covariate("nps_" + group, "nps_group=" + group, "promoter"));
       select.add(when(col("nps_group").equalTo(group), 1.0).otherwise(0.0).as("nps_" + group));
@@ -61,7 +64,49 @@ public final class SurvivalModel {
         dummies(subjects, coalesce(col(variable), lit("unknown")), variable, variable, cfg.minGroupCustomers(), covs, select);
       }
     }
-    return varying(subjects.select(select.toArray(Column[]::new)), covs);
+    return varying(subjects.select(select.toArray(Column[]::new)), covs, cfg.strata());
+  }
+
+  /**
+   * The design of the monthly episodes (from the first order): the current NPS group (the
+   * latest answer of the recent_answer_days; promoters the reference, "none" = no recent
+   * answer), complaints and slow contacts of the complaint_days, digital activity of the last
+   * 30 days and orders of the last year. Tenure is the time axis; region and acquisition channel
+   * stratify (a baseline hazard of its own for each combination: held equal without a
+   * coefficient each, which keeps the per-iteration sums small over many episodes).
+   *
+   * @param episodes {@link Episodes#withCovariates} joined to region and acquisition_channel
+   */
+  static Design designOverTime(Dataset<Row> episodes, SurvivalConfig cfg) {
+    List<Covariate> covs = new ArrayList<>();
+    List<Column> select = frame(SurvivalConfig.STRATA);
+    select.add(col("entry"));
+    for (String group : List.of("detractor", "passive", "none")) {
+      covs.add(new Covariate("nps_" + group, "current_nps_group=" + group, "promoter"));
+      select.add(when(col("current_nps_group").equalTo(group), 1.0).otherwise(0.0).as("nps_" + group));
+    }
+    String days = "_" + cfg.complaintDays() + "d";
+    covs.add(new Covariate("complaints", "complaints" + days, null));
+    select.add(col("complaints").cast("double").as("complaints"));
+    covs.add(new Covariate("slow_contacts", "slow_contacts" + days, null));
+    select.add(col("slow_contacts").cast("double").as("slow_contacts"));
+    covs.add(new Covariate("digital_active", "digital_active_" + Episodes.DIGITAL_DAYS + "d", null));
+    select.add(col("digital_active"));
+    covs.add(new Covariate("log_orders", "log_orders_" + Episodes.ORDER_DAYS + "d", null));
+    select.add(log1p(col("orders_365d")).as("log_orders"));
+    return varying(episodes.select(select.toArray(Column[]::new)), covs, SurvivalConfig.STRATA);
+  }
+
+  /** stratum, subject, time, event, weight. */
+  private static List<Column> frame(List<String> strata) {
+    List<Column> select = new ArrayList<>();
+    select.add(strata.isEmpty() ? lit("all").as("stratum")
+        : concat_ws("|", strata.stream().map(s -> coalesce(col(s), lit("unknown"))).toArray(Column[]::new)).as("stratum"));
+    select.add(col("customer_key").as("subject"));
+    select.add(col("time"));
+    select.add(col("event"));
+    select.add(lit(1.0).as("weight"));
+    return select;
   }
 
   /**
@@ -88,9 +133,9 @@ public final class SurvivalModel {
   }
 
   /** The design without the covariates that do not vary (e.g. no passives at all): they have no coefficient. */
-  static Design varying(Dataset<Row> data, List<Covariate> covs) {
+  static Design varying(Dataset<Row> data, List<Covariate> covs, List<String> strata) {
     if (covs.isEmpty()) {
-      return new Design(data, covs);
+      return new Design(data, covs, strata);
     }
     List<Column> spread = covs.stream().map(c -> max(col(c.column())).minus(min(col(c.column())))).toList();
     Row r = data.agg(spread.get(0), spread.subList(1, spread.size()).toArray(Column[]::new)).first();
@@ -102,12 +147,37 @@ public final class SurvivalModel {
         Progress.info("survival: {} does not vary; left out of the model", covs.get(j).name());
       }
     }
-    return new Design(data, varying);
+    return new Design(data, varying, strata);
+  }
+
+  /** Spark's limit of columns for whole-stage code generation (default 100). */
+  private static final String CODEGEN_MAX_FIELDS = "spark.sql.codegen.maxFields";
+
+  /**
+   * The fits side by side (each is a chain of small aggregations that leaves cores idle), with
+   * whole-stage code generation allowed for their sums: with 16 covariates an aggregation has
+   * some 300 columns, above Spark's default limit, and runs interpreted at about twice the time.
+   */
+  static List<Row> fitAll(SparkSession spark, List<Supplier<List<Row>>> fits) {
+    String before = spark.conf().get(CODEGEN_MAX_FIELDS, null);
+    spark.conf().set(CODEGEN_MAX_FIELDS, "2000");
+    try {
+      return Parallel.map(fits, Supplier::get).stream().flatMap(List::stream).toList();
+    } finally {
+      if (before == null) {
+        spark.conf().unset(CODEGEN_MAX_FIELDS);
+      } else {
+        spark.conf().set(CODEGEN_MAX_FIELDS, before);
+      }
+    }
   }
 
   /** survival_model rows, or none (with the reason logged) when there is nothing to fit. */
   static List<Row> fit(LocalDate asOf, String model, Design design, KaplanMeier.Curve pooled, SurvivalConfig cfg) {
-    Row size = design.data().agg(count(lit(1)), sum(when(col("event"), 1).otherwise(0))).first();
+    // subjects, not rows: a customer has several rows in a model of episodes (a table brought
+    // with --features has no subject column: a row per subject)
+    Column subjects = java.util.Arrays.asList(design.data().columns()).contains("subject") ? countDistinct("subject") : count(lit(1));
+    Row size = design.data().agg(subjects, sum(when(col("event"), 1).otherwise(0))).first();
     long customers = size.getLong(0);
     long events = size.isNullAt(1) ? 0 : size.getLong(1);
     if (events == 0 || design.covariates().isEmpty()) {
@@ -139,7 +209,7 @@ public final class SurvivalModel {
         rows.add(RowFactory.create(day, model, c.name(), c.reference(), b, se[j], Math.exp(b), Math.exp(b - z * se[j]),
             Math.exp(b + z * se[j]), b / se[j], fit.waldP(j), ph.get(j).chiSquared(), ph.get(j).pValue(),
             ph.get(columns.size()).pValue(), customers, events, cfg.ties(),
-            cfg.strata().isEmpty() ? null : String.join(",", cfg.strata()), Double.isNaN(concordance) ? null : concordance,
+            design.strata().isEmpty() ? null : String.join(",", design.strata()), Double.isNaN(concordance) ? null : concordance,
             fit.logLikelihood(), fit.likelihoodRatio(), fit.likelihoodRatioP(), fit.iterations(), fit.converged()));
       }
       return rows;

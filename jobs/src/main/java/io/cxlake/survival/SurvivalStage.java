@@ -13,6 +13,7 @@ import io.cxlake.core.StageResult;
 import io.cxlake.metrics.GoldContracts;
 import io.cxlake.platform.AsOf;
 import io.cxlake.platform.CacheScope;
+import io.cxlake.platform.DigitalSessions;
 import io.cxlake.platform.GoldRead;
 import io.cxlake.platform.Pseudonym;
 import io.cxlake.platform.PseudonymSecret;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -74,13 +76,13 @@ public final class SurvivalStage implements Stage {
       Dataset<Row> countsFrame = SurvivalCurves.counts(lifetime, "lifetime", LIFETIME_DIMENSIONS);
       Dataset<Row> experience = null;
       Dataset<Row> responses = optional(ctx, GoldContracts.FACT_SURVEY_RESPONSE);
+      Dataset<Row> interactions = optional(ctx, GoldContracts.FACT_INTERACTION);
+      if (interactions == null) {
+        interactions = ctx.spark().createDataFrame(List.of(), GoldContracts.FACT_INTERACTION.schema());
+      }
       if (responses == null) {
-        Progress.warn("survival: no fact_survey_response: no experience curves and no Cox model (lifetime curves only)");
+        Progress.warn("survival: no fact_survey_response: no experience curves and no Cox models (lifetime curves only)");
       } else {
-        Dataset<Row> interactions = optional(ctx, GoldContracts.FACT_INTERACTION);
-        if (interactions == null) {
-          interactions = ctx.spark().createDataFrame(List.of(), GoldContracts.FACT_INTERACTION.schema());
-        }
         experience = cache.keep(Lifetimes.experience(orderDays, responses, interactions, asOf, censor, cfg)
             .join(attributes, new String[] {"customer_key"}, "left"));
         countsFrame = countsFrame.unionByName(SurvivalCurves.counts(experience, "experience", List.of("nps_group")));
@@ -100,21 +102,31 @@ public final class SurvivalStage implements Stage {
           ctx.spark().createDataFrame(rows.get(0), SurvivalContracts.SURVIVAL_CURVE.schema()), where + NOT_OWN);
       writer.replace(SurvivalContracts.SURVIVAL_GROUP,
           ctx.spark().createDataFrame(rows.get(1), SurvivalContracts.SURVIVAL_GROUP.schema()), where + NOT_OWN);
-      List<Row> model = List.of();
-      SurvivalCurves.GroupCounts pooled = groups.stream()
-          .filter(g -> g.population().equals("experience") && g.dimension().equals("all")).findFirst().orElse(null);
+      List<Supplier<List<Row>>> fits = new ArrayList<>();
+      SurvivalCurves.GroupCounts pooled = find(groups, "experience");
       if (pooled == null && experience != null) {
         Progress.warn("survival: no customer active at a first NPS answer on or before {}: no experience curves and no "
-            + "Cox model", censor);
+            + "experience model", censor);
       }
       if (pooled != null) {
-        model = SurvivalModel.fit(asOf, SurvivalModel.MODEL, SurvivalModel.design(experience, cfg),
-            SurvivalCurves.curve(pooled, cfg.confidence()), cfg);
-        if (!model.isEmpty()) {
-          writer.replace(SurvivalContracts.SURVIVAL_MODEL,
-              ctx.spark().createDataFrame(model, SurvivalContracts.SURVIVAL_MODEL.schema()), where + " AND model <> 'own'");
-        }
+        SurvivalModel.Design design = SurvivalModel.design(experience, cfg);
+        fits.add(() -> SurvivalModel.fit(asOf, SurvivalModel.MODEL, design, SurvivalCurves.curve(pooled, cfg.confidence()), cfg));
       }
+      if (responses != null) {
+        Dataset<Row> sessions = DigitalSessions.exist(ctx) ? DigitalSessions.perDay(ctx) : null;
+        if (sessions == null) {
+          Progress.info("survival: no digital events: experience_over_time has no digital activity covariate");
+        }
+        Dataset<Row> episodes = cache.keep(Episodes.withCovariates(Episodes.monthly(lifetime), orderDays, responses,
+            interactions, sessions, cfg));
+        SurvivalModel.Design design = SurvivalModel.designOverTime(episodes, cfg);
+        KaplanMeier.Curve lifetimes = SurvivalCurves.curve(find(groups, "lifetime"), cfg.confidence());
+        fits.add(() -> SurvivalModel.fit(asOf, SurvivalModel.MODEL_OVER_TIME, design, lifetimes, cfg));
+      }
+      List<Row> model = SurvivalModel.fitAll(ctx.spark(), fits);
+      // replaced even when empty: a rerun that fits no model leaves no rows of an earlier one
+      writer.replace(SurvivalContracts.SURVIVAL_MODEL,
+          ctx.spark().createDataFrame(model, SurvivalContracts.SURVIVAL_MODEL.schema()), where + " AND model <> 'own'");
       print(asOf, rows.get(1), model);
       rows.get(1).stream().filter(r -> r.getString(2).equals("all"))
           .forEach(r -> counts.put(r.getString(1) + "_customers", r.getLong(4)));
@@ -123,6 +135,12 @@ public final class SurvivalStage implements Stage {
     }
     counts.put("tables_written", (long) writer.tablesWritten());
     return new StageResult(counts.getOrDefault("lifetime_customers", 0L), writer.rowsWritten(), counts, writer.problems());
+  }
+
+  /** The "all" group of a population, or null when the population is empty. */
+  private static SurvivalCurves.GroupCounts find(List<SurvivalCurves.GroupCounts> groups, String population) {
+    return groups.stream().filter(g -> g.population().equals(population) && g.dimension().equals("all")).findFirst()
+        .orElse(null);
   }
 
   /** The subscription population, or null (with the reason) when there are no subscriptions. */
@@ -160,13 +178,12 @@ public final class SurvivalStage implements Stage {
             r.isNullAt(12) ? "" : String.format("%.3g", r.getDouble(12))));
       }
     }
-    List<String> ratios = new ArrayList<>();
+    Map<String, List<String>> ratios = new LinkedHashMap<>();
     for (Row r : model) {
-      ratios.add(String.format("%s %.2f (%.2f-%.2f)", r.getString(2), r.getDouble(6), r.getDouble(7), r.getDouble(8)));
+      ratios.computeIfAbsent(r.getString(1) + ", " + r.getString(16), k -> new ArrayList<>())
+          .add(String.format("%s %.2f (%.2f-%.2f)", r.getString(2), r.getDouble(6), r.getDouble(7), r.getDouble(8)));
     }
-    if (!ratios.isEmpty()) {
-      sb.append(String.format("%nHazard ratios (%s): %s", model.get(0).getString(16), String.join("; ", ratios)));
-    }
+    ratios.forEach((m, list) -> sb.append(String.format("%nHazard ratios (%s): %s", m, String.join("; ", list))));
     System.out.println(sb);
   }
 }

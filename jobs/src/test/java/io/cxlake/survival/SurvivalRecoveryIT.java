@@ -96,7 +96,8 @@ class SurvivalRecoveryIT {
     assertTrue(nps.get(0).getDouble(4) < 1e-3, "log-rank p of the NPS groups: " + nps.get(0));
 
     Row hr = spark.sql("SELECT hazard_ratio, hazard_ratio_lower, hazard_ratio_upper, p_value, concordance, customers, events "
-        + "FROM " + lake.gold("survival_model") + " WHERE " + day + " AND covariate = 'nps_group=detractor'").first();
+        + "FROM " + lake.gold("survival_model") + " WHERE " + day + " AND model = 'experience' AND covariate = 'nps_group=detractor'")
+        .first();
     double planted = Math.exp(lake.truth.at("/churn/log_hazard_ratios/detractor_last_180d").asDouble());
     System.out.printf("survival recovery: detractor hazard ratio %.3f (%.3f-%.3f), p %.2g, concordance %.3f, %d customers,"
         + " %d events; planted %.3f%n", hr.getDouble(0), hr.getDouble(1), hr.getDouble(2), hr.getDouble(3), hr.getDouble(4),
@@ -105,6 +106,48 @@ class SurvivalRecoveryIT {
     // the generator raises the monthly hazard by this ratio while the latest answer (of the last
     // 180 days) is a detractor's; the model sees the first answer only, and recovers it within its interval
     assertTrue(hr.getDouble(1) <= planted && planted <= hr.getDouble(2), "planted " + planted + " within " + hr);
+
+    // the model of monthly episodes compares customers by their current answer, as the generator does
+    Row current = spark.sql("SELECT hazard_ratio, hazard_ratio_lower, hazard_ratio_upper, customers, strata FROM "
+        + lake.gold("survival_model") + " WHERE " + day + " AND model = 'experience_over_time' "
+        + "AND covariate = 'current_nps_group=detractor'").first();
+    System.out.printf("survival recovery: current detractor hazard ratio %.3f (%.3f-%.3f), %d customers%n",
+        current.getDouble(0), current.getDouble(1), current.getDouble(2), current.getLong(3));
+    assertEquals(lifetimeCustomers, current.getLong(3), "experience_over_time follows the lifetime population");
+    assertEquals("region,acquisition_channel", current.getString(4));
+    assertTrue(current.getDouble(1) <= planted && planted <= current.getDouble(2), "planted " + planted + " within " + current);
+
+    // the estimator itself, given what the data cannot show: the generator's churn days (not the
+    // last order before a gap) and its personas as strata (their base hazards differ sevenfold
+    // and go with their NPS). Then every planted cause is recovered within its interval.
+    Dataset<Row> given = lifetimes.join(personas.select(Pseudonym.customerKey(col("customer_id"),
+            io.cxlake.platform.PseudonymSecret.of(lake.context(""))).as("customer_key"), col("persona"), col("churn_date")),
+            "customer_key")
+        .withColumn("end", when(col("churn_date").leq(lit(Date.valueOf(censor))), col("churn_date")))
+        .select(col("customer_key"), col("origin"),
+            datediff(coalesce(col("end"), lit(Date.valueOf(censor))), col("origin")).cast("double").as("time"),
+            col("end").isNotNull().as("event"), col("persona").as("region"), lit("all").as("acquisition_channel"));
+    Dataset<Row> episodes = Episodes.withCovariates(Episodes.monthly(given),
+        Lifetimes.orderDays(spark.table(lake.gold("fact_order")), asOf, cfg.inactivityDays()),
+        spark.table(lake.gold("fact_survey_response")), spark.table(lake.gold("fact_interaction")),
+        io.cxlake.platform.DigitalSessions.perDay(lake.context("")), cfg).cache();
+    SurvivalCurves.GroupCounts pooled = SurvivalCurves.groups(SurvivalCurves.counts(given, "planted", List.of())
+        .orderBy("population", "dimension", "group_value", "time").collectAsList()).get(0);
+    List<Row> causes = SurvivalModel.fit(asOf, "planted", SurvivalModel.designOverTime(episodes, cfg),
+        SurvivalCurves.curve(pooled, cfg.confidence()), cfg);
+    episodes.unpersist();
+    java.util.Map<String, String> plantedAs = java.util.Map.of("current_nps_group=detractor", "detractor_last_180d",
+        "complaints_90d", "complaints_last_90d", "digital_active_30d", "digitally_active_this_month",
+        "slow_contacts_90d", "slow_resolution_last_90d");
+    for (Row r : causes) {
+      String cause = plantedAs.get(r.getString(2));
+      double ratio = cause == null ? Double.NaN : Math.exp(lake.truth.at("/churn/log_hazard_ratios/" + cause).asDouble());
+      System.out.printf("survival recovery, churn days and personas given: %s %.3f (%.3f-%.3f), planted %.3f%n",
+          r.getString(2), r.getDouble(6), r.getDouble(7), r.getDouble(8), ratio);
+      if (cause != null) {
+        assertTrue(r.getDouble(7) <= ratio && ratio <= r.getDouble(8), r.getString(2) + ": planted " + ratio + " within " + r);
+      }
+    }
 
     long rows = spark.table(lake.gold("survival_curve")).where(day).count();
     lake.run(TestSpark.plan("survival"));

@@ -220,6 +220,35 @@ class SurvivalStatsTest {
   }
 
   @Test
+  void intervalsOfConstantCovariatesChangeNothing() {
+    // each subject split at 2.5 and 6.5 into counting-process intervals (entry, time] with the
+    // same covariates: the partial likelihood, and so the fit and the concordance, are the same
+    Dataset<Row> whole = subjects(false, false);
+    List<Row> rows = new ArrayList<>();
+    for (Row r : whole.collectAsList()) {
+      double entry = Double.NaN;
+      for (double cut : new double[] {2.5, 6.5, Double.POSITIVE_INFINITY}) {
+        double end = Math.min(cut, r.getDouble(1));
+        if (Double.isNaN(entry) || end > entry) {
+          rows.add(RowFactory.create("all", end, r.getBoolean(2) && end == r.getDouble(1), 1.0, r.getDouble(4), r.getDouble(5),
+              Double.isNaN(entry) ? null : entry));
+        }
+        entry = end;
+      }
+    }
+    Dataset<Row> split = TestSpark.session().createDataFrame(rows, whole.schema().add("entry", "double"));
+    assertTrue(split.count() > 80, "most subjects are split");
+    for (Cox.Ties ties : Cox.Ties.values()) {
+      Cox.Fit a = fit(whole, ties);
+      Cox.Fit b = fit(split, ties);
+      assertFit(b, a.beta(), a.stdErrors(), a.logLikelihood(), ties + " split");
+    }
+    double[] beta = {1.3316020579361623, 0.09662946160086483};
+    assertEquals(0.7749469214437368, CoxData.concordance(split, COVARIATES, beta, 1000), 1e-12,
+        "each pair compared once, in the interval at risk at the earlier event");
+  }
+
+  @Test
   void proportionalHazardsScoreTest() {
     // statsmodels on the data split at every event time with x_k * g(t) as a time-varying
     // covariate, g = 1 - the pooled KM just before t: the score statistic at (beta-hat, 0)
