@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -43,9 +44,8 @@ class ChurnCommand implements Runnable {
     @ParentCommand
     ChurnCommand parent;
 
-    @Option(names = "--features", paramLabel = "PATH_OR_TABLE",
-        description = "Your own feature table: a CSV/Parquet/Delta path or a table name.")
-    String features;
+    @Mixin
+    OwnTableOptions own;
 
     @Option(names = "--label", paramLabel = "COL", description = "Label column (yes/no, true/false or 1/0; with --features).")
     String label;
@@ -53,25 +53,12 @@ class ChurnCommand implements Runnable {
     @Option(names = "--id", paramLabel = "COL", description = "Customer id column (with --features).")
     String id;
 
-    @Option(names = "--format", paramLabel = "csv|parquet|delta",
-        description = "Format of --features (default: from the file name; a name without a path is a table).")
-    String format;
-
     @Override
     public Integer call() {
-      if (features == null) {
-        if (label != null || id != null || format != null) {
-          throw new IllegalArgumentException("--label, --id and --format go with --features");
-        }
+      if (!own.given(OwnTableOptions.options("--label", label, "--id", id), OwnTableOptions.options())) {
         return run(parent.global, new ChurnStage(ChurnStage.Mode.TRAIN, null));
       }
-      if (label == null || id == null) {
-        throw new IllegalArgumentException("--features needs --label COL and --id COL");
-      }
-      if (format != null && !List.of("csv", "parquet", "delta").contains(format)) {
-        throw new IllegalArgumentException("--format must be csv, parquet or delta, was '" + format + "'");
-      }
-      return run(parent.global, new OwnFeaturesStage(features, format, label, id));
+      return run(parent.global, new OwnFeaturesStage(own.features, own.format, label, id));
     }
   }
 

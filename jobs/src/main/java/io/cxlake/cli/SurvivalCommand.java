@@ -6,6 +6,7 @@ import io.cxlake.survival.OwnDurationsStage;
 import io.cxlake.survival.SurvivalStage;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "survival", mixinStandardHelpOptions = true,
@@ -15,9 +16,8 @@ import picocli.CommandLine.Option;
         "With --features: the same on your own customer-level table with a duration and an event column (bring your "
             + "own durations)."})
 class SurvivalCommand extends StageCommand {
-  @Option(names = "--features", paramLabel = "PATH_OR_TABLE",
-      description = "Your own customer-level table: a CSV/Parquet/Delta path or a table name.")
-  String features;
+  @Mixin
+  OwnTableOptions own;
 
   @Option(names = "--duration", paramLabel = "COL", description = "Duration column: time followed, 0 or more, in any unit (with --features).")
   String duration;
@@ -28,24 +28,17 @@ class SurvivalCommand extends StageCommand {
   @Option(names = "--id", paramLabel = "COL", description = "Customer id column, checked for blanks and duplicates (optional, with --features).")
   String id;
 
-  @Option(names = "--format", paramLabel = "csv|parquet|delta",
-      description = "Format of --features (default: from the file name; a name without a path is a table).")
-  String format;
+  @Option(names = "--weight", paramLabel = "COL",
+      description = "Case weight column, a number above 0: the Cox model weighs each customer by it (optional, with --features).")
+  String weight;
 
   @Override
   List<Stage> stages() {
-    if (features == null) {
-      if (duration != null || event != null || id != null || format != null) {
-        throw new IllegalArgumentException("--duration, --event, --id and --format go with --features");
-      }
+    if (!own.given(OwnTableOptions.options("--duration", duration, "--event", event),
+        OwnTableOptions.options("--id", id, "--weight", weight))) {
       return Modules.registry().plan(List.of(SurvivalStage.NAME));
     }
-    if (duration == null || event == null) {
-      throw new IllegalArgumentException("--features needs --duration COL and --event COL");
-    }
-    if (format != null && !List.of("csv", "parquet", "delta").contains(format)) {
-      throw new IllegalArgumentException("--format must be csv, parquet or delta, was '" + format + "'");
-    }
-    return List.of(Modules.registry().declared(SurvivalStage.NAME, new OwnDurationsStage(features, format, duration, event, id)));
+    return List.of(Modules.registry().declared(SurvivalStage.NAME,
+        new OwnDurationsStage(own.features, own.format, duration, event, id, weight)));
   }
 }

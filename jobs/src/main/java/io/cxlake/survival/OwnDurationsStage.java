@@ -25,7 +25,9 @@ import org.apache.spark.storage.StorageLevel;
  * or more) or event (yes/no, true/false, 1/0) are rejected and counted; string columns give
  * Kaplan–Meier curves with log-rank tests and, with numeric columns, the covariates of a Cox
  * model (a numeric column with missing values is filled with its mean, plus an indicator).
- * Written as population / model "own" of the as-of date (today when none is given).
+ * With a weight column (a number above 0), the Cox model weighs each customer by it (case
+ * weights, as R's coxph(weights=)); the curves count customers. Written as population / model
+ * "own" of the as-of date (today when none is given).
  */
 public final class OwnDurationsStage implements Stage {
   private final String source;
@@ -33,14 +35,20 @@ public final class OwnDurationsStage implements Stage {
   private final String durationColumn;
   private final String eventColumn;
   private final String idColumn;
+  private final String weightColumn;
 
-  /** @param idColumn may be null (then ids are not checked) */
-  public OwnDurationsStage(String source, String format, String durationColumn, String eventColumn, String idColumn) {
+  /**
+   * @param idColumn may be null (then ids are not checked)
+   * @param weightColumn may be null (every customer weighs 1)
+   */
+  public OwnDurationsStage(String source, String format, String durationColumn, String eventColumn, String idColumn,
+      String weightColumn) {
     this.source = source;
     this.format = format;
     this.durationColumn = durationColumn;
     this.eventColumn = eventColumn;
     this.idColumn = idColumn;
+    this.weightColumn = weightColumn;
   }
 
   @Override
@@ -50,35 +58,47 @@ public final class OwnDurationsStage implements Stage {
 
   /** Typed rows (time, event, features) and what was rejected. */
   record Prepared(Dataset<Row> rows, OwnTable.Features features, long rowsRead, long badDuration, long badEvent,
-      long missingId, long duplicateIds) {}
+      long missingId, long duplicateIds, long badWeight) {}
 
-  static Prepared prepare(Dataset<Row> raw, String durationColumn, String eventColumn, String idColumn) {
+  static Prepared prepare(Dataset<Row> raw, String durationColumn, String eventColumn, String idColumn,
+      String weightColumn) {
     OwnTable.require(raw, "the table", durationColumn, eventColumn, idColumn);
+    if (weightColumn != null) {
+      OwnTable.require(raw, "the table", weightColumn);
+    }
     Column duration = OwnTable.blankToNull(col(OwnTable.quote(durationColumn)).cast("string")).try_cast("double");
     Column validDuration = duration.isNotNull().and(duration.geq(0)).and(not(isnan(duration)));
     Column event = OwnTable.yesNo(col(OwnTable.quote(eventColumn)));
     Column id = idColumn == null ? lit("-") : OwnTable.blankToNull(col(OwnTable.quote(idColumn)).cast("string"));
+    Column weight = weightColumn == null ? lit(1.0)
+        : OwnTable.blankToNull(col(OwnTable.quote(weightColumn)).cast("string")).try_cast("double");
+    Column validWeight = coalesce(weight.gt(0).and(not(isnan(weight))), lit(false));
     List<String> reserved = new ArrayList<>(List.of(durationColumn, eventColumn));
     if (idColumn != null) {
       reserved.add(idColumn);
+    }
+    if (weightColumn != null) {
+      reserved.add(weightColumn);
     }
     OwnTable.Features f = OwnTable.features(raw, reserved, List.of(count(lit(1)),
         count(when(id.isNull(), 1)),
         count(when(id.isNotNull().and(not(coalesce(validDuration, lit(false)))), 1)),
         count(when(id.isNotNull().and(coalesce(validDuration, lit(false))).and(event.isNull()), 1)),
-        idColumn == null ? lit(0L) : count(id).minus(count_distinct(id))));
-    List<Column> select = new ArrayList<>(List.of(duration.as("time"), event.equalTo(1.0).as("event")));
+        idColumn == null ? lit(0L) : count(id).minus(count_distinct(id)),
+        count(when(id.isNotNull().and(coalesce(validDuration, lit(false))).and(event.isNotNull()).and(not(validWeight)), 1))));
+    List<Column> select = new ArrayList<>(List.of(duration.as("time"), event.equalTo(1.0).as("event"), weight.as("weight")));
     select.addAll(f.columns());
-    Dataset<Row> rows = raw.where(id.isNotNull().and(coalesce(validDuration, lit(false))).and(event.isNotNull()))
+    Dataset<Row> rows = raw.where(id.isNotNull().and(coalesce(validDuration, lit(false))).and(event.isNotNull()).and(validWeight))
         .select(select.toArray(Column[]::new));
     List<Object> n = f.extra();
-    return new Prepared(rows, f, (Long) n.get(0), (Long) n.get(2), (Long) n.get(3), (Long) n.get(1), (Long) n.get(4));
+    return new Prepared(rows, f, (Long) n.get(0), (Long) n.get(2), (Long) n.get(3), (Long) n.get(1), (Long) n.get(4),
+        (Long) n.get(5));
   }
 
   /** The Cox design: numeric columns (mean-filled, plus a missing indicator when needed) and string columns as levels. */
   static SurvivalModel.Design design(Dataset<Row> rows, OwnTable.Features f, SurvivalConfig cfg) {
     List<SurvivalModel.Covariate> covs = new ArrayList<>();
-    List<Column> select = new ArrayList<>(List.of(lit("all").as("stratum"), col("time"), col("event"), lit(1.0).as("weight")));
+    List<Column> select = new ArrayList<>(List.of(lit("all").as("stratum"), col("time"), col("event"), col("weight")));
     if (!f.numeric().isEmpty()) {
       List<Column> stats = new ArrayList<>();
       f.numeric().forEach(c -> {
@@ -111,10 +131,12 @@ public final class OwnDurationsStage implements Stage {
   public StageResult run(JobContext ctx) {
     SurvivalConfig cfg = ctx.config().get(SurvivalConfig.SECTION);
     LocalDate asOf = ctx.asOf() != null ? ctx.asOf() : LocalDate.now(java.time.ZoneOffset.UTC);
-    Prepared p = prepare(OwnTable.read(ctx, source, format, "--features"), durationColumn, eventColumn, idColumn);
+    Prepared p = prepare(OwnTable.read(ctx, source, format, "--features"), durationColumn, eventColumn, idColumn,
+        weightColumn);
     Progress.info("{}: {} rows; {} numeric and {} string columns; rejected {} without id, {} without a valid duration "
-            + "(a number, 0 or more), {} without a valid event (yes/no, true/false, 1/0)", source, p.rowsRead(),
-        p.features().numeric().size(), p.features().categorical().size(), p.missingId(), p.badDuration(), p.badEvent());
+            + "(a number, 0 or more), {} without a valid event (yes/no, true/false, 1/0), {} without a valid weight (a "
+            + "number above 0)", source, p.rowsRead(), p.features().numeric().size(), p.features().categorical().size(),
+        p.missingId(), p.badDuration(), p.badEvent(), p.badWeight());
     if (p.duplicateIds() > 0) {
       Progress.warn("{} ids occur more than once in {}: the table should have one row per customer", p.duplicateIds(), source);
     }
@@ -159,6 +181,7 @@ public final class OwnDurationsStage implements Stage {
     counts.put("rejected_no_id", p.missingId());
     counts.put("rejected_bad_duration", p.badDuration());
     counts.put("rejected_bad_event", p.badEvent());
+    counts.put("rejected_bad_weight", p.badWeight());
     counts.put("tables_written", (long) writer.tablesWritten());
     return new StageResult(p.rowsRead(), writer.rowsWritten(), counts, writer.problems());
   }

@@ -36,7 +36,7 @@ class OwnDurationsTest {
     JobContext ctx = TestSpark.context(PREFIX, TestSpark.repoRoot().resolve("conf/sources.yaml"), csv.getParent(),
         "survival: {min_group_customers: 5}");
     JobRunner.StageOutcome o = JobRunner.run(ctx,
-        List.of(new OwnDurationsStage(csv.toString(), null, "tenure", "Churn", "Customer ID"))).get(0);
+        List.of(new OwnDurationsStage(csv.toString(), null, "tenure", "Churn", "Customer ID", null))).get(0);
     assertEquals("success", o.status(), o.error());
     assertEquals(44L, o.result().rowsIn());
     assertEquals(1L, o.result().counts().get("rejected_no_id"));
@@ -71,11 +71,40 @@ class OwnDurationsTest {
   }
 
   @Test
+  void caseWeights() throws Exception {
+    TestSpark.dropDatabases(PREFIX + "_w");
+    List<String> lines = new ArrayList<>(List.of("id,tenure,churn,x1,plan,w"));
+    for (int i = 0; i < SurvivalStatsTest.TIME.length; i++) {
+      lines.add(String.join(",", "C" + i, String.valueOf(SurvivalStatsTest.TIME[i]), String.valueOf(SurvivalStatsTest.EVENT[i]),
+          String.valueOf(SurvivalStatsTest.X1[i]), SurvivalStatsTest.X2[i] == 1 ? "plus" : "basic", String.valueOf(1 + i % 3)));
+    }
+    lines.addAll(List.of("C90,5,1,0.1,basic,0", "C91,5,1,0.1,basic,", "C92,5,1,0.1,basic,heavy"));
+    Path csv = Files.createTempDirectory("cxlake-byod-").resolve("weighted.csv");
+    Files.write(csv, lines);
+    JobContext ctx = TestSpark.context(PREFIX + "_w", TestSpark.repoRoot().resolve("conf/sources.yaml"), csv.getParent(),
+        "survival: {min_group_customers: 5, ties: breslow}");
+    JobRunner.StageOutcome o = JobRunner.run(ctx,
+        List.of(new OwnDurationsStage(csv.toString(), null, "tenure", "churn", "id", "w"))).get(0);
+    assertEquals("success", o.status(), o.error());
+    assertEquals(3L, o.result().counts().get("rejected_bad_weight"), "0, blank and a word");
+    // statsmodels PHReg(ties="breslow") on the rows repeated w times (SurvivalStatsTest): x1 1.5090385132001158
+    // (se 0.2632380867245907), plan plus 0.09996511637822575 (0.3577400243720144)
+    List<Row> model = TestSpark.session().sql("SELECT covariate, coefficient, std_error, customers FROM " + PREFIX
+        + "_w_gold.survival_model WHERE model = 'own' ORDER BY covariate").collectAsList();
+    assertEquals(List.of("plan=plus", "x1"), model.stream().map(r -> r.getString(0)).toList());
+    assertEquals(0.09996511637822575, model.get(0).getDouble(1), 1e-6);
+    assertEquals(0.3577400243720144, model.get(0).getDouble(2), 1e-6);
+    assertEquals(1.5090385132001158, model.get(1).getDouble(1), 1e-6);
+    assertEquals(0.2632380867245907, model.get(1).getDouble(2), 1e-6);
+    assertEquals(40L, model.get(0).getLong(3), "customers, not weights");
+  }
+
+  @Test
   void missingNumbersAreFilledWithTheMeanAndFlagged() {
     SparkSession spark = TestSpark.session();
     org.apache.spark.sql.Dataset<Row> raw = spark.sql("SELECT * FROM VALUES ('1', 'y', '2', 'a'), ('2', 'n', '', 'a'), "
         + "('3', 'y', '4', 'b'), ('4', 'n', '6', '') AS t(months, gone, charges, plan)");
-    OwnDurationsStage.Prepared p = OwnDurationsStage.prepare(raw, "months", "gone", null);
+    OwnDurationsStage.Prepared p = OwnDurationsStage.prepare(raw, "months", "gone", null, null);
     assertEquals(List.of("f_charges"), p.features().numeric());
     assertEquals(List.of("f_plan"), p.features().categorical());
     SurvivalConfig cfg = new SurvivalConfig(180, "efron", List.of(), 90, 180, 1, 0.95, 30, 1000);
@@ -86,6 +115,6 @@ class OwnDurationsTest {
     assertEquals(4.0, rows.get(1).getDouble(0), 1e-12, "the blank is the mean of 2, 4 and 6");
     assertEquals(1.0, rows.get(1).getDouble(1));
     assertEquals(0.0, rows.get(0).getDouble(1));
-    assertThrows(io.cxlake.core.CxlakeException.class, () -> OwnDurationsStage.prepare(raw, "months", "churned", null));
+    assertThrows(io.cxlake.core.CxlakeException.class, () -> OwnDurationsStage.prepare(raw, "months", "churned", null, null));
   }
 }
