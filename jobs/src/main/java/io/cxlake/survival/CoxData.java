@@ -26,10 +26,19 @@ public final class CoxData {
       return data;
     }
     List<Column> means0 = covariates.stream().map(c -> sum(col(c).multiply(col("weight"))).divide(sum("weight"))).toList();
-    Row means = data.agg(means0.get(0), means0.subList(1, means0.size()).toArray(Column[]::new)).first();
+    Row r = data.agg(means0.get(0), means0.subList(1, means0.size()).toArray(Column[]::new)).first();
+    double[] means = new double[covariates.size()];
+    for (int j = 0; j < means.length; j++) {
+      means[j] = r.getDouble(j);
+    }
+    return centered(data, covariates, means);
+  }
+
+  /** The covariates minus the given means. */
+  public static Dataset<Row> centered(Dataset<Row> data, List<String> covariates, double[] means) {
     Dataset<Row> out = data;
     for (int j = 0; j < covariates.size(); j++) {
-      out = out.withColumn(covariates.get(j), col(covariates.get(j)).minus(lit(means.getDouble(j))));
+      out = out.withColumn(covariates.get(j), col(covariates.get(j)).minus(lit(means[j])));
     }
     return out;
   }

@@ -124,7 +124,7 @@ public final class OwnDurationsStage implements Stage {
     for (String c : f.categorical()) {
       SurvivalModel.dummies(rows, col(c), c, f.originalNames().get(c), cfg.minGroupCustomers(), covs, select);
     }
-    return SurvivalModel.varying(rows.select(select.toArray(Column[]::new)), covs, List.of());
+    return new SurvivalModel.Design(rows.select(select.toArray(Column[]::new)), covs, List.of());
   }
 
   @Override

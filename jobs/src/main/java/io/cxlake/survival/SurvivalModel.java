@@ -3,7 +3,6 @@ package io.cxlake.survival;
 import static org.apache.spark.sql.functions.*;
 
 import io.cxlake.core.Progress;
-import io.cxlake.platform.Parallel;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -31,14 +30,10 @@ public final class SurvivalModel {
   record Covariate(String column, String name, String reference) {}
 
   /**
-   * The design: the frame (stratum, optionally subject, time, event, weight, optionally entry,
-   * covariates) and its covariates.
+   * The design: the frame (stratum, time, event, weight, optionally entry, covariates) and its
+   * covariates (a fit leaves out those that do not vary).
    */
-  record Design(Dataset<Row> data, List<Covariate> covariates, List<String> strata) {
-    List<String> columns() {
-      return covariates.stream().map(Covariate::column).toList();
-    }
-  }
+  record Design(Dataset<Row> data, List<Covariate> covariates, List<String> strata) {}
 
   /** @param subjects the experience population joined to region and acquisition_channel */
   static Design design(Dataset<Row> subjects, SurvivalConfig cfg) {
@@ -64,7 +59,7 @@ public final class SurvivalModel {
         dummies(subjects, coalesce(col(variable), lit("unknown")), variable, variable, cfg.minGroupCustomers(), covs, select);
       }
     }
-    return varying(subjects.select(select.toArray(Column[]::new)), covs, cfg.strata());
+    return new Design(subjects.select(select.toArray(Column[]::new)), covs, cfg.strata());
   }
 
   /**
@@ -94,15 +89,14 @@ public final class SurvivalModel {
     select.add(col("digital_active"));
     covs.add(new Covariate("log_orders", "log_orders_" + Episodes.ORDER_DAYS + "d", null));
     select.add(log1p(col("orders_365d")).as("log_orders"));
-    return varying(episodes.select(select.toArray(Column[]::new)), covs, SurvivalConfig.STRATA);
+    return new Design(episodes.select(select.toArray(Column[]::new)), covs, SurvivalConfig.STRATA);
   }
 
-  /** stratum, subject, time, event, weight. */
+  /** stratum, time, event, weight. */
   private static List<Column> frame(List<String> strata) {
     List<Column> select = new ArrayList<>();
     select.add(strata.isEmpty() ? lit("all").as("stratum")
         : concat_ws("|", strata.stream().map(s -> coalesce(col(s), lit("unknown"))).toArray(Column[]::new)).as("stratum"));
-    select.add(col("customer_key").as("subject"));
     select.add(col("time"));
     select.add(col("event"));
     select.add(lit(1.0).as("weight"));
@@ -132,29 +126,11 @@ public final class SurvivalModel {
     }
   }
 
-  /** The design without the covariates that do not vary (e.g. no passives at all): they have no coefficient. */
-  static Design varying(Dataset<Row> data, List<Covariate> covs, List<String> strata) {
-    if (covs.isEmpty()) {
-      return new Design(data, covs, strata);
-    }
-    List<Column> spread = covs.stream().map(c -> max(col(c.column())).minus(min(col(c.column())))).toList();
-    Row r = data.agg(spread.get(0), spread.subList(1, spread.size()).toArray(Column[]::new)).first();
-    List<Covariate> varying = new ArrayList<>();
-    for (int j = 0; j < covs.size(); j++) {
-      if (!r.isNullAt(j) && r.getDouble(j) > 0) {
-        varying.add(covs.get(j));
-      } else {
-        Progress.info("survival: {} does not vary; left out of the model", covs.get(j).name());
-      }
-    }
-    return new Design(data, varying, strata);
-  }
-
   /** Spark's limit of columns for whole-stage code generation (default 100). */
   private static final String CODEGEN_MAX_FIELDS = "spark.sql.codegen.maxFields";
 
   /**
-   * The fits side by side (each is a chain of small aggregations that leaves cores idle), with
+   * The fits, one after the other (side by side they only contend for the same cores), with
    * whole-stage code generation allowed for their sums: with 16 covariates an aggregation has
    * some 300 columns, above Spark's default limit, and runs interpreted at about twice the time.
    */
@@ -162,7 +138,7 @@ public final class SurvivalModel {
     String before = spark.conf().get(CODEGEN_MAX_FIELDS, null);
     spark.conf().set(CODEGEN_MAX_FIELDS, "2000");
     try {
-      return Parallel.map(fits, Supplier::get).stream().flatMap(List::stream).toList();
+      return fits.stream().flatMap(f -> f.get().stream()).toList();
     } finally {
       if (before == null) {
         spark.conf().unset(CODEGEN_MAX_FIELDS);
@@ -174,19 +150,37 @@ public final class SurvivalModel {
 
   /** survival_model rows, or none (with the reason logged) when there is nothing to fit. */
   static List<Row> fit(LocalDate asOf, String model, Design design, KaplanMeier.Curve pooled, SurvivalConfig cfg) {
-    // subjects, not rows: a customer has several rows in a model of episodes (a table brought
-    // with --features has no subject column: a row per subject)
-    Column subjects = java.util.Arrays.asList(design.data().columns()).contains("subject") ? countDistinct("subject") : count(lit(1));
-    Row size = design.data().agg(subjects, sum(when(col("event"), 1).otherwise(0))).first();
+    // one pass for the size, which covariates vary (one that does not, e.g. no passives at all,
+    // has no coefficient) and their means. Subjects, not rows: in a model of episodes only a
+    // subject's first one has no entry.
+    Column subjects = java.util.Arrays.asList(design.data().columns()).contains("entry")
+        ? count(when(col("entry").isNull(), 1)) : count(lit(1));
+    List<Column> stats = new ArrayList<>(List.of(sum(when(col("event"), 1).otherwise(0))));
+    for (Covariate c : design.covariates()) {
+      stats.add(max(col(c.column())).minus(min(col(c.column()))));
+      stats.add(sum(col(c.column()).multiply(col("weight"))).divide(sum("weight")));
+    }
+    Row size = design.data().agg(subjects, stats.toArray(Column[]::new)).first();
     long customers = size.getLong(0);
     long events = size.isNullAt(1) ? 0 : size.getLong(1);
-    if (events == 0 || design.covariates().isEmpty()) {
+    List<Covariate> covariates = new ArrayList<>();
+    List<Double> means = new ArrayList<>();
+    for (int j = 0; j < design.covariates().size(); j++) {
+      if (!size.isNullAt(2 + 2 * j) && size.getDouble(2 + 2 * j) > 0) {
+        covariates.add(design.covariates().get(j));
+        means.add(size.getDouble(3 + 2 * j));
+      } else {
+        Progress.info("survival: {} does not vary; left out of the model", design.covariates().get(j).name());
+      }
+    }
+    if (events == 0 || covariates.isEmpty()) {
       Progress.warn("survival: no Cox model ({} customers, {} events, {} varying covariates)", customers, events,
-          design.covariates().size());
+          covariates.size());
       return List.of();
     }
-    List<String> columns = design.columns();
-    Dataset<Row> centered = CoxData.centered(design.data(), columns).cache();
+    List<String> columns = covariates.stream().map(Covariate::column).toList();
+    Dataset<Row> centered = CoxData.centered(design.data(), columns, means.stream().mapToDouble(Double::doubleValue).toArray())
+        .cache();
     try {
       long started = System.nanoTime();
       Cox.Fit fit = Cox.fit(beta -> CoxData.sums(centered, columns, beta), columns.size(), cfg.tieMethod(),
@@ -205,7 +199,7 @@ public final class SurvivalModel {
       Date day = Date.valueOf(asOf);
       for (int j = 0; j < columns.size(); j++) {
         double b = fit.beta()[j];
-        Covariate c = design.covariates().get(j);
+        Covariate c = covariates.get(j);
         rows.add(RowFactory.create(day, model, c.name(), c.reference(), b, se[j], Math.exp(b), Math.exp(b - z * se[j]),
             Math.exp(b + z * se[j]), b / se[j], fit.waldP(j), ph.get(j).chiSquared(), ph.get(j).pValue(),
             ph.get(columns.size()).pValue(), customers, events, cfg.ties(),
@@ -215,7 +209,7 @@ public final class SurvivalModel {
       return rows;
     } catch (org.apache.commons.math3.linear.SingularMatrixException e) {
       Progress.warn("survival: the Cox model cannot be fitted (its covariates are collinear: {}); no model rows",
-          design.covariates().stream().map(Covariate::name).toList());
+          covariates.stream().map(Covariate::name).toList());
       return List.of();
     } finally {
       centered.unpersist();
