@@ -168,10 +168,9 @@ public final class OwnDurationsStage implements Stage {
       SurvivalModel.Design design = design(rows, p.features(), cfg);
       model = SurvivalModel.fitAll(ctx.spark(), List.of(() -> SurvivalModel.fit(asOf, "own", design,
           SurvivalCurves.curve(all, cfg.confidence()), cfg)));
-      if (!model.isEmpty()) {
-        writer.replace(SurvivalContracts.SURVIVAL_MODEL, ctx.spark().createDataFrame(model,
-            SurvivalContracts.SURVIVAL_MODEL.schema()), where + " AND model = 'own'");
-      }
+      // replaced even when empty, as the native stage does: no rows of an earlier table stay
+      writer.replace(SurvivalContracts.SURVIVAL_MODEL, ctx.spark().createDataFrame(model,
+          SurvivalContracts.SURVIVAL_MODEL.schema()), where + " AND model = 'own'");
       SurvivalStage.print(asOf, curves.get(1), model);
     } finally {
       writer.flush();

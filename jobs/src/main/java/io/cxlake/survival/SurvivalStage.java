@@ -104,7 +104,13 @@ public final class SurvivalStage implements Stage {
           ctx.spark().createDataFrame(rows.get(1), SurvivalContracts.SURVIVAL_GROUP.schema()), where + NOT_OWN);
       List<Supplier<List<Row>>> fits = new ArrayList<>();
       SurvivalCurves.GroupCounts pooled = find(groups, "experience");
-      if (pooled == null && experience != null) {
+      // an experience model needs experience: without an NPS answer during the follow-up (a
+      // shop with transactions only has an empty fact_survey_response) there is none to fit
+      boolean answered = responses != null && !responses.where(col("nps").isNotNull()
+          .and(col("response_date").leq(lit(java.sql.Date.valueOf(censor))))).isEmpty();
+      if (responses != null && !answered) {
+        Progress.warn("survival: no NPS answer on or before {}: no experience curves and no Cox models", censor);
+      } else if (pooled == null && experience != null) {
         Progress.warn("survival: no customer active at a first NPS answer on or before {}: no experience curves and no "
             + "experience model", censor);
       }
@@ -112,7 +118,7 @@ public final class SurvivalStage implements Stage {
         SurvivalModel.Design design = SurvivalModel.design(experience, cfg);
         fits.add(() -> SurvivalModel.fit(asOf, SurvivalModel.MODEL, design, SurvivalCurves.curve(pooled, cfg.confidence()), cfg));
       }
-      if (responses != null) {
+      if (answered) {
         Dataset<Row> sessions = DigitalSessions.exist(ctx) ? DigitalSessions.perDay(ctx) : null;
         if (sessions == null) {
           Progress.info("survival: no digital events: experience_over_time has no digital activity covariate");

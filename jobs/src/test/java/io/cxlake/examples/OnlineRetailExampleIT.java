@@ -133,6 +133,11 @@ class OnlineRetailExampleIT {
     assertEquals(3, ctx.spark().sql("SELECT * FROM " + P + "_ops.pipeline_run WHERE run_id = '" + ctx.runId()
         + "' AND status = 'skipped'").count(), "the skips are in the run log");
     assertEquals(0, ctx.spark().table(P + "_gold.kpi_experience").count());
+    // survival: lifetime curves, but no experience model without a single NPS answer
+    assertEquals("success", status.get("survival"), "survival in " + status);
+    assertTrue(ctx.spark().table(P + "_gold.survival_group").where("population = 'lifetime'").count() > 0);
+    assertEquals(0, ctx.spark().table(P + "_gold.survival_group").where("population = 'experience'").count());
+    assertEquals(0, ctx.spark().table(P + "_gold.survival_model").count(), "no Cox model of experience without answers");
   }
 
   @Test
