@@ -24,7 +24,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "cxlake", mixinStandardHelpOptions = true, version = "cxlake 0.1.0",
     description = "Customer-experience analytics on Spark and Delta Lake.",
     // The stage commands (ingest, curate, metrics, ...) come from the registered modules (ModuleCommand).
-    subcommands = {GenerateCommand.class, ChurnCommand.class, SurvivalCommand.class, RunCommand.class, MaintainCommand.class,
+    subcommands = {GenerateCommand.class, ChurnCommand.class, SurvivalCommand.class, ReportCommand.class, RunCommand.class, MaintainCommand.class,
         HistoryCommand.class, RestoreCommand.class,
         DictionaryCommand.class,
         DemoCommand.class, SqlCommand.class, TablesCommand.class, QuarantineCommand.class, BenchCommand.class,

@@ -13,6 +13,7 @@ import io.cxlake.ingest.IngestStage;
 import io.cxlake.maintain.MaintenanceConfig;
 import io.cxlake.metrics.MetricsStage;
 import io.cxlake.platform.StageRegistry;
+import io.cxlake.report.ReportStage;
 import io.cxlake.segment.ClusterStage;
 import io.cxlake.segment.SegmentStage;
 import io.cxlake.survival.SurvivalStage;
@@ -31,7 +32,7 @@ public final class Modules {
   private static final StageRegistry REGISTRY = new StageRegistry(
       List.of(IngestStage.MODULE, CurateStage.MODULE, MetricsStage.MODULE, SegmentStage.MODULE, ClusterStage.MODULE,
           ChurnStage.MODULE, ClvStage.MODULE, DriversStage.MODULE, JourneyStage.MODULE, VoiceStage.MODULE, AlertsStage.MODULE,
-          ValueStage.MODULE, SurvivalStage.MODULE),
+          ValueStage.MODULE, SurvivalStage.MODULE, ReportStage.MODULE),
       // Sections of what is not a pipeline stage: the writer's quality checks, maintain, generate.
       List.of(QualityConfig.SECTION, MaintenanceConfig.SECTION, GenerateConfig.SECTION));
 

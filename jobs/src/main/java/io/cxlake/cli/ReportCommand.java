@@ -1,0 +1,24 @@
+package io.cxlake.cli;
+
+import io.cxlake.core.Stage;
+import io.cxlake.pipeline.Modules;
+import io.cxlake.report.ReportStage;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "report", mixinStandardHelpOptions = true,
+    description = {"The CX report (docs/report.md): a static HTML site of the as-of date's gold tables, with charts "
+        + "(overview, experience, operations, segments & clusters, churn, drivers, voice & journey, value & survival). "
+        + "It opens from disk in any browser: no server, nothing fetched from the network.",
+        "Writes <report.dir>/<as-of>/ (default: <warehouse>/report/<as-of>/), or --out."})
+class ReportCommand extends StageCommand {
+  @Option(names = "--out", paramLabel = "DIR",
+      description = "Folder to write the site to (a local path or a Hadoop URI); replaced when it exists.")
+  String out;
+
+  @Override
+  List<Stage> stages() {
+    return List.of(Modules.registry().declared(ReportStage.NAME, new ReportStage(out)));
+  }
+}
