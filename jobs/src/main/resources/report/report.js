@@ -287,6 +287,12 @@
     }
   }
   window.addEventListener('error', function (e) { fail(e.message || String(e)); });
+  // ECharts reports bad options with console.error: count those too
+  var consoleError = console.error;
+  console.error = function () {
+    fail(Array.prototype.join.call(arguments, ' '));
+    consoleError.apply(console, arguments);
+  };
 
   document.addEventListener('DOMContentLoaded', function () {
     var data = JSON.parse(document.getElementById('report-data').textContent);

@@ -2,6 +2,7 @@ package io.cxlake.cli;
 
 import io.cxlake.pipeline.Modules;
 import io.cxlake.core.JobRunner;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,8 +22,9 @@ class DemoCommand implements Callable<Integer> {
     Profile p = profile ? new Profile() : null;
     int code;
     try (Session s = Session.writing(global, "demo")) {
-      code = Pipeline.summarize(JobRunner.run(s.ctx, Modules.registry().pipeline(),
-          s.guarded(p == null ? JobRunner.Observer.NONE : p.attach(s))), System.out);
+      List<JobRunner.StageOutcome> outcomes = JobRunner.run(s.ctx, Modules.registry().pipeline(),
+          s.guarded(p == null ? JobRunner.Observer.NONE : p.attach(s)));
+      code = Pipeline.summarize(outcomes, System.out);
       System.out.println();
       System.out.println("Tables (warehouse " + s.warehouse() + "):");
       TablesCommand.print(s.spark, s.ctx.catalog(), System.out);
@@ -49,7 +51,8 @@ class DemoCommand implements Callable<Integer> {
       System.out.println("  bin/cxlake sql \"SELECT reason, count(*) FROM " + s.ctx.catalog().ops("quarantine")
           + " GROUP BY reason ORDER BY 2 DESC\"");
       System.out.println("  bin/cxlake tables        # every table with its grain and comment");
-      System.out.println("Column meanings: docs/data-dictionary.md; formulas: docs/metrics.md; segments and clusters: docs/segmentation.md; churn: docs/churn.md; drivers and journey: docs/drivers.md; voice: docs/voice.md");
+      System.out.println("Column meanings: docs/data-dictionary.md; formulas: docs/metrics.md; segments and clusters: docs/segmentation.md; churn: docs/churn.md; drivers and journey: docs/drivers.md; voice: docs/voice.md; the report: docs/report.md");
+      Pipeline.printReport(s.ctx, outcomes, System.out);
     }
     if (p != null) {
       p.measureFloor(global);

@@ -12,6 +12,15 @@ final class Pipeline {
    * Prints the per-stage summary; returns the exit code: 0 when every stage succeeded or was
    * skipped for missing input, 1 when one failed, 2 when a stage found a configuration error.
    */
+  /** Where the run's report is, when the report stage ran: the last line a person reads. */
+  static void printReport(io.cxlake.core.JobContext ctx, List<JobRunner.StageOutcome> outcomes, PrintStream out) {
+    if (outcomes.stream().anyMatch(o -> o.stage().equals(io.cxlake.report.ReportStage.NAME) && o.status().equals("success"))) {
+      String at = io.cxlake.report.ReportStage.location(ctx, io.cxlake.report.ReportStage.asOf(ctx));
+      out.println();
+      out.println("Report: " + io.cxlake.core.HadoopFiles.display(at) + "/index.html (open it in a browser; no server needed)");
+    }
+  }
+
   static int summarize(List<JobRunner.StageOutcome> outcomes, PrintStream out) {
     out.println();
     out.printf("%-10s %-8s %9s %12s %12s  %s%n", "stage", "status", "seconds", "rows in", "rows out", "note");

@@ -1,5 +1,7 @@
 package io.cxlake.cli;
 
+import io.cxlake.core.HadoopFiles;
+import io.cxlake.core.JobRunner;
 import io.cxlake.core.Stage;
 import io.cxlake.pipeline.Modules;
 import io.cxlake.report.ReportStage;
@@ -16,6 +18,16 @@ class ReportCommand extends StageCommand {
   @Option(names = "--out", paramLabel = "DIR",
       description = "Folder to write the site to (a local path or a Hadoop URI); replaced when it exists.")
   String out;
+
+  @Override
+  void printReport(Session s, List<JobRunner.StageOutcome> outcomes) {
+    if (out == null) {
+      super.printReport(s, outcomes);
+    } else if (outcomes.stream().allMatch(o -> o.status().equals("success"))) {
+      System.out.println();
+      System.out.println("Report: " + HadoopFiles.display(HadoopFiles.qualify(out)) + "/index.html");
+    }
+  }
 
   @Override
   List<Stage> stages() {

@@ -26,13 +26,20 @@ abstract class StageCommand implements Callable<Integer> {
 
   abstract List<Stage> stages();
 
+  /** Says where the report is when the stages included it. */
+  void printReport(Session s, List<JobRunner.StageOutcome> outcomes) {
+    Pipeline.printReport(s.ctx, outcomes, System.out);
+  }
+
   @Override
   public Integer call() {
     Profile p = profile ? new Profile() : null;
     int code;
     try (Session s = Session.writing(global, spec.name())) {
-      code = Pipeline.summarize(JobRunner.run(s.ctx, stages(), s.guarded(p == null ? JobRunner.Observer.NONE : p.attach(s))),
-          System.out);
+      List<JobRunner.StageOutcome> outcomes = JobRunner.run(s.ctx, stages(),
+          s.guarded(p == null ? JobRunner.Observer.NONE : p.attach(s)));
+      code = Pipeline.summarize(outcomes, System.out);
+      printReport(s, outcomes);
     }
     if (p != null) {
       p.measureFloor(global);

@@ -28,7 +28,7 @@ import java.util.function.Function;
  */
 public record StageModule(String name, String description, List<ConfigSection<?>> config, List<TableRef> requires,
     List<TableRef> requiresAny, List<TableRef> optional, List<TableRef> writes, List<TableContract> contracts, List<CustomerColumn> customerColumns,
-    Function<StageRegistry, Stage> factory) {
+    boolean afterAll, Function<StageRegistry, Stage> factory) {
 
   public StageModule {
     config = List.copyOf(config);
@@ -63,6 +63,7 @@ public record StageModule(String name, String description, List<ConfigSection<?>
     private final List<TableRef> writes = new ArrayList<>();
     private final List<TableContract> contracts = new ArrayList<>();
     private final List<CustomerColumn> columns = new ArrayList<>();
+    private boolean afterAll;
 
     private Builder(String name, String description) {
       this.name = name;
@@ -118,8 +119,21 @@ public record StageModule(String name, String description, List<ConfigSection<?>
       return this;
     }
 
+    /**
+     * The stage runs after every other stage of the pipeline, the customer_360 enrichment
+     * included (a report of everything the run wrote). It must write no table.
+     */
+    public Builder afterAll() {
+      afterAll = true;
+      return this;
+    }
+
     public StageModule build(Function<StageRegistry, Stage> factory) {
-      return new StageModule(name, description, config, requires, requiresAny, optional, writes, contracts, columns, factory);
+      if (afterAll && !writes.isEmpty()) {
+        throw new IllegalStateException("stage '" + name + "' runs after all stages, so nothing may read what it writes");
+      }
+      return new StageModule(name, description, config, requires, requiresAny, optional, writes, contracts, columns,
+          afterAll, factory);
     }
   }
 }

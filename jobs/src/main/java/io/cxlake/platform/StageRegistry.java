@@ -16,7 +16,8 @@ import java.util.Set;
 /**
  * The registered stage modules in pipeline order. The order follows from the declarations: a
  * stage comes after every stage that writes a table it reads (a topological sort; among stages
- * free to go, the one registered first). A table written by two stages, a read table nobody
+ * free to go, the one registered first; a module declared {@code afterAll}, the report, after all
+ * others). A table written by two stages, a read table nobody
  * writes, or a cycle is an error when the registry is built. When stages contribute
  * customer_360 columns, the enrichment step ({@link Customer360Enrichment}) is added last.
  */
@@ -78,8 +79,9 @@ public final class StageRegistry {
     List<StageModule> out = new ArrayList<>();
     Set<String> done = new LinkedHashSet<>();
     while (out.size() < modules.size()) {
-      StageModule next = modules.stream().filter(m -> !done.contains(m.name()) && done.containsAll(after.get(m.name())))
-          .findFirst().orElse(null);
+      boolean othersDone = modules.stream().allMatch(m -> m.afterAll() || done.contains(m.name()));
+      StageModule next = modules.stream().filter(m -> !done.contains(m.name()) && done.containsAll(after.get(m.name()))
+          && (othersDone || !m.afterAll())).findFirst().orElse(null);
       if (next == null) {
         List<String> stuck = modules.stream().map(StageModule::name).filter(n -> !done.contains(n)).toList();
         throw new IllegalStateException("the stages " + stuck + " depend on each other in a cycle");

@@ -18,6 +18,7 @@ import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
@@ -43,7 +44,9 @@ public final class ReportStage implements Stage {
               + "<report.dir>/<as-of>/index.html.")
       .config(ReportConfig.SECTION)
       .requiresAny(TableRef.gold("kpi_experience"), TableRef.gold("kpi_operations"))
-      .optional(READS.stream().map(TableRef::gold).toArray(TableRef[]::new))
+      // customer_360: its latest snapshot is the as-of date
+      .optional(Stream.concat(Stream.of("customer_360"), READS.stream()).map(TableRef::gold).toArray(TableRef[]::new))
+      .afterAll()
       .build(registry -> new ReportStage(null));
 
   private final String out;

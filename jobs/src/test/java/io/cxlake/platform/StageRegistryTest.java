@@ -76,10 +76,21 @@ class StageRegistryTest {
     assertEquals(List.of("ingest", "curate", "metrics", "segment", "cluster"), names.subList(0, 5));
     assertTrue(names.indexOf("voice") < names.indexOf("churn"), "churn reads voice_response: " + names);
     assertTrue(names.indexOf("drivers") < names.indexOf("journey"), names.toString());
-    assertEquals("enrich", names.get(names.size() - 1), "customer_360 enrichment comes last: " + names);
+    assertEquals(List.of("enrich", "report"), names.subList(names.size() - 2, names.size()),
+        "customer_360 enrichment comes last of the stages that write; the report after it: " + names);
     assertEquals(List.of("segment", "enrich"), r.plan(List.of("segment")).stream().map(Stage::name).toList(),
         "a stage that contributes customer_360 columns is followed by the enrichment");
     assertEquals(List.of("drivers"), r.plan(List.of("drivers")).stream().map(Stage::name).toList());
+  }
+
+  @Test
+  void aModuleDeclaredAfterAllRunsLastWhateverItReads() {
+    StageModule report = StageModule.define("toy_report", "Reads the toy input.").optional(TableRef.gold("toy_in"))
+        .afterAll().build(r -> null);
+    assertEquals(List.of("toy_source", "toy", "toy_report"),
+        new StageRegistry(List.of(report, source(3), TOY), List.of()).names());
+    assertThrows(IllegalStateException.class, () -> StageModule.define("w", "w").writes(TableRef.gold("x")).afterAll()
+        .build(r -> null), "what runs after all must write nothing: nothing could read it");
   }
 
   @Test
