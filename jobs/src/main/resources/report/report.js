@@ -113,6 +113,7 @@
       if (api.value(1) === null || api.value(2) === null || Number.isNaN(api.value(1))) return null;
       var lo = horizontal ? api.coord([api.value(1), api.value(0)]) : api.coord([api.value(0), api.value(1)]);
       var hi = horizontal ? api.coord([api.value(2), api.value(0)]) : api.coord([api.value(0), api.value(2)]);
+      if (!lo.concat(hi).every(Number.isFinite)) return null;
       var band = api.size(horizontal ? [0, 1] : [1, 0])[horizontal ? 1 : 0];
       var offset = (k - (count - 1) / 2) * band * 0.8 / count;
       var cap = band * 0.15;
@@ -219,20 +220,26 @@
     var values = [];
     data.rows.forEach(function (r) { values.push(r.low, r.high, r.value); });
     values = values.filter(function (v) { return v !== null && v > 0; });
-    o.xAxis = { type: 'log', name: data.xName, nameLocation: 'middle', nameGap: 26,
-      min: Math.min.apply(null, values.concat([1])) * 0.9, max: Math.max.apply(null, values.concat([1])) * 1.1,
+    var min = Math.min.apply(null, values.concat([1])) * 0.9;
+    var max = Math.max.apply(null, values.concat([1])) * 1.1;
+    // a log axis has no 0: an interval end that underflowed to 0 (or is missing) is drawn to the axis end
+    function clamp(v, end) { return v === null || v === undefined || !(v > 0) ? end : Math.min(Math.max(v, min), max); }
+    // no split lines: ECharts 5.3 draws one of a log axis at -Infinity (an SVG error in the console)
+    o.xAxis = { type: 'log', name: data.xName, nameLocation: 'middle', nameGap: 26, min: min, max: max, splitLine: { show: false },
       axisLabel: { formatter: function (v) { return fmt(v, 2); } } };
-    o.yAxis = { type: 'category', data: names, inverse: true, axisLabel: { width: 220, overflow: 'truncate' } };
+    // onZero off: on a log axis "zero" is at -Infinity
+    o.yAxis = { type: 'category', data: names, inverse: true, axisLine: { onZero: false },
+      axisLabel: { width: 260, overflow: 'truncate' } };
     o.grid.bottom = 40;
     o.tooltip = { trigger: 'item', confine: true, formatter: function (p) {
       var r = data.rows[p.dataIndex];
       return r.name + '<br>' + fmt(r.value) + ' [' + fmt(r.low) + ', ' + fmt(r.high) + ']' + (r.p !== undefined && r.p !== null ? '<br>p = ' + fmt(r.p, 4) : ''); } };
     o.series = [
       { name: data.xName, type: 'scatter', symbol: 'diamond', symbolSize: 11,
-        data: data.rows.map(function (r, i) { return [r.value, i]; }),
+        data: data.rows.map(function (r, i) { return [r.value > 0 ? r.value : null, i]; }),
         markLine: { silent: true, symbol: 'none', label: { show: false }, lineStyle: { type: 'dashed', color: '#555' }, data: [{ xAxis: 1 }] } },
       { name: 'interval', type: 'custom', tooltip: { show: false },
-        data: data.rows.map(function (r, i) { return [i, r.low, r.high]; }), renderItem: whisker(true, 1, 0) }
+        data: data.rows.map(function (r, i) { return [i, clamp(r.low, min), clamp(r.high, max)]; }), renderItem: whisker(true, 1, 0) }
     ];
     delete o.legend;
     return o;

@@ -58,13 +58,14 @@ public final class Pages {
   private Dataset<Row> rows(String table, Column filter, String stage, String[] why) {
     Dataset<Row> t = gold.table(table);
     if (t == null) {
-      why[0] = "No " + table + " table: the " + stage + " stage has not run on this warehouse.";
+      why[0] = "No " + table + " table: the " + stage + " stage has not written it on this warehouse (skipped for lack "
+          + "of data, or not run; cx_ops.pipeline_run says which).";
       return null;
     }
     Dataset<Row> d = filter == null ? t : t.where(filter);
     if (d.isEmpty()) {
-      why[0] = "No rows in " + table + " for " + asOf + ": the " + stage + " stage was skipped for lack of data, "
-          + "or has not run for this date (cx_ops.pipeline_run says why).";
+      why[0] = "No rows in " + table + " for " + asOf + ": the " + stage + " stage had no data for them (or was "
+          + "skipped), or has not run for this date; cx_ops.pipeline_run says which.";
       return null;
     }
     return d;

@@ -141,6 +141,21 @@ class OnlineRetailExampleIT {
   }
 
   @Test
+  void theReportShowsWhatTheShopHasAndSaysInOneLineWhatItLacks() throws Exception {
+    assertEquals("success", out.stream().filter(o -> o.stage().equals("report")).findFirst().orElseThrow().status());
+    Path report = Path.of(java.net.URI.create(io.cxlake.report.ReportStage.location(ctx, io.cxlake.report.ReportStage.asOf(ctx))));
+    String index = Files.readString(report.resolve("index.html"));
+    assertTrue(index.contains("figure-name\">Revenue") && index.contains("figure-name\">Repurchase rate"), "ops headlines");
+    assertFalse(index.contains("figure-name\">NPS"), "no survey headline without surveys");
+    assertTrue(Files.readString(report.resolve("experience.html")).contains("No rows in kpi_experience for "));
+    assertTrue(Files.readString(report.resolve("drivers.html")).contains("No key_driver table: the drivers stage has not written it"));
+    String value = Files.readString(report.resolve("value.html"));
+    assertTrue(value.contains("Customer lifetime (all customers)"), "lifetime curves from the orders alone");
+    assertTrue(value.contains("No rows in survival_model for "), "no hazard ratios without answers");
+    assertTrue(Files.size(report.resolve("assets/echarts.min.js")) > 500_000);
+  }
+
+  @Test
   void customersAreDerivedFromTheOrdersAndEveryOneIsSegmented() {
     assertEquals(customers.size(), ctx.spark().table(P + "_silver.dim_customer").count());
     Row uk = ctx.spark().sql("SELECT country, region, acquisition_channel FROM " + P + "_silver.dim_customer WHERE customer_id = '12346'").first();
