@@ -47,14 +47,37 @@ public final class Pages {
     this.onAsOf = col("as_of_date").equalTo(lit(java.sql.Date.valueOf(asOf)));
   }
 
-  /** Every page, the overview first. */
-  public List<Page> all() {
-    return List.of(overview(), experience(), operations(), segments(), churn(), drivers(), voice(), valueAndSurvival());
+  /**
+   * Every page, the overview first. Pages are built {@code parallel} at a time: their queries
+   * are small, so a page mostly waits on the driver's planning and scheduling, which another
+   * page's queries can use meanwhile.
+   */
+  public List<Page> all(int parallel) {
+    List<java.util.concurrent.Callable<Page>> builders = List.of(this::overview, this::experience, this::operations,
+        this::segments, this::churn, this::drivers, this::voice, this::valueAndSurvival);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(parallel);
+    try {
+      List<Page> pages = new ArrayList<>();
+      for (java.util.concurrent.Future<Page> f : pool.invokeAll(builders)) {
+        pages.add(f.get());
+      }
+      return pages;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while building the report", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   // ---------------------------------------------------------------- reading
 
-  /** The rows of a table with the filter, or null with the reason in {@code why[0]}. */
+  /**
+   * The rows of a table with the filter, or null when the table does not exist, with the reason
+   * in {@code why[0]}. Whether there are rows shows in what a section collects (no query of its own).
+   */
   private Dataset<Row> rows(String table, Column filter, String stage, String[] why) {
     Dataset<Row> t = gold.table(table);
     if (t == null) {
@@ -62,13 +85,27 @@ public final class Pages {
           + "of data, or not run; cx_ops.pipeline_run says which).";
       return null;
     }
-    Dataset<Row> d = filter == null ? t : t.where(filter);
-    if (d.isEmpty()) {
-      why[0] = "No rows in " + table + " for " + asOf + ": the " + stage + " stage had no data for them (or was "
-          + "skipped), or has not run for this date; cx_ops.pipeline_run says which.";
-      return null;
+    return t.where(filter);
+  }
+
+  /**
+   * A section about the rows of one table: absent with the reason when the table does not exist,
+   * or when {@code build} finds no rows (it returns null then).
+   */
+  private Section section(String title, String table, String stage, Column filter, Function<Dataset<Row>, Section> build) {
+    String[] why = new String[1];
+    Dataset<Row> d = rows(table, filter, stage, why);
+    if (d == null) {
+      return Section.absent(title, why[0]);
     }
-    return d;
+    Section s = build.apply(d);
+    return s != null ? s : Section.absent(title, noRows(table, stage));
+  }
+
+  /** Why a section of an existing table has nothing to show. */
+  private String noRows(String table, String stage) {
+    return "No rows in " + table + " for " + asOf + ": the " + stage + " stage had no data for them (or was skipped), "
+        + "or has not run for this date; cx_ops.pipeline_run says which.";
   }
 
   private static String sliceName(Row r, String slice, String value) {
@@ -92,13 +129,16 @@ public final class Pages {
     String[] why = new String[1];
     Dataset<Row> exp = rows("kpi_experience", monthAll(), "metrics", why);
     Dataset<Row> ops = rows("kpi_operations", monthAll(), "metrics", new String[1]);
-    if (exp == null && ops == null) {
-      return Section.absent("Headline KPIs", why[0]);
+    List<Row> expLast = exp == null ? List.of() : lastTwo(exp);
+    List<Row> opsLast = ops == null ? List.of() : lastTwo(ops);
+    if (expLast.isEmpty() && opsLast.isEmpty()) {
+      return Section.absent("Headline KPIs", exp == null && ops == null ? why[0] : noRows("kpi_experience and kpi_operations",
+          "metrics"));
     }
     Report.Builder b = Section.of("Headline KPIs");
     String months = null;
-    if (exp != null) {
-      List<Row> last = lastTwo(exp);
+    if (!expLast.isEmpty()) {
+      List<Row> last = expLast;
       months = describe(last);
       Row now = last.get(0);
       Row before = last.size() > 1 ? last.get(1) : null;
@@ -107,8 +147,8 @@ public final class Pages {
       b.figure(tested("CES (1-7)", now, before, "ces_mean", "ces_se", 2, ""));
       b.figure(tested("CX index", now, before, "cx_index", "cx_index_se", 1, ""));
     }
-    if (ops != null) {
-      List<Row> last = lastTwo(ops);
+    if (!opsLast.isEmpty()) {
+      List<Row> last = opsLast;
       months = months == null ? describe(last) : months;
       Row now = last.get(0);
       Row before = last.size() > 1 ? last.get(1) : null;
@@ -163,18 +203,20 @@ public final class Pages {
   }
 
   private Section alerts() {
-    String[] why = new String[1];
     LocalDate since = asOf.withDayOfMonth(1).minusMonths(1);
-    Dataset<Row> alerts = rows("cx_alert", col("as_of").equalTo(lit(java.sql.Date.valueOf(asOf)))
-        .and(col("period_start").geq(lit(java.sql.Date.valueOf(since)))), "alerts", why);
-    if (alerts == null) {
-      return Section.absent("Alerts", why[0] == null || why[0].startsWith("No cx_alert") ? why[0]
-          : "No alert in the periods since " + since + ": no KPI changed significantly for the worse or breached a limit.");
-    }
+    return section("Alerts", "cx_alert", "alerts", col("as_of").equalTo(lit(java.sql.Date.valueOf(asOf)))
+        .and(col("period_start").geq(lit(java.sql.Date.valueOf(since)))), alerts -> alerts(alerts, since));
+  }
+
+  private Section alerts(Dataset<Row> alerts, LocalDate since) {
     Column severity = when(col("severity").equalTo("critical"), 1).when(col("severity").equalTo("high"), 2)
         .when(col("severity").equalTo("medium"), 3).otherwise(4);
-    long total = alerts.count();
     List<Row> rows = collect(alerts.orderBy(severity, col("period_start").desc(), col("p_value")), 50);
+    if (rows.isEmpty()) {
+      return Section.absent("Alerts", "No alert in the periods since " + since + ": no KPI changed significantly for the "
+          + "worse or breached a limit (or the alerts stage has not run for " + asOf + ").");
+    }
+    long total = rows.size() < 50 ? rows.size() : alerts.count();
     List<List<String>> cells = new ArrayList<>();
     for (Row r : rows) {
       cells.add(java.util.Arrays.asList(text(r, "severity"), text(r, "period_type") + " " + text(r, "period_start"), text(r, "kpi"),
@@ -192,13 +234,16 @@ public final class Pages {
   }
 
   private Section followUp() {
-    String[] why = new String[1];
-    Dataset<Row> list = rows("detractor_followup", col("as_of").equalTo(lit(java.sql.Date.valueOf(asOf))), "alerts", why);
-    if (list == null) {
-      return Section.absent("Detractor follow-up", why[0]);
-    }
+    return section("Detractor follow-up", "detractor_followup", "alerts", col("as_of").equalTo(lit(java.sql.Date.valueOf(asOf))),
+        this::followUp);
+  }
+
+  private Section followUp(Dataset<Row> list) {
     Row totals = list.agg(count(lit(1)).as("n"), count(col("verbatim_redacted")).as("with_comment"),
         avg(col("days_since_response")).as("days")).first();
+    if (totals.getLong(0) == 0) {
+      return null;
+    }
     List<Row> byTouchpoint = collect(list.groupBy(coalesce(col("touchpoint"), lit("unknown")).as("touchpoint"))
         .agg(count(lit(1)).as("n")).orderBy(col("n").desc(), col("touchpoint")), 12);
     return Section.of("Detractor follow-up")
@@ -214,19 +259,17 @@ public final class Pages {
   // ---------------------------------------------------------------- experience
 
   Page experience() {
-    String[] why = new String[1];
-    Dataset<Row> kpis = rows("kpi_experience", col("period_type").equalTo("month")
-        .and(col("period_start").leq(lit(java.sql.Date.valueOf(asOf)))), "metrics", why);
-    Section trends;
-    if (kpis == null) {
-      trends = Section.absent("Survey KPIs by month", why[0]);
-    } else {
+    Section trends = section("Survey KPIs by month", "kpi_experience", "metrics", col("period_type").equalTo("month")
+        .and(col("period_start").leq(lit(java.sql.Date.valueOf(asOf)))), kpis -> {
       List<Row> rows = collect(kpis.select("slice", "slice_value", "period_start", "is_complete", "low_confidence", "nps",
               "nps_ci_low", "nps_ci_high", "csat_top2_pct", "csat_top2_se", "ces_mean", "ces_se", "cx_index", "cx_index_se")
           .orderBy(when(col("slice").equalTo("all"), 0).otherwise(1), col("slice"), col("slice_value"), col("period_start")),
           MAX_ROWS);
+      if (rows.isEmpty()) {
+        return null;
+      }
       Map<String, List<Row>> bySlice = grouped(rows, r -> sliceName(r, "slice", "slice_value"));
-      trends = Section.of("Survey KPIs by month")
+      return Section.of("Survey KPIs by month")
           .note("Bands are 95% confidence intervals; hollow points are low-confidence months (effective n below "
               + "metrics.min_responses), shown, never hidden. The last month may be partial. Pick a slice above each chart.")
           .chart(kpiTrend("NPS", "NPS (−100..100)", bySlice, "nps", r -> num(r, "nps_ci_low"), r -> num(r, "nps_ci_high")))
@@ -237,7 +280,7 @@ public final class Pages {
           .chart(kpiTrend("CX index", "0-100", bySlice, "cx_index",
               r -> band(r, "cx_index", "cx_index_se", -1), r -> band(r, "cx_index", "cx_index_se", 1)))
           .build();
-    }
+    });
     return new Page("experience.html", "Experience", "NPS, CSAT, CES and the CX index by month, for all customers and "
         + "per slice.", List.of(trends));
   }
@@ -268,15 +311,13 @@ public final class Pages {
   // ---------------------------------------------------------------- operations
 
   Page operations() {
-    String[] why = new String[1];
-    Dataset<Row> ops = rows("kpi_operations", monthAll(), "metrics", why);
-    Section s;
-    if (ops == null) {
-      s = Section.absent("Operations by month", why[0]);
-    } else {
+    Section s = section("Operations by month", "kpi_operations", "metrics", monthAll(), ops -> {
       List<Row> rows = collect(ops.orderBy("period_start"), MAX_ROWS);
+      if (rows.isEmpty()) {
+        return null;
+      }
       List<String> x = months(rows);
-      s = Section.of("Operations by month")
+      return Section.of("Operations by month")
           .note("All customers; the last month may be partial. Rates are % of their base (docs/metrics.md).")
           .chart(lines("Revenue", "net revenue", x, rows, "revenue"))
           .chart(lines("Active customers and orders", "count", x, rows, "active_customers", "orders"))
@@ -285,7 +326,7 @@ public final class Pages {
           .chart(lines("Response and resolution times", "hours", x, rows, "first_response_hours_median",
               "first_response_hours_p90", "resolution_hours_median", "resolution_hours_p90"))
           .build();
-    }
+    });
     return new Page("operations.html", "Operations", "Revenue, repurchase, renewal, churn, complaints and response times "
         + "by month.", List.of(s));
   }
@@ -302,19 +343,18 @@ public final class Pages {
 
   Page segments() {
     List<Section> sections = new ArrayList<>();
-    String[] why = new String[1];
-    Dataset<Row> rfm = rows("customer_rfm", onAsOf, "segment", why);
-    if (rfm == null) {
-      sections.add(Section.absent("RFM segments", why[0]));
-    } else {
+    sections.add(section("RFM segments", "customer_rfm", "segment", onAsOf, rfm -> {
       List<Row> segs = collect(rfm.groupBy("segment").agg(count(lit(1)).as("customers"),
           sum(col("monetary")).cast("double").as("revenue")).orderBy(col("customers").desc(), col("segment")), 100);
+      if (segs.isEmpty()) {
+        return null;
+      }
       List<Row> grid = collect(rfm.where(col("r_score").isNotNull()).groupBy("r_score", "f_score")
           .agg(count(lit(1)).as("customers")).orderBy("r_score", "f_score"), 100);
       List<String> scores = List.of("1", "2", "3", "4", "5");
       List<Object> cells = grid.stream().<Object>map(r -> List.of(r.getInt(r.fieldIndex("f_score")) - 1,
           r.getInt(r.fieldIndex("r_score")) - 1, num(r, "customers"))).toList();
-      sections.add(Section.of("RFM segments")
+      return Section.of("RFM segments")
           .chart(new Chart(null, "Customers by segment", "bar", null, obj("categories", texts(segs, "segment"),
               "horizontal", true, "labels", true, "yName", "customers", "series", List.of(series("customers", nums(segs, "customers"))))))
           .chart(new Chart(null, "Revenue by segment (RFM window)", "bar", null, obj("categories", texts(segs, "segment"),
@@ -322,20 +362,10 @@ public final class Pages {
           .chart(new Chart(null, "Recency × frequency grid (customers)", "heatmap", "5 = most recent / most orders.",
               obj("x", scores, "y", scores, "xName", "frequency score", "yName", "recency score", "valueName", "customers",
                   "digits", 0, "cells", cells)))
-          .build());
-    }
-    Dataset<Row> value = rows("customer_value", onAsOf, "segment", why);
-    if (value == null) {
-      sections.add(Section.absent("Pareto (ABC) classes", why[0]));
-    } else {
-      sections.add(pareto(value));
-    }
-    Dataset<Row> profile = rows("cluster_profile", onAsOf, "cluster", why);
-    if (profile == null) {
-      sections.add(Section.absent("Clusters", why[0]));
-    } else {
-      sections.add(clusters(profile));
-    }
+          .build();
+    }));
+    sections.add(section("Pareto (ABC) classes", "customer_value", "segment", onAsOf, this::pareto));
+    sections.add(section("Clusters", "cluster_profile", "cluster", onAsOf, this::clusters));
     return new Page("segments.html", "Segments & clusters", "RFM segments, the recency × frequency grid, the Pareto "
         + "curve of revenue and the behavioural clusters.", sections);
   }
@@ -347,6 +377,9 @@ public final class Pages {
   private Section pareto(Dataset<Row> value) {
     List<Row> classes = collect(value.groupBy("pareto_class").agg(count(lit(1)).as("customers"),
         sum(col("revenue")).cast("double").as("revenue")).orderBy("pareto_class"), 10);
+    if (classes.isEmpty()) {
+      return null;
+    }
     List<Row> bins = collect(value.where(col("revenue").gt(0))
         .groupBy(least(ceil(col("cumulative_revenue_pct")), lit(100)).as("bin")).agg(count(lit(1)).as("customers"))
         .orderBy("bin"), 101);
@@ -381,6 +414,9 @@ public final class Pages {
   private Section clusters(Dataset<Row> profile) {
     List<Row> rows = collect(profile.select("cluster_id", "cluster_label", "customers", "share_pct", "feature", "z_score",
         "cluster_mean", "algorithm", "k", "silhouette").orderBy("cluster_id", "feature"), 5000);
+    if (rows.isEmpty()) {
+      return null;
+    }
     Map<String, List<Row>> byCluster = grouped(rows, r -> text(r, "cluster_id") + ". " + text(r, "cluster_label"));
     List<String> features = rows.stream().map(r -> text(r, "feature")).distinct().sorted().toList();
     List<String> clusters = new ArrayList<>(byCluster.keySet());
@@ -410,16 +446,13 @@ public final class Pages {
 
   Page churn() {
     List<Section> sections = new ArrayList<>();
-    String[] why = new String[1];
-    Dataset<Row> runs = rows("churn_model_run", col("kind").equalTo("train").and(col("mode").equalTo("native"))
-        .and(col("as_of_date").leq(lit(java.sql.Date.valueOf(asOf)))), "churn", why);
-    if (runs == null) {
-      sections.add(Section.absent("Churn model", why[0]));
-    } else {
-      Row run = runs.orderBy(col("as_of_date").desc(), col("created_at").desc()).first();
-      sections.add(churnModel(run));
-    }
-    sections.add(atRisk());
+    sections.add(section("Churn model", "churn_model_run", "churn", col("kind").equalTo("train")
+        .and(col("mode").equalTo("native")).and(col("as_of_date").leq(lit(java.sql.Date.valueOf(asOf)))), runs -> {
+          List<Row> latest = collect(runs.orderBy(col("as_of_date").desc(), col("created_at").desc()), 1);
+          return latest.isEmpty() ? null : churnModel(latest.get(0));
+        }));
+    sections.add(section("Top at-risk high-value customers", "customer_value_at_risk", "value",
+        onAsOf.and(col("value_at_risk").isNotNull()), this::atRisk));
     return new Page("churn.html", "Churn", "How well the churn model ranks customers (lift and capture by decile "
         + "against the naive baseline), whether its probabilities are calibrated, score drift, and the high-value "
         + "customers most at risk.", sections);
@@ -467,13 +500,7 @@ public final class Pages {
         : "shifted (> 0.25): retrain";
   }
 
-  private Section atRisk() {
-    String[] why = new String[1];
-    Dataset<Row> risk = rows("customer_value_at_risk", onAsOf.and(col("value_at_risk").isNotNull()), "value", why);
-    String title = "Top at-risk high-value customers";
-    if (risk == null) {
-      return Section.absent(title, why[0]);
-    }
+  private Section atRisk(Dataset<Row> risk) {
     Dataset<Row> top = risk.orderBy(col("value_at_risk").desc(), col("customer_key")).limit(topCustomers);
     Dataset<Row> scores = gold.table("churn_score");
     if (scores != null) {
@@ -482,13 +509,16 @@ public final class Pages {
       top = top.withColumn("risk_band", lit(null).cast("string")).withColumn("reason_1", lit(null).cast("string"));
     }
     List<Row> rows = collect(top.orderBy(col("value_at_risk").desc(), col("customer_key")), topCustomers);
+    if (rows.isEmpty()) {
+      return null;
+    }
     List<List<String>> cells = new ArrayList<>();
     for (Row r : rows) {
       cells.add(java.util.Arrays.asList(text(r, "customer_key"), fmt(num(r, "clv"), 0), pct(times(num(r, "churn_probability"), 100)),
           fmt(num(r, "value_at_risk"), 0), text(r, "risk_band"), text(r, "nps_group"), text(r, "rfm_segment"),
           text(r, "reason_1")));
     }
-    return Section.of(title)
+    return Section.of("Top at-risk high-value customers")
         .note("The " + rows.size() + " customers with the largest value at risk (churn probability × CLV). Keys are "
             + "pseudonymous: look them up in your CRM through the key map you hold.")
         .table(new Table(null, List.of("customer key", "CLV", "churn probability", "value at risk", "risk band", "NPS group",
@@ -499,15 +529,18 @@ public final class Pages {
   // ---------------------------------------------------------------- drivers
 
   Page drivers() {
-    String[] why = new String[1];
-    Dataset<Row> kd = rows("key_driver", onAsOf.and(col("slice_type").equalTo("all")).and(col("status").equalTo("ok")),
-        "drivers", why);
-    if (kd == null) {
-      return new Page("drivers.html", "Drivers", null, List.of(Section.absent("Key drivers", why[0])));
-    }
+    return new Page("drivers.html", "Drivers", "What moves NPS, CSAT, CES and the X→O outcomes, and where each driver "
+        + "stands.", List.of(section("Key drivers", "key_driver", "drivers",
+            onAsOf.and(col("slice_type").equalTo("all")).and(col("status").equalTo("ok")), this::keyDrivers)));
+  }
+
+  private Section keyDrivers(Dataset<Row> kd) {
     List<Row> rows = collect(kd.select("outcome", "outcome_type", "model", "driver", "importance_pct", "importance_ci_low",
         "importance_ci_high", "significant", "performance", "quadrant", "kano_class", "kano_penalty", "kano_reward",
         "responses", "r_squared").orderBy(col("outcome"), col("importance_pct").desc_nulls_last(), col("driver")), MAX_ROWS);
+    if (rows.isEmpty()) {
+      return null;
+    }
     Map<String, List<Row>> byOutcome = grouped(rows, r -> text(r, "outcome") + " (" + text(r, "model") + ")");
     Map<String, Object> importance = new LinkedHashMap<>();
     Map<String, Object> quadrant = new LinkedHashMap<>();
@@ -549,7 +582,7 @@ public final class Pages {
         xo.add(outcome);
       }
     });
-    Section s = Section.of("Key drivers")
+    return Section.of("Key drivers")
         .note("Relative importance (Johnson's relative weights) with bootstrap intervals; (n.s.): the driver does not beat "
             + "the noise probe. " + (xo.isEmpty() ? "No X→O outcome (repurchase or renewal) was modelled."
             : "X→O outcomes (experience to operational behaviour): " + String.join(", ", xo) + ".")
@@ -561,20 +594,17 @@ public final class Pages {
         .table(new Table("Kano classes", List.of("outcome", "driver", "importance %", "significant", "quadrant", "Kano class",
             "penalty", "reward"), kano, List.of(false, false, true, false, false, false, true, true)))
         .build();
-    return new Page("drivers.html", "Drivers", "What moves NPS, CSAT, CES and the X→O outcomes, and where each driver "
-        + "stands.", List.of(s));
   }
 
   // ---------------------------------------------------------------- voice & journey
 
   Page voice() {
     List<Section> sections = new ArrayList<>();
-    String[] why = new String[1];
-    Dataset<Row> topics = rows("voice_topic", onAsOf.and(col("slice_type").equalTo("all")), "voice", why);
-    if (topics == null) {
-      sections.add(Section.absent("Pain points by topic", why[0]));
-    } else {
+    sections.add(section("Pain points by topic", "voice_topic", "voice", onAsOf.and(col("slice_type").equalTo("all")), topics -> {
       List<Row> year = collect(topics.where(col("period_type").equalTo("last_12_months")).orderBy("pain_rank"), 200);
+      if (year.isEmpty()) {
+        return null;
+      }
       List<String> top = year.stream().limit(5).map(r -> text(r, "topic_key")).toList();
       List<Row> months = collect(topics.where(col("period_type").equalTo("month").and(col("topic_key").isin(top.toArray())))
           .orderBy("period_start", "topic_key"), 2000);
@@ -588,35 +618,35 @@ public final class Pages {
             .findFirst().orElse(t);
         trend.add(series(t + " " + label, x.stream().map(m -> byMonth.getOrDefault(m, 0.0)).toList()));
       }
-      sections.add(Section.of("Pain points by topic")
+      return Section.of("Pain points by topic")
           .note("The last 12 months; pain = texts × negativity. Topics are labelled by their top terms.")
           .chart(new Chart(null, "Pain score by topic", "bar", null, obj("categories",
               year.stream().map(r -> text(r, "topic_key") + " " + text(r, "topic_label")).toList(), "horizontal", true,
               "yName", "pain score", "series", List.of(series("pain score", nums(year, "pain_score"))))))
           .chart(new Chart(null, "Texts per month, the five biggest pain points", "line", null,
               obj("x", x, "yName", "texts", "series", trend)))
-          .build());
-    }
-    Dataset<Row> responses = rows("voice_response", onAsOf.and(col("source").equalTo("survey")), "voice", why);
-    if (responses == null) {
-      sections.add(Section.absent("Sentiment by touchpoint", why[0]));
-    } else {
+          .build();
+    }));
+    sections.add(section("Sentiment by touchpoint", "voice_response", "voice", onAsOf.and(col("source").equalTo("survey")), responses -> {
       List<Row> tp = collect(responses.groupBy(coalesce(col("touchpoint"), lit("unknown")).as("touchpoint"))
           .agg(avg("sentiment_score").as("sentiment"), avg(when(col("sentiment_label").equalTo("negative"), 100.0)
               .otherwise(0.0)).as("negative_pct"), count(lit(1)).as("texts")).orderBy("sentiment"), 500);
-      sections.add(Section.of("Sentiment by touchpoint")
+      if (tp.isEmpty()) {
+        return null;
+      }
+      return Section.of("Sentiment by touchpoint")
           .chart(new Chart(null, "Mean sentiment of survey comments (−1..1)", "bar", null, obj("categories",
               texts(tp, "touchpoint"), "horizontal", true, "labels", true, "yName", "sentiment",
               "series", List.of(series("mean sentiment", nums(tp, "sentiment"))))))
           .chart(new Chart(null, "Share of negative comments", "bar", null, obj("categories", texts(tp, "touchpoint"),
               "horizontal", true, "yName", "%", "series", List.of(series("negative %", nums(tp, "negative_pct"))))))
-          .build());
-    }
-    Dataset<Row> journey = rows("touchpoint_journey", onAsOf.and(col("is_complete")), "journey", why);
-    if (journey == null) {
-      sections.add(Section.absent("Journey pain index", why[0]));
-    } else {
+          .build();
+    }));
+    sections.add(section("Journey pain index", "touchpoint_journey", "journey", onAsOf.and(col("is_complete")), journey -> {
       Row last = journey.agg(max("period_start").as("p")).first();
+      if (last.isNullAt(0)) {
+        return null;
+      }
       List<Row> rows = collect(journey.where(col("period_start").equalTo(lit(last.get(0)))).orderBy("pain_rank"), 500);
       List<List<String>> cells = new ArrayList<>();
       for (Row r : rows) {
@@ -624,15 +654,15 @@ public final class Pages {
             fmt(num(r, "pain_index"), 2), fmt(num(r, "nps"), 1), fmt(num(r, "complaints"), 0), text(r, "top_driver"),
             Boolean.TRUE.equals(r.get(r.fieldIndex("low_confidence"))) ? "low confidence" : ""));
       }
-      sections.add(Section.of("Journey pain index")
+      return Section.of("Journey pain index")
           .note("The " + text(rows.get(0), "period_type") + " starting " + last.get(0) + ": pain = volume share × negativity × 100.")
           .chart(new Chart(null, "Pain index by touchpoint", "bar", null, obj("categories",
               rows.stream().map(r -> text(r, "journey_stage") + " · " + text(r, "touchpoint")).toList(), "horizontal", true,
               "labels", true, "yName", "pain index", "series", List.of(series("pain index", nums(rows, "pain_index"))))))
           .table(new Table(null, List.of("rank", "stage", "touchpoint", "pain index", "NPS", "complaints", "top driver", ""),
               cells, List.of(true, false, false, true, true, true, false, false)))
-          .build());
-    }
+          .build();
+    }));
     return new Page("voice.html", "Voice & journey", "What customers write about, how they feel at each touchpoint, and "
         + "where the journey hurts most.", sections);
   }
@@ -641,12 +671,11 @@ public final class Pages {
 
   Page valueAndSurvival() {
     List<Section> sections = new ArrayList<>();
-    String[] why = new String[1];
-    Dataset<Row> var = rows("value_at_risk", onAsOf.and(col("dimension").isin("all", "nps_group")), "value", why);
-    if (var == null) {
-      sections.add(Section.absent("Value at risk by NPS group", why[0]));
-    } else {
+    sections.add(section("Value at risk by NPS group", "value_at_risk", "value", onAsOf.and(col("dimension").isin("all", "nps_group")), var -> {
       List<Row> rows = collect(var.orderBy(when(col("dimension").equalTo("all"), 0).otherwise(1), col("group_value")), 20);
+      if (rows.isEmpty()) {
+        return null;
+      }
       Map<String, Object> share = series("share of value at risk %", rows.stream().map(r -> times(num(r, "share_at_risk"), 100)).toList());
       share.put("low", rows.stream().map(r -> times(num(r, "share_at_risk_ci_low"), 100)).toList());
       share.put("high", rows.stream().map(r -> times(num(r, "share_at_risk_ci_high"), 100)).toList());
@@ -654,21 +683,21 @@ public final class Pages {
       clv.put("low", nums(rows, "clv_mean_ci_low"));
       clv.put("high", nums(rows, "clv_mean_ci_high"));
       List<String> groups = texts(rows, "group_value");
-      sections.add(Section.of("Value at risk by NPS group")
+      return Section.of("Value at risk by NPS group")
           .note("Value at risk = churn probability × CLV; whiskers are bootstrap intervals.")
           .chart(new Chart(null, "Share of value at risk", "bar", null, obj("categories", groups, "yName", "%",
               "series", List.of(share))))
           .chart(new Chart(null, "CLV per customer", "bar", null, obj("categories", groups, "yName", "CLV",
               "series", List.of(clv))))
-          .build());
-    }
-    Dataset<Row> curves = rows("survival_curve", onAsOf.and(col("dimension").isin("all", "nps_group"))
-        .and(col("population").isin("lifetime", "experience")), "survival", why);
-    if (curves == null) {
-      sections.add(Section.absent("Retention curves", why[0]));
-    } else {
+          .build();
+    }));
+    sections.add(section("Retention curves", "survival_curve", "survival", onAsOf.and(col("dimension").isin("all", "nps_group"))
+        .and(col("population").isin("lifetime", "experience")), curves -> {
       List<Row> rows = collect(curves.select("population", "dimension", "group_value", "time", "survival", "survival_lower",
           "survival_upper").orderBy("population", "dimension", "group_value", "time"), MAX_ROWS);
+      if (rows.isEmpty()) {
+        return null;
+      }
       Map<String, List<Row>> byPopulation = grouped(rows, r -> text(r, "population"));
       Report.Builder b = Section.of("Retention curves")
           .note("Kaplan–Meier survival with 95% log-log bands (dotted). Lifetime: from the first order; experience: from the "
@@ -700,24 +729,24 @@ public final class Pages {
         b.table(new Table("Median lifetimes", List.of("population", "group", "customers", "churned", "median days",
             "95% CI", "survival at 365 d", "log-rank p"), cells, List.of(false, false, true, true, true, true, true, true)));
       }
-      sections.add(b.build());
-    }
-    Dataset<Row> models = rows("survival_model", onAsOf, "survival", why);
-    if (models == null) {
-      sections.add(Section.absent("Hazard ratios", why[0]));
-    } else {
+      return b.build();
+    }));
+    sections.add(section("Hazard ratios", "survival_model", "survival", onAsOf, models -> {
       List<Row> rows = collect(models.orderBy("model", "covariate"), 500);
+      if (rows.isEmpty()) {
+        return null;
+      }
       Map<String, Object> variants = new LinkedHashMap<>();
       grouped(rows, r -> text(r, "model")).forEach((model, m) -> variants.put(model + " (" + text(m.get(0), "customers")
           + " customers, C = " + fmt(num(m.get(0), "concordance"), 3) + ")", obj("xName", "hazard ratio (log scale)",
           "rows", m.stream().map(r -> obj("name", text(r, "covariate") + (text(r, "reference") == null ? ""
               : " vs " + text(r, "reference")), "value", num(r, "hazard_ratio"), "low", num(r, "hazard_ratio_lower"),
               "high", num(r, "hazard_ratio_upper"), "p", num(r, "p_value"))).toList())));
-      sections.add(Section.of("Hazard ratios")
+      return Section.of("Hazard ratios")
           .note("Cox proportional hazards: a ratio above 1 churns faster than the reference; whiskers are 95% intervals.")
           .chart(new Chart(null, "Hazard ratios (forest plot)", "forest", null, obj("selectLabel", "Model", "variants", variants)))
-          .build());
-    }
+          .build();
+    }));
     return new Page("value.html", "Value & survival", "What customers are worth by experience, how long they stay, and how "
         + "much experience changes that.", sections);
   }

@@ -49,6 +49,9 @@ public final class ReportStage implements Stage {
       .afterAll()
       .build(registry -> new ReportStage(null));
 
+  /** Pages built at once (measured at scale 1 on 2 cores: see docs/report.md). */
+  static final int PARALLEL_PAGES = 4;
+
   private final String out;
 
   /** @param out the folder to write the site to (--out), or null for {@code <report.dir>/<as-of>} */
@@ -70,7 +73,7 @@ public final class ReportStage implements Stage {
       String table = ctx.catalog().gold(name);
       return ctx.spark().catalog().tableExists(table) ? ctx.spark().table(table) : null;
     }, asOf, cfg.topCustomers());
-    List<Report.Page> all = pages.all();
+    List<Report.Page> all = pages.all(PARALLEL_PAGES);
     Map<String, byte[]> files = Site.files(all, new Site.Meta(asOf.toString(), ctx.config().catalog().goldDb(), ctx.runId()));
     long bytes = write(files, target, ctx.spark().sparkContext().hadoopConfiguration());
     long absent = all.stream().flatMap(p -> p.sections().stream()).filter(s -> !s.present()).count();

@@ -54,7 +54,7 @@ class ReportPagesTest {
             + " AS t(as_of_date, model, covariate, reference, hazard_ratio, hazard_ratio_lower, hazard_ratio_upper, p_value, "
             + "customers, concordance)"));
     Pages pages = new Pages(tables::get, AS_OF, 25);
-    files = Site.files(pages.all(), new Site.Meta(AS_OF.toString(), "cx_gold", "run-1"));
+    files = Site.files(pages.all(2), new Site.Meta(AS_OF.toString(), "cx_gold", "run-1"));
   }
 
   private static String page(String file) {
