@@ -107,27 +107,36 @@ public final class ReportStage implements Stage {
     });
   }
 
-  /** Writes the files into a sibling folder, then swaps it in for {@code target}. Returns the bytes written. */
+  /**
+   * Writes the files into a sibling folder, then swaps it in for {@code target}; on a failure the
+   * sibling is removed and the previous report stays. Returns the bytes written.
+   */
   static long write(Map<String, byte[]> files, String target, org.apache.hadoop.conf.Configuration conf) {
     Path dest = new Path(target);
     Path tmp = new Path(dest.getParent(), "." + dest.getName() + ".tmp-" + System.nanoTime());
-    long bytes = 0;
-    try {
-      FileSystem fs = dest.getFileSystem(conf);
-      fs.setWriteChecksum(false); // no .crc beside each file of a local report
-      for (Map.Entry<String, byte[]> f : files.entrySet()) {
-        try (OutputStream o = fs.create(new Path(tmp, f.getKey()), true)) {
-          o.write(f.getValue());
+    // an instance of its own: no .crc beside each file of a local report, and the session's
+    // cached file system keeps its settings
+    try (FileSystem fs = FileSystem.newInstance(dest.toUri(), conf)) {
+      fs.setWriteChecksum(false);
+      try {
+        long bytes = 0;
+        for (Map.Entry<String, byte[]> f : files.entrySet()) {
+          try (OutputStream o = fs.create(new Path(tmp, f.getKey()), true)) {
+            o.write(f.getValue());
+          }
+          bytes += f.getValue().length;
         }
-        bytes += f.getValue().length;
+        if (fs.exists(dest) && !fs.delete(dest, true)) {
+          throw new IOException("could not remove the previous report " + dest);
+        }
+        if (!fs.rename(tmp, dest)) {
+          throw new IOException("could not move " + tmp + " to " + dest);
+        }
+        return bytes;
+      } catch (IOException e) {
+        fs.delete(tmp, true);
+        throw e;
       }
-      if (fs.exists(dest) && !fs.delete(dest, true)) {
-        throw new IOException("could not remove the previous report " + dest);
-      }
-      if (!fs.rename(tmp, dest)) {
-        throw new IOException("could not move " + tmp + " to " + dest);
-      }
-      return bytes;
     } catch (IOException e) {
       throw new CxlakeException("writing the report to " + HadoopFiles.display(target) + " failed: " + e.getMessage(), 1, e);
     }
