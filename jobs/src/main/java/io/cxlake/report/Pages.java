@@ -627,15 +627,18 @@ public final class Pages {
               obj("x", x, "yName", "texts", "series", trend)))
           .build();
     }));
-    sections.add(section("Sentiment by touchpoint", "voice_response", "voice", onAsOf.and(col("source").equalTo("survey")), responses -> {
-      List<Row> tp = collect(responses.groupBy(coalesce(col("touchpoint"), lit("unknown")).as("touchpoint"))
+    // survey comments by touchpoint, reviews by their site: a reviews corpus has no touchpoints
+    Column where = when(col("source").equalTo("survey"), coalesce(col("touchpoint"), lit("unknown")))
+        .otherwise(concat(lit("review · "), coalesce(col("channel"), lit("unknown"))));
+    sections.add(section("Sentiment by touchpoint and review site", "voice_response", "voice", onAsOf, responses -> {
+      List<Row> tp = collect(responses.groupBy(where.as("touchpoint"))
           .agg(avg("sentiment_score").as("sentiment"), avg(when(col("sentiment_label").equalTo("negative"), 100.0)
               .otherwise(0.0)).as("negative_pct"), count(lit(1)).as("texts")).orderBy("sentiment"), 500);
       if (tp.isEmpty()) {
         return null;
       }
-      return Section.of("Sentiment by touchpoint")
-          .chart(new Chart(null, "Mean sentiment of survey comments (−1..1)", "bar", null, obj("categories",
+      return Section.of("Sentiment by touchpoint and review site")
+          .chart(new Chart(null, "Mean sentiment of comments and reviews (−1..1)", "bar", null, obj("categories",
               texts(tp, "touchpoint"), "horizontal", true, "labels", true, "yName", "sentiment",
               "series", List.of(series("mean sentiment", nums(tp, "sentiment"))))))
           .chart(new Chart(null, "Share of negative comments", "bar", null, obj("categories", texts(tp, "touchpoint"),

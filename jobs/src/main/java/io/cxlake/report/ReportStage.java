@@ -43,7 +43,8 @@ public final class ReportStage implements Stage {
               + "voice & journey, value & survival) with ECharts charts; opens from disk, no server. Writes "
               + "<report.dir>/<as-of>/index.html.")
       .config(ReportConfig.SECTION)
-      .requiresAny(TableRef.gold("kpi_experience"), TableRef.gold("kpi_operations"))
+      // KPIs, or texts alone (a reviews corpus has no customers and no KPIs, but a voice page)
+      .requiresAny(TableRef.gold("kpi_experience"), TableRef.gold("kpi_operations"), TableRef.gold("voice_response"))
       // customer_360: its latest snapshot is the as-of date
       .optional(Stream.concat(Stream.of("customer_360"), READS.stream()).map(TableRef::gold).toArray(TableRef[]::new))
       .afterAll()

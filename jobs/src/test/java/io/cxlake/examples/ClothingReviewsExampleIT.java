@@ -51,7 +51,7 @@ class ClothingReviewsExampleIT {
     out.forEach(o -> status.put(o.stage(), o.status() + (o.reason() == null ? "" : ": " + o.reason())
         + (o.error() == null ? "" : ": " + o.error())));
     System.out.println("clothing-reviews example: " + status);
-    for (String stage : List.of("ingest", "curate", "voice")) {
+    for (String stage : List.of("ingest", "curate", "voice", "report")) {
       assertEquals("success", status.get(stage), stage + " in " + status);
     }
     for (String stage : List.of("metrics", "segment", "cluster", "drivers", "journey", "churn", "alerts", "enrich")) {
