@@ -28,7 +28,8 @@ public final class CacheScope implements AutoCloseable {
     return new CacheScope(false);
   }
 
-  public Dataset<Row> keep(Dataset<Row> rows) {
+  /** Thread-safe: work running side by side (Parallel) may keep its own intermediates. */
+  public synchronized Dataset<Row> keep(Dataset<Row> rows) {
     if (!enabled) {
       return rows;
     }
@@ -38,7 +39,7 @@ public final class CacheScope implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     cached.forEach(Dataset::unpersist);
     cached.clear();
   }

@@ -125,7 +125,8 @@ public final class Cox {
   public static Fit fit(Function<double[], List<StratumSums>> sums, int p, Ties ties, int maxIterations,
       double tolerance) {
     double[] beta = new double[p];
-    Evaluation current = evaluate(sums.apply(beta), beta, ties, false);
+    List<StratumSums> currentSums = sums.apply(beta);
+    Evaluation current = evaluate(currentSums, beta, ties, false);
     double nullLl = current.logLikelihood();
     int iteration = 0;
     boolean converged = p == 0;
@@ -133,12 +134,14 @@ public final class Cox {
       iteration++;
       double[] step = solve(current.information(), current.score());
       double[] next = new double[p];
+      List<StratumSums> trialSums = null;
       Evaluation trial = null;
       for (int halving = 0; halving < 10; halving++) {
         for (int j = 0; j < p; j++) {
           next[j] = beta[j] + step[j];
         }
-        trial = evaluate(sums.apply(next), next, ties, false);
+        trialSums = sums.apply(next);
+        trial = evaluate(trialSums, next, ties, false);
         if (Double.isFinite(trial.logLikelihood()) && trial.logLikelihood() >= current.logLikelihood() - 1e-12) {
           break;
         }
@@ -150,8 +153,10 @@ public final class Cox {
           <= tolerance * Math.max(1, Math.abs(current.logLikelihood()));
       beta = next.clone();
       current = trial;
+      currentSums = trialSums;
     }
-    Evaluation last = evaluate(sums.apply(beta), beta, ties, true);
+    // the sums at the estimate are those of the last step: evaluated again, keeping each time's share
+    Evaluation last = evaluate(currentSums, beta, ties, true);
     return new Fit(beta, inverse(last.information()), last.logLikelihood(), nullLl, iteration, converged, last);
   }
 

@@ -3,9 +3,7 @@ package io.cxlake.survival;
 import static org.apache.spark.sql.functions.*;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -14,8 +12,9 @@ import org.apache.spark.sql.Row;
  * The Spark side of the Cox model. Input: one row per subject (or per interval of a subject, with
  * covariates that change over time) with {@code stratum} (string), {@code time} (double), {@code
  * event} (boolean), {@code weight} (double), optionally {@code entry} (double: at risk after it;
- * null or absent: from the start) and the numeric covariates (no nulls). Each call is one aggregation to rows per stratum and distinct time:
- * their number grows with the follow-up's days, not with subjects.
+ * null or absent: from the start) and the numeric covariates (no nulls). The risk-set sums of
+ * the fit come from {@link CoxSubjects}; each call here is one aggregation to rows per stratum
+ * and time (and score bin): their number grows with the follow-up's days, not with subjects.
  */
 public final class CoxData {
   private CoxData() {}
@@ -41,96 +40,6 @@ public final class CoxData {
       out = out.withColumn(covariates.get(j), col(covariates.get(j)).minus(lit(means[j])));
     }
     return out;
-  }
-
-  /** The risk-set sums of every stratum at β (see {@link Cox.StratumSums}). */
-  public static List<Cox.StratumSums> sums(Dataset<Row> data, List<String> covariates, double[] beta) {
-    int p = covariates.size();
-    Dataset<Row> rows0 = withBeta(withExits(data), beta);
-    Column eta = lit(0.0);
-    for (int j = 0; j < p; j++) {
-      eta = eta.plus(col(covariates.get(j)).multiply(col("_beta" + j)));
-    }
-    Column risk = col("weight").multiply(exp(eta));
-    Column event = col("event");
-    List<Column> aggs = new ArrayList<>();
-    aggs.add(count(when(event, 1)).as("n_events"));
-    aggs.add(sum(when(event, col("weight")).otherwise(0.0)));
-    for (String x : covariates) {
-      aggs.add(sum(when(event, col("weight").multiply(col(x))).otherwise(0.0)));
-    }
-    for (boolean eventsOnly : new boolean[] {false, true}) {
-      Column r = eventsOnly ? when(event, risk).otherwise(0.0) : risk;
-      aggs.add(sum(r));
-      for (String x : covariates) {
-        aggs.add(sum(r.multiply(col(x))));
-      }
-      for (int j = 0; j < p; j++) {
-        for (int l = j; l < p; l++) {
-          aggs.add(sum(r.multiply(col(covariates.get(j))).multiply(col(covariates.get(l)))));
-        }
-      }
-    }
-    // sorted here, not by Spark: the rows are few (strata x days) and a sort would cost a sampling job
-    List<Row> rows = new ArrayList<>(rows0.groupBy("stratum", "time")
-        .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).collectAsList());
-    rows.sort(java.util.Comparator.<Row, String>comparing(r -> r.getString(0)).thenComparingDouble(r -> r.getDouble(1)));
-    Map<String, List<Row>> byStratum = new LinkedHashMap<>();
-    rows.forEach(r -> byStratum.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(r));
-    List<Cox.StratumSums> out = new ArrayList<>();
-    for (List<Row> stratum : byStratum.values()) {
-      int n = stratum.size();
-      double[] time = new double[n];
-      long[] events = new long[n];
-      double[] eventWeight = new double[n];
-      double[][] eventX = new double[n][];
-      double[][] w = new double[2][n];
-      double[][][] wx = new double[2][n][];
-      double[][][] wxx = new double[2][n][];
-      for (int i = 0; i < n; i++) {
-        Row r = stratum.get(i);
-        time[i] = r.getDouble(1);
-        events[i] = r.getLong(2);
-        eventWeight[i] = r.getDouble(3);
-        int c = 4;
-        eventX[i] = new double[p];
-        for (int j = 0; j < p; j++) {
-          eventX[i][j] = r.getDouble(c++);
-        }
-        for (int e = 0; e < 2; e++) {
-          w[e][i] = r.getDouble(c++);
-          wx[e][i] = new double[p];
-          for (int j = 0; j < p; j++) {
-            wx[e][i][j] = r.getDouble(c++);
-          }
-          wxx[e][i] = new double[p * p];
-          for (int j = 0; j < p; j++) {
-            for (int l = j; l < p; l++) {
-              wxx[e][i][j * p + l] = r.getDouble(c++);
-              wxx[e][i][l * p + j] = wxx[e][i][j * p + l];
-            }
-          }
-        }
-      }
-      out.add(new Cox.StratumSums(time, events, eventWeight, eventX, w[0], wx[0], wxx[0], w[1], wx[1], wxx[1]));
-    }
-    return out;
-  }
-
-  /**
-   * The rows with β as columns _beta0.. from a one-row broadcast table. As literals, β would be
-   * compiled into the aggregation's generated code, so every Newton iteration would compile
-   * its hundreds of sums anew; as columns the code stays the same and is compiled once.
-   */
-  private static Dataset<Row> withBeta(Dataset<Row> data, double[] beta) {
-    org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType();
-    Object[] values = new Object[beta.length];
-    for (int j = 0; j < beta.length; j++) {
-      schema = schema.add("_beta" + j, "double", false);
-      values[j] = beta[j];
-    }
-    Dataset<Row> row = data.sparkSession().createDataFrame(List.of(org.apache.spark.sql.RowFactory.create(values)), schema);
-    return data.crossJoin(broadcast(row));
   }
 
   /**
@@ -162,15 +71,16 @@ public final class CoxData {
     }
     // rounded so that equal scores computed in another order stay equal
     Dataset<Row> scored = withExits(data).withColumn("score", round(eta, 9));
-    long distinct = scored.agg(approx_count_distinct("score")).first().getLong(0);
+    double[] probabilities = new double[maxScores - 1];
+    for (int i = 0; i < probabilities.length; i++) {
+      probabilities[i] = (i + 1.0) / maxScores;
+    }
+    // the number of distinct scores and, for when there are too many, the bins' cuts: one pass
+    Row shape = scored.agg(approx_count_distinct("score"),
+        percentile_approx(col("score"), lit(probabilities), lit(4 * maxScores))).first();
     Column key = col("score");
-    if (distinct > maxScores) {
-      double[] probabilities = new double[maxScores - 1];
-      for (int i = 0; i < probabilities.length; i++) {
-        probabilities[i] = (i + 1.0) / maxScores;
-      }
-      double[] cuts = java.util.Arrays.stream(scored.stat().approxQuantile("score", probabilities, 1.0 / (4 * maxScores)))
-          .distinct().sorted().toArray();
+    if (shape.getLong(0) > maxScores) {
+      double[] cuts = shape.getList(1).stream().mapToDouble(v -> ((Number) v).doubleValue()).distinct().sorted().toArray();
       double[] splits = new double[cuts.length + 2];
       splits[0] = Double.NEGATIVE_INFINITY;
       System.arraycopy(cuts, 0, splits, 1, cuts.length);
@@ -180,9 +90,12 @@ public final class CoxData {
           .setSplits(splits).transform(scored);
       key = col("score_bin");
     }
-    List<Row> cells = scored.groupBy(col("stratum"), col("time"), key.as("key"))
-        .agg(sum("weight").as("w"), sum(when(col("event"), col("weight")).otherwise(0.0)).as("w_events"))
-        .orderBy(col("stratum"), col("time").desc(), col("key")).collectAsList();
+    // sorted here, not by Spark (a sort costs a sampling job): cells are at most strata x times x bins
+    List<Row> cells = new ArrayList<>(scored.groupBy(col("stratum"), col("time"), key.as("key"))
+        .agg(sum("weight").as("w"), sum(when(col("event"), col("weight")).otherwise(0.0)).as("w_events")).collectAsList());
+    cells.sort(java.util.Comparator.<Row, String>comparing(r -> r.getString(0))
+        .thenComparing(java.util.Comparator.<Row>comparingDouble(r -> r.getDouble(1)).reversed())
+        .thenComparingDouble(r -> r.getDouble(2)));
     double concordant = 0;
     double comparable = 0;
     int i = 0;

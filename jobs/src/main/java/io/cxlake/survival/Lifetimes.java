@@ -24,12 +24,17 @@ public final class Lifetimes {
     return asOf.minusDays(inactivityDays);
   }
 
-  /** customer_key, order_date, churn_point: each customer's days with a completed order up to the as-of date. */
+  /**
+   * customer_key, order_date, revenue (net amount of the day's completed orders), churn_point:
+   * each customer's days with a completed order up to the as-of date.
+   */
   public static Dataset<Row> orderDays(Dataset<Row> factOrder, LocalDate asOf, int inactivityDays) {
     Column next = lead("order_date", 1).over(Window.partitionBy("customer_key").orderBy("order_date"));
     return factOrder.where(col("is_completed").and(col("customer_key").isNotNull())
             .and(col("order_date").leq(lit(Date.valueOf(asOf)))))
-        .select("customer_key", "order_date").distinct()
+        // one shuffle by customer serves both the days and the window over them
+        .repartition(col("customer_key")).groupBy("customer_key", "order_date")
+        .agg(sum("net_amount").cast("double").as("revenue"))
         .withColumn("churn_point", when(next.isNull(), datediff(lit(Date.valueOf(asOf)), col("order_date")).geq(inactivityDays))
             .otherwise(datediff(next, col("order_date")).gt(inactivityDays)));
   }
@@ -54,7 +59,9 @@ public final class Lifetimes {
    * NPS group is known from that day on, so no customer is credited with time before it).
    * Customers active then: their last order up to that day is at most inactivity_days old.
    * Columns: customer_key, origin, nps_group, csat, time, event, tenure_years, orders_before
-   * (days with an order up to the origin), and complaints in the complaint_days up to it.
+   * (days with an order up to the origin), revenue_365d (net revenue of the 365 days up to it:
+   * the customer's value as known then, where the RFM and ABC tiers of the as-of date would
+   * use the future), and complaints in the complaint_days up to it.
    */
   public static Dataset<Row> experience(Dataset<Row> orderDays, Dataset<Row> responses, Dataset<Row> interactions,
       LocalDate asOf, LocalDate censor, SurvivalConfig cfg) {
@@ -71,7 +78,9 @@ public final class Lifetimes {
             // whether the last order up to the origin was itself the churn point
             max(when(before, struct(col("order_date"), col("churn_point")))).getField("churn_point").as("last_is_end"),
             min(when(col("churn_point").and(not(before)), col("order_date"))).as("next_end"),
-            count(when(before, 1)).as("orders_before"));
+            count(when(before, 1)).as("orders_before"),
+            sum(when(before.and(col("order_date").gt(date_sub(col("origin"), VALUE_DAYS))), col("revenue")))
+                .as("revenue_365d"));
     Dataset<Row> complaints = interactions.where(col("is_complaint")).join(firstAnswer.select("customer_key", "origin"), "customer_key")
         .where(col("opened_date").leq(col("origin"))
             .and(col("opened_date").gt(date_sub(col("origin"), cfg.complaintDays()))))
@@ -85,13 +94,36 @@ public final class Lifetimes {
             greatest(lit(0), datediff(coalesce(end, censorDay), col("origin"))).cast("double").as("time"),
             end.isNotNull().as("event"),
             datediff(col("origin"), col("first_order")).divide(365.25).as("tenure_years"),
-            col("orders_before"), coalesce(col("complaints"), lit(0L)).as("complaints"));
+            col("orders_before"), coalesce(col("revenue_365d"), lit(0.0)).as("revenue_365d"),
+            coalesce(col("complaints"), lit(0L)).as("complaints"));
+  }
+
+  /** The customer's value at the start of follow-up: revenue of this many days up to it. */
+  static final int VALUE_DAYS = 365;
+
+  /**
+   * The experience population plus plan_at_origin: the plan of the subscription active on the
+   * day of the first answer (started by then and not ended or churned by then; the latest
+   * started when several), null without one.
+   *
+   * @param subscriptions {@link #subscriptions}
+   */
+  public static Dataset<Row> withPlanAtOrigin(Dataset<Row> experience, Dataset<Row> subscriptions) {
+    Column origin = col("e.origin");
+    Column active = col("s.start_date").leq(origin)
+        .and(not(col("s.event")).or(date_add(col("s.start_date"), col("s.time").cast("int")).gt(origin)));
+    Dataset<Row> plans = experience.select("customer_key", "origin").as("e")
+        .join(subscriptions.as("s"), col("e.customer_key").equalTo(col("s.customer_key")).and(active))
+        .groupBy(col("e.customer_key").as("customer_key"))
+        .agg(expr("max_by(s.plan, s.start_date)").as("plan_at_origin"));
+    return experience.join(plans, new String[] {"customer_key"}, "left");
   }
 
   /**
    * The subscription population, one row per subscription started by the as-of date:
-   * subscription_id, customer_key, plan, billing_period, time (days from its start to its end
-   * or to a renewal decided as churned, whichever came first; else to the as-of date), event.
+   * subscription_id, customer_key, plan, billing_period, start_date, time (days from its start
+   * to its end or to a renewal decided as churned, whichever came first; else to the as-of
+   * date), event.
    * Contractual: the end is observed when it happens, so follow-up runs to the as-of date.
    *
    * @param subscriptions subscription_id, customer_key, plan, billing_period, start_date, end_date
@@ -106,7 +138,7 @@ public final class Lifetimes {
     Column end = least(ended, col("churned_date"));
     return subscriptions.where(col("start_date").leq(day))
         .join(churned, new String[] {"subscription_id"}, "left")
-        .select(col("subscription_id"), col("customer_key"), col("plan"), col("billing_period"),
+        .select(col("subscription_id"), col("customer_key"), col("plan"), col("billing_period"), col("start_date"),
             greatest(lit(0), datediff(coalesce(end, day), col("start_date"))).cast("double").as("time"),
             end.isNotNull().as("event"));
   }

@@ -121,9 +121,9 @@ public final class OwnDurationsStage implements Stage {
         }
       }
     }
-    for (String c : f.categorical()) {
-      SurvivalModel.dummies(rows, col(c), c, f.originalNames().get(c), cfg.minGroupCustomers(), covs, select);
-    }
+    Map<String, Column> categorical = new LinkedHashMap<>();
+    f.categorical().forEach(c -> categorical.put(f.originalNames().get(c), col(c)));
+    SurvivalModel.dummies(rows, categorical, cfg.minGroupCustomers(), covs, select);
     return new SurvivalModel.Design(rows.select(select.toArray(Column[]::new)), covs, List.of());
   }
 
@@ -152,8 +152,7 @@ public final class OwnDurationsStage implements Stage {
         curveColumns.add(col(c).as(p.features().originalNames().get(c)));
       }
       List<SurvivalCurves.GroupCounts> groups = SurvivalCurves.groups(SurvivalCurves.counts(
-              rows.select(curveColumns.toArray(Column[]::new)), "own", dimensions)
-          .orderBy("population", "dimension", "group_value", "time").collectAsList());
+              rows.select(curveColumns.toArray(Column[]::new)), "own", dimensions).collectAsList());
       if (groups.isEmpty()) {
         throw new CxlakeException(source + ": no row with a valid duration and event (rejected: " + p.missingId()
             + " without id, " + p.badDuration() + " duration, " + p.badEvent() + " event)");
@@ -166,8 +165,7 @@ public final class OwnDurationsStage implements Stage {
           SurvivalContracts.SURVIVAL_GROUP.schema()), where + " AND population = 'own'");
       SurvivalCurves.GroupCounts all = groups.stream().filter(g -> g.dimension().equals("all")).findFirst().orElseThrow();
       SurvivalModel.Design design = design(rows, p.features(), cfg);
-      model = SurvivalModel.fitAll(ctx.spark(), List.of(() -> SurvivalModel.fit(asOf, "own", design,
-          SurvivalCurves.curve(all, cfg.confidence()), cfg)));
+      model = SurvivalModel.fit(asOf, "own", design, SurvivalCurves.curve(all, cfg.confidence()), cfg);
       // replaced even when empty, as the native stage does: no rows of an earlier table stay
       writer.replace(SurvivalContracts.SURVIVAL_MODEL, ctx.spark().createDataFrame(model,
           SurvivalContracts.SURVIVAL_MODEL.schema()), where + " AND model = 'own'");

@@ -51,10 +51,16 @@ public final class SurvivalCurves {
         .agg(sum(when(col("event"), 1.0).otherwise(0.0)).as("events"), sum(when(col("event"), 0.0).otherwise(1.0)).as("censored"));
   }
 
-  /** The collected counts (ordered by population, dimension, group, time) as one entry per group. */
+  /**
+   * The collected counts as one entry per group, ordered by population, dimension, group and
+   * time. Sorted here, not by Spark (a sort costs a sampling job): the rows are groups × days.
+   */
   public static List<GroupCounts> groups(List<Row> counts) {
+    List<Row> sorted = new ArrayList<>(counts);
+    sorted.sort(java.util.Comparator.<Row, String>comparing(r -> r.getString(0)).thenComparing(r -> r.getString(1))
+        .thenComparing(r -> r.getString(2)).thenComparingDouble(r -> r.getDouble(3)));
     Map<List<String>, List<Row>> by = new LinkedHashMap<>();
-    counts.forEach(r -> by.computeIfAbsent(List.of(r.getString(0), r.getString(1), r.getString(2)), k -> new ArrayList<>()).add(r));
+    sorted.forEach(r -> by.computeIfAbsent(List.of(r.getString(0), r.getString(1), r.getString(2)), k -> new ArrayList<>()).add(r));
     List<GroupCounts> out = new ArrayList<>();
     by.forEach((k, rows) -> out.add(new GroupCounts(k.get(0), k.get(1), k.get(2),
         rows.stream().mapToDouble(r -> r.getDouble(3)).toArray(), rows.stream().mapToDouble(r -> r.getDouble(4)).toArray(),

@@ -6,18 +6,19 @@ import io.cxlake.core.Progress;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.function.Supplier;
+import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
 
 /**
  * The experience Cox model: the hazard of churning from the first NPS answer on, by NPS group
- * (promoters the reference), holding equal tenure, past orders, recent complaints, CSAT of that
- * answer, region and acquisition channel — every covariate as known on the day of the answer.
+ * (promoters the reference), holding equal tenure, past orders, the past year's revenue, recent
+ * complaints, CSAT of that answer, region, acquisition channel and the plan then active — every
+ * covariate as known on the day of the answer.
  */
 public final class SurvivalModel {
   private SurvivalModel() {}
@@ -47,6 +48,8 @@ public final class SurvivalModel {
     select.add(col("tenure_years").cast("double").as("tenure_years"));
     covs.add(new Covariate("log_orders_before", "log_orders_before", null));
     select.add(log1p(col("orders_before")).as("log_orders_before"));
+    covs.add(new Covariate("log_revenue", "log_revenue_" + Lifetimes.VALUE_DAYS + "d", null));
+    select.add(log1p(greatest(col("revenue_365d"), lit(0.0))).as("log_revenue"));
     covs.add(new Covariate("complaints", "complaints_" + cfg.complaintDays() + "d", null));
     select.add(col("complaints").cast("double").as("complaints"));
     // CSAT of the same answer, centred at the scale's middle; unanswered: 0 plus an indicator
@@ -54,11 +57,18 @@ public final class SurvivalModel {
     select.add(coalesce(col("csat").cast("double").minus(3.0), lit(0.0)).as("csat"));
     covs.add(new Covariate("csat_missing", "csat_missing", null));
     select.add(when(col("csat").isNull(), 1.0).otherwise(0.0).as("csat_missing"));
+    // region and acquisition channel (unless they stratify), and the plan of the subscription
+    // active on the day of the answer (with subscriptions only)
+    Map<String, Column> categorical = new LinkedHashMap<>();
     for (String variable : List.of("region", "acquisition_channel")) {
       if (!cfg.strata().contains(variable)) {
-        dummies(subjects, coalesce(col(variable), lit("unknown")), variable, variable, cfg.minGroupCustomers(), covs, select);
+        categorical.put(variable, coalesce(col(variable), lit("unknown")));
       }
     }
+    if (java.util.Arrays.asList(subjects.columns()).contains("plan_at_origin")) {
+      categorical.put("plan", coalesce(col("plan_at_origin"), lit("none")));
+    }
+    dummies(subjects, categorical, cfg.minGroupCustomers(), covs, select);
     return new Design(subjects.select(select.toArray(Column[]::new)), covs, cfg.strata());
   }
 
@@ -104,48 +114,40 @@ public final class SurvivalModel {
   }
 
   /**
-   * One 0/1 column per level of a categorical variable with at least {@code minCount} subjects,
-   * against the largest level; the rarer levels together as "other".
+   * One 0/1 column per level of each categorical variable (name → its value as a string) with
+   * at least {@code minCount} subjects, against the variable's largest level; the rarer levels
+   * together as "other". The levels of all variables are counted in one pass.
    */
-  static void dummies(Dataset<Row> subjects, Column value, String prefix, String name, int minCount, List<Covariate> covs,
+  static void dummies(Dataset<Row> subjects, Map<String, Column> variables, int minCount, List<Covariate> covs,
       List<Column> select) {
-    List<Row> levels = subjects.groupBy(value.as("level")).count().orderBy(col("count").desc(), col("level")).collectAsList();
-    List<String> kept = levels.stream().filter(r -> r.getLong(1) >= minCount).map(r -> r.getString(0)).toList();
-    if (kept.isEmpty()) {
+    if (variables.isEmpty()) {
       return;
     }
-    for (String level : kept.subList(1, kept.size())) {
-      String column = (prefix + "_" + level).replaceAll("[^A-Za-z0-9_]", "_") + "_" + covs.size();
-      covs.add(new Covariate(column, name + "=" + level, kept.get(0)));
-      select.add(when(value.equalTo(level), 1.0).otherwise(0.0).as(column));
-    }
-    if (kept.size() < levels.size()) {
-      String column = prefix + "__other_" + covs.size();
-      covs.add(new Covariate(column, name + "=other", kept.get(0)));
-      select.add(when(not(value.isin(kept.toArray())), 1.0).otherwise(0.0).as(column));
-    }
-  }
-
-  /** Spark's limit of columns for whole-stage code generation (default 100). */
-  private static final String CODEGEN_MAX_FIELDS = "spark.sql.codegen.maxFields";
-
-  /**
-   * The fits, one after the other (side by side they only contend for the same cores), with
-   * whole-stage code generation allowed for their sums: with 16 covariates an aggregation has
-   * some 300 columns, above Spark's default limit, and runs interpreted at about twice the time.
-   */
-  static List<Row> fitAll(SparkSession spark, List<Supplier<List<Row>>> fits) {
-    String before = spark.conf().get(CODEGEN_MAX_FIELDS, null);
-    spark.conf().set(CODEGEN_MAX_FIELDS, "2000");
-    try {
-      return fits.stream().flatMap(f -> f.get().stream()).toList();
-    } finally {
-      if (before == null) {
-        spark.conf().unset(CODEGEN_MAX_FIELDS);
-      } else {
-        spark.conf().set(CODEGEN_MAX_FIELDS, before);
+    List<Column> pairs = new ArrayList<>();
+    variables.forEach((name, value) -> pairs.add(struct(lit(name).as("name"), value.as("level"))));
+    Map<String, List<Row>> levelsOf = new LinkedHashMap<>();
+    variables.keySet().forEach(name -> levelsOf.put(name, new ArrayList<>()));
+    subjects.select(explode(array(pairs.toArray(Column[]::new))).as("v")).groupBy("v.name", "v.level").count()
+        .collectAsList().forEach(r -> levelsOf.get(r.getString(0)).add(r));
+    levelsOf.forEach((name, levels) -> {
+      Column value = variables.get(name);
+      levels.sort(java.util.Comparator.<Row>comparingLong(r -> -r.getLong(2))
+          .thenComparing(r -> r.getString(1), java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())));
+      List<String> kept = levels.stream().filter(r -> r.getLong(2) >= minCount).map(r -> r.getString(1)).toList();
+      if (kept.isEmpty()) {
+        return;
       }
-    }
+      for (String level : kept.subList(1, kept.size())) {
+        String column = (name + "_" + level).replaceAll("[^A-Za-z0-9_]", "_") + "_" + covs.size();
+        covs.add(new Covariate(column, name + "=" + level, kept.get(0)));
+        select.add(when(value.equalTo(level), 1.0).otherwise(0.0).as(column));
+      }
+      if (kept.size() < levels.size()) {
+        String column = name.replaceAll("[^A-Za-z0-9_]", "_") + "__other_" + covs.size();
+        covs.add(new Covariate(column, name + "=other", kept.get(0)));
+        select.add(when(not(value.isin(kept.toArray())), 1.0).otherwise(0.0).as(column));
+      }
+    });
   }
 
   /** survival_model rows, or none (with the reason logged) when there is nothing to fit. */
@@ -179,12 +181,10 @@ public final class SurvivalModel {
       return List.of();
     }
     List<String> columns = covariates.stream().map(Covariate::column).toList();
-    Dataset<Row> centered = CoxData.centered(design.data(), columns, means.stream().mapToDouble(Double::doubleValue).toArray())
-        .cache();
-    try {
+    Dataset<Row> centered = CoxData.centered(design.data(), columns, means.stream().mapToDouble(Double::doubleValue).toArray());
+    try (CoxSubjects held = CoxSubjects.of(centered, columns)) {
       long started = System.nanoTime();
-      Cox.Fit fit = Cox.fit(beta -> CoxData.sums(centered, columns, beta), columns.size(), cfg.tieMethod(),
-          cfg.maxIterations(), 1e-9);
+      Cox.Fit fit = Cox.fit(held::sums, columns.size(), cfg.tieMethod(), cfg.maxIterations(), 1e-9);
       Progress.info("survival: Cox model {} fitted in {} iterations ({} s, {} covariates, {} customers)", model,
           fit.iterations(), String.format("%.1f", (System.nanoTime() - started) / 1e9), columns.size(), customers);
       if (!fit.converged()) {
@@ -211,8 +211,6 @@ public final class SurvivalModel {
       Progress.warn("survival: the Cox model cannot be fitted (its covariates are collinear: {}); no model rows",
           covariates.stream().map(Covariate::name).toList());
       return List.of();
-    } finally {
-      centered.unpersist();
     }
   }
 }

@@ -74,6 +74,13 @@ public final class SurvivalStage implements Stage {
           cfg.inactivityDays()));
       Dataset<Row> lifetime = Lifetimes.lifetime(orderDays, censor).join(attributes, new String[] {"customer_key"}, "left");
       Dataset<Row> countsFrame = SurvivalCurves.counts(lifetime, "lifetime", LIFETIME_DIMENSIONS);
+      Dataset<Row> subscriptions = subscriptions(ctx, asOf);
+      if (subscriptions != null) {
+        // read twice: the subscription curves and the plan of each experience subject
+        subscriptions = cache.keep(subscriptions);
+        countsFrame = countsFrame.unionByName(SurvivalCurves.counts(
+            subscriptions.join(attributes, new String[] {"customer_key"}, "left"), "subscription", SUBSCRIPTION_DIMENSIONS));
+      }
       Dataset<Row> experience = null;
       Dataset<Row> responses = optional(ctx, GoldContracts.FACT_SURVEY_RESPONSE);
       Dataset<Row> interactions = optional(ctx, GoldContracts.FACT_INTERACTION);
@@ -83,16 +90,12 @@ public final class SurvivalStage implements Stage {
       if (responses == null) {
         Progress.warn("survival: no fact_survey_response: no experience curves and no Cox models (lifetime curves only)");
       } else {
-        experience = cache.keep(Lifetimes.experience(orderDays, responses, interactions, asOf, censor, cfg)
-            .join(attributes, new String[] {"customer_key"}, "left"));
+        experience = Lifetimes.experience(orderDays, responses, interactions, asOf, censor, cfg)
+            .join(attributes, new String[] {"customer_key"}, "left");
+        experience = cache.keep(subscriptions == null ? experience : Lifetimes.withPlanAtOrigin(experience, subscriptions));
         countsFrame = countsFrame.unionByName(SurvivalCurves.counts(experience, "experience", List.of("nps_group")));
       }
-      Dataset<Row> subscriptions = subscriptions(ctx, asOf, attributes);
-      if (subscriptions != null) {
-        countsFrame = countsFrame.unionByName(SurvivalCurves.counts(subscriptions, "subscription", SUBSCRIPTION_DIMENSIONS));
-      }
-      List<SurvivalCurves.GroupCounts> groups = SurvivalCurves.groups(
-          countsFrame.orderBy("population", "dimension", "group_value", "time").collectAsList());
+      List<SurvivalCurves.GroupCounts> groups = SurvivalCurves.groups(countsFrame.collectAsList());
       if (groups.isEmpty()) {
         throw new NothingToDo("no customer has a completed order on or before " + censor + " (as-of " + asOf + " − "
             + cfg.inactivityDays() + " inactivity days): nothing to follow yet");
@@ -102,34 +105,10 @@ public final class SurvivalStage implements Stage {
           ctx.spark().createDataFrame(rows.get(0), SurvivalContracts.SURVIVAL_CURVE.schema()), where + NOT_OWN);
       writer.replace(SurvivalContracts.SURVIVAL_GROUP,
           ctx.spark().createDataFrame(rows.get(1), SurvivalContracts.SURVIVAL_GROUP.schema()), where + NOT_OWN);
-      List<Supplier<List<Row>>> fits = new ArrayList<>();
-      SurvivalCurves.GroupCounts pooled = find(groups, "experience");
-      // an experience model needs experience: without an NPS answer during the follow-up (a
-      // shop with transactions only has an empty fact_survey_response) there is none to fit
-      boolean answered = responses != null && !responses.where(col("nps").isNotNull()
-          .and(col("response_date").leq(lit(java.sql.Date.valueOf(censor))))).isEmpty();
-      if (responses != null && !answered) {
-        Progress.warn("survival: no NPS answer on or before {}: no experience curves and no Cox models", censor);
-      } else if (pooled == null && experience != null) {
-        Progress.warn("survival: no customer active at a first NPS answer on or before {}: no experience curves and no "
-            + "experience model", censor);
-      }
-      if (pooled != null) {
-        SurvivalModel.Design design = SurvivalModel.design(experience, cfg);
-        fits.add(() -> SurvivalModel.fit(asOf, SurvivalModel.MODEL, design, SurvivalCurves.curve(pooled, cfg.confidence()), cfg));
-      }
-      if (answered) {
-        Dataset<Row> sessions = DigitalSessions.exist(ctx) ? DigitalSessions.perDay(ctx) : null;
-        if (sessions == null) {
-          Progress.info("survival: no digital events: experience_over_time has no digital activity covariate");
-        }
-        Dataset<Row> episodes = cache.keep(Episodes.withCovariates(Episodes.monthly(lifetime), orderDays, responses,
-            interactions, sessions, cfg));
-        SurvivalModel.Design design = SurvivalModel.designOverTime(episodes, cfg);
-        KaplanMeier.Curve lifetimes = SurvivalCurves.curve(find(groups, "lifetime"), cfg.confidence());
-        fits.add(() -> SurvivalModel.fit(asOf, SurvivalModel.MODEL_OVER_TIME, design, lifetimes, cfg));
-      }
-      List<Row> model = SurvivalModel.fitAll(ctx.spark(), fits);
+      Fits fits = fits(ctx, cfg, asOf, censor, groups, new Populations(orderDays, lifetime, experience, responses,
+          interactions), cache);
+      List<Row> model = new ArrayList<>(fits.experience().get());
+      model.addAll(fits.overTime().get());
       // replaced even when empty: a rerun that fits no model leaves no rows of an earlier one
       writer.replace(SurvivalContracts.SURVIVAL_MODEL,
           ctx.spark().createDataFrame(model, SurvivalContracts.SURVIVAL_MODEL.schema()), where + " AND model <> 'own'");
@@ -143,6 +122,49 @@ public final class SurvivalStage implements Stage {
     return new StageResult(counts.getOrDefault("lifetime_customers", 0L), writer.rowsWritten(), counts, writer.problems());
   }
 
+  /** What the models are fitted on: order days, the populations (experience may be null) and the facts. */
+  private record Populations(Dataset<Row> orderDays, Dataset<Row> lifetime, Dataset<Row> experience,
+      Dataset<Row> responses, Dataset<Row> interactions) {}
+
+  /** The two model fits, each preparing its own design; a fit with nothing to fit gives no rows. */
+  private record Fits(Supplier<List<Row>> experience, Supplier<List<Row>> overTime) {}
+
+  /**
+   * The experience model (from the first answer) and the model of monthly episodes (current
+   * experience); none, with the reason, when there is no experience.
+   */
+  private static Fits fits(JobContext ctx, SurvivalConfig cfg, LocalDate asOf, LocalDate censor,
+      List<SurvivalCurves.GroupCounts> groups, Populations in, CacheScope cache) {
+    SurvivalCurves.GroupCounts pooled = find(groups, "experience");
+    // an experience model needs experience: without an NPS answer during the follow-up (a
+    // shop with transactions only has an empty fact_survey_response) there is none to fit
+    boolean answered = in.responses() != null && !in.responses().where(col("nps").isNotNull()
+        .and(col("response_date").leq(lit(java.sql.Date.valueOf(censor))))).isEmpty();
+    if (in.responses() != null && !answered) {
+      Progress.warn("survival: no NPS answer on or before {}: no experience curves and no Cox models", censor);
+    } else if (pooled == null && in.experience() != null) {
+      Progress.warn("survival: no customer active at a first NPS answer on or before {}: no experience curves and no "
+          + "experience model", censor);
+    }
+    Supplier<List<Row>> experience = pooled == null ? List::of
+        : () -> SurvivalModel.fit(asOf, SurvivalModel.MODEL, SurvivalModel.design(in.experience(), cfg),
+            SurvivalCurves.curve(pooled, cfg.confidence()), cfg);
+    if (!answered) {
+      return new Fits(experience, List::of);
+    }
+    Dataset<Row> sessions = DigitalSessions.exist(ctx) ? DigitalSessions.activeDays(ctx) : null;
+    if (sessions == null) {
+      Progress.info("survival: no digital events: experience_over_time has no digital activity covariate");
+    }
+    KaplanMeier.Curve lifetimes = SurvivalCurves.curve(find(groups, "lifetime"), cfg.confidence());
+    return new Fits(experience, () -> {
+      Dataset<Row> episodes = cache.keep(Episodes.withCovariates(Episodes.monthly(in.lifetime()), in.orderDays(),
+          in.responses(), in.interactions(), sessions, cfg));
+      return SurvivalModel.fit(asOf, SurvivalModel.MODEL_OVER_TIME, SurvivalModel.designOverTime(episodes, cfg),
+          lifetimes, cfg);
+    });
+  }
+
   /** The "all" group of a population, or null when the population is empty. */
   private static SurvivalCurves.GroupCounts find(List<SurvivalCurves.GroupCounts> groups, String population) {
     return groups.stream().filter(g -> g.population().equals(population) && g.dimension().equals("all")).findFirst()
@@ -150,7 +172,7 @@ public final class SurvivalStage implements Stage {
   }
 
   /** The subscription population, or null (with the reason) when there are no subscriptions. */
-  private static Dataset<Row> subscriptions(JobContext ctx, LocalDate asOf, Dataset<Row> attributes) {
+  private static Dataset<Row> subscriptions(JobContext ctx, LocalDate asOf) {
     String silver = ctx.catalog().silver(Entities.SUBSCRIPTIONS.silverTable());
     if (!ctx.spark().catalog().tableExists(silver) || ctx.spark().table(silver).isEmpty()) {
       Progress.info("survival: no subscriptions: no subscription curves");
@@ -164,7 +186,7 @@ public final class SurvivalStage implements Stage {
     Dataset<Row> subs = ctx.spark().table(silver).select(col("subscription_id"),
         Pseudonym.customerKey(col("customer_id"), PseudonymSecret.of(ctx)).as("customer_key"), col("plan"),
         col("billing_period"), col("start_date"), col("end_date"));
-    return Lifetimes.subscriptions(subs, renewals, asOf).join(attributes, new String[] {"customer_key"}, "left");
+    return Lifetimes.subscriptions(subs, renewals, asOf);
   }
 
   private static Dataset<Row> optional(JobContext ctx, TableContract table) {

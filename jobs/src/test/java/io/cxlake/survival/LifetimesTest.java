@@ -28,15 +28,16 @@ class LifetimesTest {
   private static final SparkSession SPARK = TestSpark.session();
 
   private static Dataset<Row> orders() {
-    StructType schema = new StructType().add("customer_key", "string").add("order_date", "date").add("is_completed", "boolean");
+    StructType schema = new StructType().add("customer_key", "string").add("order_date", "date").add("is_completed", "boolean")
+        .add("net_amount", "decimal(18,2)");
     Object[][] rows = {
-        {"A", "2025-01-01", true}, {"A", "2025-01-20", true}, {"A", "2025-03-01", true},
-        {"B", "2025-06-01", true}, {"B", "2025-06-25", true}, {"B", "2025-07-20", true}, {"B", "2025-12-20", true},
-        {"C", "2025-11-15", true}, {"C", "2025-11-20", false}, {"C", "2025-12-10", true},
-        {"D", "2025-12-05", true}, {"E", "2025-02-01", true}, {"E", "2025-02-01", true}, {null, "2025-01-02", true}};
+        {"A", "2025-01-01", true, 10}, {"A", "2025-01-20", true, 20}, {"A", "2025-03-01", true, 30},
+        {"B", "2025-06-01", true, 5}, {"B", "2025-06-25", true, 6}, {"B", "2025-07-20", true, 7}, {"B", "2025-12-20", true, 100},
+        {"C", "2025-11-15", true, 40}, {"C", "2025-11-20", false, 999}, {"C", "2025-12-10", true, 50},
+        {"D", "2025-12-05", true, 1}, {"E", "2025-02-01", true, 2}, {"E", "2025-02-01", true, 3}, {null, "2025-01-02", true, 1}};
     List<Row> out = new ArrayList<>();
     for (Object[] r : rows) {
-      out.add(RowFactory.create(r[0], Date.valueOf((String) r[1]), r[2]));
+      out.add(RowFactory.create(r[0], Date.valueOf((String) r[1]), r[2], new java.math.BigDecimal((Integer) r[3])));
     }
     return SPARK.createDataFrame(out, schema);
   }
@@ -87,16 +88,46 @@ class LifetimesTest {
     Dataset<Row> days = Lifetimes.orderDays(orders(), AS_OF, 30);
     Map<String, Row> e = byCustomer(Lifetimes.experience(days, responses(), interactions(), AS_OF,
         Lifetimes.censorDate(AS_OF, 30), CFG).select("customer_key", "nps_group", "csat", "time", "event", "tenure_years",
-        "orders_before", "complaints"));
+        "orders_before", "revenue_365d", "complaints"));
     assertEquals(3, e.keySet().size(), "E had churned before answering; F never ordered: " + e.keySet());
     // A: first NPS answer 01-10 (the CSAT-only answer before it has no NPS): a detractor, CSAT 2;
     // its lifetime ends 01-20, 10 days later; 9 days of tenure, 1 order day, complaints in the 90
-    // days up to the answer: 01-05 only (09-01 is older, 01-08 is no complaint, 01-11 is after)
-    assertEquals(RowFactory.create("A", "detractor", 2, 10.0, true, 9 / 365.25, 1L, 1L), e.get("A"));
-    // B: answered 08-10, 21 days after its last order, which proved its last: an end on day 0
-    assertEquals(RowFactory.create("B", "promoter", null, 0.0, true, 70 / 365.25, 3L, 0L), e.get("B"));
-    // C: answered 11-30, still buying: censored the day after
-    assertEquals(RowFactory.create("C", "passive", 4, 1.0, false, 15 / 365.25, 1L, 0L), e.get("C"));
+    // days up to the answer: 01-05 only (09-01 is older, 01-08 is no complaint, 01-11 is after);
+    // revenue up to the answer: the 10 of 01-01 (the orders after it are the future)
+    assertEquals(RowFactory.create("A", "detractor", 2, 10.0, true, 9 / 365.25, 1L, 10.0, 1L), e.get("A"));
+    // B: answered 08-10, 21 days after its last order, which proved its last: an end on day 0;
+    // revenue 5 + 6 + 7 (the 100 of December comes after the answer)
+    assertEquals(RowFactory.create("B", "promoter", null, 0.0, true, 70 / 365.25, 3L, 18.0, 0L), e.get("B"));
+    // C: answered 11-30, still buying: censored the day after; the returned order's 999 is no revenue
+    assertEquals(RowFactory.create("C", "passive", 4, 1.0, false, 15 / 365.25, 1L, 40.0, 0L), e.get("C"));
+  }
+
+  @Test
+  void planAtOriginIsThePlanActiveOnTheDayOfTheAnswer() {
+    StructType experience = new StructType().add("customer_key", "string").add("origin", "date");
+    Dataset<Row> subjects = SPARK.createDataFrame(List.of(RowFactory.create("A", Date.valueOf("2025-01-10")),
+        RowFactory.create("B", Date.valueOf("2025-08-10")), RowFactory.create("C", Date.valueOf("2025-11-30"))), experience);
+    StructType subs = new StructType().add("subscription_id", "string").add("customer_key", "string").add("plan", "string")
+        .add("billing_period", "string").add("start_date", "date").add("time", "double").add("event", "boolean");
+    Object[][] rows = {
+        // A: basic ended on the day of the answer (2024-06-01 + 223 days = 2025-01-10): no longer active;
+        // plus started 01-05 and runs on; premium starts the day after the answer
+        {"A1", "A", "basic", "2024-06-01", 223.0, true}, {"A2", "A", "plus", "2025-01-05", 360.0, false},
+        {"A3", "A", "premium", "2025-01-11", 300.0, false},
+        // B: two active on 08-10 (basic ends 09-01, 243 days after 01-01): the later started, premium
+        {"B1", "B", "basic", "2025-01-01", 243.0, true}, {"B2", "B", "premium", "2025-03-01", 305.0, false},
+        // C: its only subscription ended before the answer
+        {"C1", "C", "plus", "2025-01-01", 100.0, true}};
+    List<Row> s = new ArrayList<>();
+    for (Object[] r : rows) {
+      s.add(RowFactory.create(r[0], r[1], r[2], "monthly", Date.valueOf((String) r[3]), r[4], r[5]));
+    }
+    Map<String, Row> p = byCustomer(Lifetimes.withPlanAtOrigin(subjects, SPARK.createDataFrame(s, subs))
+        .select("customer_key", "plan_at_origin"));
+    assertEquals(3, p.size());
+    assertEquals("plus", p.get("A").getString(1));
+    assertEquals("premium", p.get("B").getString(1));
+    assertTrue(p.get("C").isNullAt(1), "no subscription active on the day of the answer");
   }
 
   @Test

@@ -148,11 +148,8 @@ class SurvivalStatsTest {
   }
 
   private static Cox.Fit fit(Dataset<Row> data, Cox.Ties ties) {
-    Dataset<Row> centered = CoxData.centered(data, COVARIATES).cache();
-    try {
-      return Cox.fit(beta -> CoxData.sums(centered, COVARIATES, beta), 2, ties, 30, 1e-10);
-    } finally {
-      centered.unpersist();
+    try (CoxSubjects subjects = CoxSubjects.of(CoxData.centered(data, COVARIATES), COVARIATES)) {
+      return Cox.fit(subjects::sums, 2, ties, 30, 1e-10);
     }
   }
 
@@ -200,7 +197,10 @@ class SurvivalStatsTest {
     double[][] expected = {{1.572125148829, 0.412396717709}, {1.509191412586, 0.409564406367}};
     Cox.Ties[] ties = {Cox.Ties.EFRON, Cox.Ties.BRESLOW};
     for (int k = 0; k < 2; k++) {
-      Cox.Fit f = Cox.fit(beta -> CoxData.sums(data, List.of("placebo"), beta), 1, ties[k], 30, 1e-10);
+      Cox.Fit f;
+      try (CoxSubjects subjects = CoxSubjects.of(data, List.of("placebo"))) {
+        f = Cox.fit(subjects::sums, 1, ties[k], 30, 1e-10);
+      }
       assertEquals(expected[k][0], f.beta()[0], 1e-6, ties[k].name());
       assertEquals(expected[k][1], f.stdErrors()[0], 1e-6, ties[k].name());
       assertEquals(4.82, Math.exp(f.beta()[0]), k == 0 ? 0.005 : 0.35, "hazard ratio");
