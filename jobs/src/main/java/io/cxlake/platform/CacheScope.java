@@ -28,8 +28,7 @@ public final class CacheScope implements AutoCloseable {
     return new CacheScope(false);
   }
 
-  /** Thread-safe: work running side by side (Parallel) may keep its own intermediates. */
-  public synchronized Dataset<Row> keep(Dataset<Row> rows) {
+  public Dataset<Row> keep(Dataset<Row> rows) {
     if (!enabled) {
       return rows;
     }
@@ -39,7 +38,7 @@ public final class CacheScope implements AutoCloseable {
   }
 
   @Override
-  public synchronized void close() {
+  public void close() {
     cached.forEach(Dataset::unpersist);
     cached.clear();
   }

@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -105,10 +104,8 @@ public final class SurvivalStage implements Stage {
           ctx.spark().createDataFrame(rows.get(0), SurvivalContracts.SURVIVAL_CURVE.schema()), where + NOT_OWN);
       writer.replace(SurvivalContracts.SURVIVAL_GROUP,
           ctx.spark().createDataFrame(rows.get(1), SurvivalContracts.SURVIVAL_GROUP.schema()), where + NOT_OWN);
-      Fits fits = fits(ctx, cfg, asOf, censor, groups, new Populations(orderDays, lifetime, experience, responses,
+      List<Row> model = models(ctx, cfg, asOf, censor, groups, new Populations(orderDays, lifetime, experience, responses,
           interactions), cache);
-      List<Row> model = new ArrayList<>(fits.experience().get());
-      model.addAll(fits.overTime().get());
       // replaced even when empty: a rerun that fits no model leaves no rows of an earlier one
       writer.replace(SurvivalContracts.SURVIVAL_MODEL,
           ctx.spark().createDataFrame(model, SurvivalContracts.SURVIVAL_MODEL.schema()), where + " AND model <> 'own'");
@@ -126,15 +123,13 @@ public final class SurvivalStage implements Stage {
   private record Populations(Dataset<Row> orderDays, Dataset<Row> lifetime, Dataset<Row> experience,
       Dataset<Row> responses, Dataset<Row> interactions) {}
 
-  /** The two model fits, each preparing its own design; a fit with nothing to fit gives no rows. */
-  private record Fits(Supplier<List<Row>> experience, Supplier<List<Row>> overTime) {}
-
   /**
-   * The experience model (from the first answer) and the model of monthly episodes (current
-   * experience); none, with the reason, when there is no experience.
+   * The survival_model rows: the experience model (from the first answer) and the model of
+   * monthly episodes (current experience); none, with the reason, when there is no experience.
    */
-  private static Fits fits(JobContext ctx, SurvivalConfig cfg, LocalDate asOf, LocalDate censor,
+  private static List<Row> models(JobContext ctx, SurvivalConfig cfg, LocalDate asOf, LocalDate censor,
       List<SurvivalCurves.GroupCounts> groups, Populations in, CacheScope cache) {
+    List<Row> model = new ArrayList<>();
     SurvivalCurves.GroupCounts pooled = find(groups, "experience");
     // an experience model needs experience: without an NPS answer during the follow-up (a
     // shop with transactions only has an empty fact_survey_response) there is none to fit
@@ -146,23 +141,21 @@ public final class SurvivalStage implements Stage {
       Progress.warn("survival: no customer active at a first NPS answer on or before {}: no experience curves and no "
           + "experience model", censor);
     }
-    Supplier<List<Row>> experience = pooled == null ? List::of
-        : () -> SurvivalModel.fit(asOf, SurvivalModel.MODEL, SurvivalModel.design(in.experience(), cfg),
-            SurvivalCurves.curve(pooled, cfg.confidence()), cfg);
-    if (!answered) {
-      return new Fits(experience, List::of);
+    if (pooled != null) {
+      model.addAll(SurvivalModel.fit(asOf, SurvivalModel.MODEL, SurvivalModel.design(in.experience(), cfg),
+          SurvivalCurves.curve(pooled, cfg.confidence()), cfg));
     }
-    Dataset<Row> sessions = DigitalSessions.exist(ctx) ? DigitalSessions.activeDays(ctx) : null;
-    if (sessions == null) {
-      Progress.info("survival: no digital events: experience_over_time has no digital activity covariate");
-    }
-    KaplanMeier.Curve lifetimes = SurvivalCurves.curve(find(groups, "lifetime"), cfg.confidence());
-    return new Fits(experience, () -> {
+    if (answered) {
+      Dataset<Row> sessions = DigitalSessions.exist(ctx) ? DigitalSessions.activeDays(ctx) : null;
+      if (sessions == null) {
+        Progress.info("survival: no digital events: experience_over_time has no digital activity covariate");
+      }
       Dataset<Row> episodes = cache.keep(Episodes.withCovariates(Episodes.monthly(in.lifetime()), in.orderDays(),
           in.responses(), in.interactions(), sessions, cfg));
-      return SurvivalModel.fit(asOf, SurvivalModel.MODEL_OVER_TIME, SurvivalModel.designOverTime(episodes, cfg),
-          lifetimes, cfg);
-    });
+      model.addAll(SurvivalModel.fit(asOf, SurvivalModel.MODEL_OVER_TIME, SurvivalModel.designOverTime(episodes, cfg),
+          SurvivalCurves.curve(find(groups, "lifetime"), cfg.confidence()), cfg));
+    }
+    return model;
   }
 
   /** The "all" group of a population, or null when the population is empty. */
