@@ -2,19 +2,22 @@ package io.cxlake.drivers;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.api.java.function.Function2;
+import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.function.PairFlatMapFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import scala.Tuple2;
 
 /**
  * Poisson-bootstrap sums in one pass: for every row, every resample b = 0..B and every term t,
  * {@code S[g][b][t] += w·k_b·term_t}, where g is the row's group, w its weight and k_b its
- * Poisson(1) resampling count (k_0 = 1, the full sample). Each partition fills one dense array
- * and the arrays are added up by a tree reduction, as MLlib aggregates gradients: no row
- * reaches the driver. This replaces exploding every row into B+1 rows and a group-by, which
+ * Poisson(1) resampling count (k_0 = 1, the full sample). Each partition fills one array per
+ * group it meets, and the arrays are added up per group across partitions: no row reaches the
+ * driver, and neither memory nor what the driver receives grows with the partition count. This replaces exploding every row into B+1 rows and a group-by, which
  * cost about five times more here (docs/drivers.md#performance).
  */
 final class BootstrapSums {
@@ -56,39 +59,50 @@ final class BootstrapSums {
   }
 
   /** The sums of one pass: term sums, Σ(w·k)² and the count of rows with k > 0, per group and resample. */
-  static final class Sums implements Serializable {
+  static final class Sums {
     final int groups;
     final int resamples;
     final int terms;
-    final double[] sums;
-    final double[] sumW2;
-    final long[] n;
+    private final GroupSums[] byGroup;
 
     Sums(int groups, int resamples, int terms) {
       this.groups = groups;
       this.resamples = resamples;
       this.terms = terms;
-      this.sums = new double[groups * resamples * terms];
-      this.sumW2 = new double[groups * resamples];
-      this.n = new long[groups * resamples];
+      this.byGroup = new GroupSums[groups];
     }
 
-    /** The term sums of group g in resample b. */
+    /** The term sums of group g in resample b (zeros when no row fell in the group). */
     double[] terms(int g, int b) {
       double[] out = new double[terms];
-      System.arraycopy(sums, (g * resamples + b) * terms, out, 0, terms);
+      if (byGroup[g] != null) {
+        System.arraycopy(byGroup[g].sums, b * terms, out, 0, terms);
+      }
       return out;
     }
 
     double sumW2(int g, int b) {
-      return sumW2[g * resamples + b];
+      return byGroup[g] == null ? 0 : byGroup[g].sumW2[b];
     }
 
     long n(int g, int b) {
-      return n[g * resamples + b];
+      return byGroup[g] == null ? 0 : byGroup[g].n[b];
+    }
+  }
+
+  /** One group's sums over all resamples: term sums (resample-major), Σ(w·k)², rows with k > 0. */
+  static final class GroupSums implements Serializable {
+    final double[] sums;
+    final double[] sumW2;
+    final long[] n;
+
+    GroupSums(int resamples, int terms) {
+      this.sums = new double[resamples * terms];
+      this.sumW2 = new double[resamples];
+      this.n = new long[resamples];
     }
 
-    Sums add(Sums o) {
+    GroupSums add(GroupSums o) {
       for (int i = 0; i < sums.length; i++) {
         sums[i] += o.sums[i];
       }
@@ -105,29 +119,35 @@ final class BootstrapSums {
    */
   static Sums compute(Dataset<Row> rows, int groups, int terms, int bootstrap) {
     int resamples = bootstrap + 1;
-    return rows.select("gid", "row_hash", "w", "t").javaRDD()
-        .mapPartitions(new Accumulate(groups, resamples, terms))
-        .treeReduce(new Merge());
+    JavaRDD<Row> input = rows.select("gid", "row_hash", "w", "t").javaRDD();
+    // each partition holds buffers for the groups its rows fall in only; they are added up per
+    // group on the executors, so the driver receives each group once (the result's size),
+    // whatever the number of partitions
+    int reducers = Math.max(1, Math.min(groups, input.getNumPartitions()));
+    Sums out = new Sums(groups, resamples, terms);
+    for (Tuple2<Integer, GroupSums> g : input.mapPartitionsToPair(new Accumulate(resamples, terms))
+        .reduceByKey(GroupSums::add, reducers).collect()) {
+      out.byGroup[g._1()] = g._2();
+    }
+    return out;
   }
 
-  private static final class Accumulate implements FlatMapFunction<Iterator<Row>, Sums> {
-    private final int groups;
+  private static final class Accumulate implements PairFlatMapFunction<Iterator<Row>, Integer, GroupSums> {
     private final int resamples;
     private final int terms;
 
-    Accumulate(int groups, int resamples, int terms) {
-      this.groups = groups;
+    Accumulate(int resamples, int terms) {
       this.resamples = resamples;
       this.terms = terms;
     }
 
     @Override
-    public Iterator<Sums> call(Iterator<Row> it) {
-      Sums s = new Sums(groups, resamples, terms);
+    public Iterator<Tuple2<Integer, GroupSums>> call(Iterator<Row> it) {
+      Map<Integer, GroupSums> byGroup = new HashMap<>();
       double[] t = new double[terms];
       while (it.hasNext()) {
         Row r = it.next();
-        int g = r.getInt(0);
+        GroupSums s = byGroup.computeIfAbsent(r.getInt(0), g -> new GroupSums(resamples, terms));
         long hash = r.getLong(1);
         double w = r.getDouble(2);
         List<Double> values = r.getList(3);
@@ -141,25 +161,17 @@ final class BootstrapSums {
             continue;
           }
           double wk = w * k;
-          int cell = g * resamples + b;
-          int base = cell * terms;
+          int base = b * terms;
           for (int i = 0; i < terms; i++) {
             s.sums[base + i] += wk * t[i];
           }
-          s.sumW2[cell] += wk * wk;
-          s.n[cell]++;
+          s.sumW2[b] += wk * wk;
+          s.n[b]++;
         }
       }
-      List<Sums> one = new ArrayList<>(1);
-      one.add(s);
-      return one.iterator();
-    }
-  }
-
-  private static final class Merge implements Function2<Sums, Sums, Sums> {
-    @Override
-    public Sums call(Sums a, Sums b) {
-      return a.add(b);
+      List<Tuple2<Integer, GroupSums>> out = new ArrayList<>(byGroup.size());
+      byGroup.forEach((g, s) -> out.add(new Tuple2<>(g, s)));
+      return out.iterator();
     }
   }
 }

@@ -121,28 +121,31 @@ public final class DriversStage implements Stage {
     Map<Group, DriverAggregates.Logit> logits = new java.util.HashMap<>();
     Map<Group, DriverAggregates.LogitReplicate[]> logitReps = new java.util.HashMap<>();
     if (!binary.isEmpty()) {
-      long t1 = System.nanoTime();
-      Dataset<Row> binStacked = DriverAggregates.stack(rows, binary, slices, p);
-      Map<Group, Double> fit = new java.util.HashMap<>();
-      desc.forEach((g, d) -> {
-        if (binary.stream().anyMatch(o -> o.name().equals(g.outcome())) && d.contrasts().n() >= cfg.minResponses()) {
-          fit.put(g, d.contrasts().mean(1));
+      try (CacheScope cache = CacheScope.open()) {
+        long t1 = System.nanoTime();
+        // read by every IRLS iteration and by the replicates' pass: exploded once
+        Dataset<Row> binStacked = cache.keep(DriverAggregates.stack(rows, binary, slices, p));
+        Map<Group, Double> fit = new java.util.HashMap<>();
+        desc.forEach((g, d) -> {
+          if (binary.stream().anyMatch(o -> o.name().equals(g.outcome())) && d.contrasts().n() >= cfg.minResponses()) {
+            fit.put(g, d.contrasts().mean(1));
+          }
+        });
+        logits.putAll(DriverAggregates.logistic(spark, binStacked, fit, p, MAX_ITER, TOLERANCE));
+        Progress.info("logistic fits of {} groups: {} IRLS iterations at most, {} s", fit.size(),
+            logits.values().stream().mapToInt(DriverAggregates.Logit::iterations).max().orElse(0), secs(t1));
+        Map<Group, double[]> beta = new java.util.HashMap<>();
+        logits.forEach((g, l) -> {
+          if (l.converged()) {
+            beta.put(g, l.beta());
+          }
+        });
+        if (!beta.isEmpty()) {
+          logitReps.putAll(DriverAggregates.logisticReplicates(spark, binStacked, beta, p, cfg.bootstrap(), cfg.seed()));
         }
-      });
-      logits.putAll(DriverAggregates.logistic(spark, binStacked, fit, p, MAX_ITER, TOLERANCE));
-      Progress.info("logistic fits of {} groups: {} IRLS iterations at most, {} s", fit.size(),
-          logits.values().stream().mapToInt(DriverAggregates.Logit::iterations).max().orElse(0), secs(t1));
-      Map<Group, double[]> beta = new java.util.HashMap<>();
-      logits.forEach((g, l) -> {
-        if (l.converged()) {
-          beta.put(g, l.beta());
-        }
-      });
-      if (!beta.isEmpty()) {
-        logitReps.putAll(DriverAggregates.logisticReplicates(spark, binStacked, beta, p, cfg.bootstrap(), cfg.seed()));
+        counts.put("logistic_not_converged", logits.values().stream().filter(l -> !l.converged()).count());
+        Progress.info("logistic models: {} groups fitted, bootstrap by one-step in {} s", logits.size(), secs(t1));
       }
-      counts.put("logistic_not_converged", logits.values().stream().filter(l -> !l.converged()).count());
-      Progress.info("logistic models: {} groups fitted, bootstrap by one-step in {} s", logits.size(), secs(t1));
     }
     List<KeyDriverAnalysis.Settings> settings = cfg.outcomes().stream()
         .map(o -> new KeyDriverAnalysis.Settings(attributes, o, cfg.minResponses(), cfg.confidence(), cfg.performance(),
