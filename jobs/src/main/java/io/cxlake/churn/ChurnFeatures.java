@@ -9,6 +9,8 @@ import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
 
 /**
  * Point-in-time churn features: each one at a cutoff uses only events dated up to the end of the
@@ -74,18 +76,21 @@ public final class ChurnFeatures {
    */
   public static Dataset<Row> build(ChurnInputs in, Dataset<Row> spine, List<String> features) {
     Dataset<Row> cutoffs = broadcast(spine.select("cutoff_date").distinct());
+    Dataset<Row> latest = latestAtCutoff(in, spine);
     Column cutoffEnd = to_timestamp(date_add(col("cutoff_date"), 1));
 
     Column od = Cutoffs.daysBefore(col("order_date"));
-    Dataset<Row> orders = in.orders().join(cutoffs, od.geq(0))
+    // every join reaches back only as far as its features' window; what has no window (the latest
+    // order, answer, renewals, running subscriptions) comes from latestAtCutoff
+    Dataset<Row> orders = in.orders().join(cutoffs, od.geq(0).and(od.lt(365)))
         .groupBy("cutoff_date", "customer_key")
-        .agg(min(od).as("recency_days"),
-            count(when(od.lt(365), 1)).as("frequency_365"),
-            sum(when(od.lt(365), col("net_amount"))).as("monetary_365"),
+        .agg(count(lit(1)).as("frequency_365"),
+            sum(col("net_amount")).as("monetary_365"),
             count(when(od.lt(90), 1)).as("orders_90"),
-            max(when(od.lt(365), od)).as("_first_od"),
+            max(od).as("_first_od"),
             coalesce(sum(when(od.lt(90), col("net_amount"))), lit(0.0)).as("_spend_90"),
             coalesce(sum(when(od.geq(90).and(od.lt(180)), col("net_amount"))), lit(0.0)).as("_spend_prev_90"))
+        .join(latest, KEY, "right")
         .withColumn("aov_365", when(col("frequency_365").gt(0), col("monetary_365").divide(col("frequency_365"))))
         .withColumn("spend_trend", log1p(col("_spend_90")).minus(log1p(col("_spend_prev_90"))))
         // Mean gap between the window's orders; how overdue the next one is relative to it.
@@ -110,14 +115,10 @@ public final class ChurnFeatures {
             count(when(not(coalesce(resolved, lit(false))), 1)).as("open_contacts"));
 
     Column rd = datediff(col("cutoff_date"), to_date(col("responded_ts")));
-    Dataset<Row> surveys = in.responses().join(cutoffs, col("responded_ts").lt(cutoffEnd))
+    Dataset<Row> surveys = in.responses().join(cutoffs, col("responded_ts").lt(cutoffEnd).and(rd.lt(365)))
         .groupBy("cutoff_date", "customer_key")
-        .agg(max_by(col("nps"), when(col("nps").isNotNull(), col("responded_ts"))).as("latest_nps"),
-            min(rd).as("_response_days"),
-            avg(when(rd.lt(365), col("nps"))).as("_nps_mean_365"),
-            max(when(rd.lt(180), when(col("nps").leq(6), 1.0).otherwise(0.0))).as("detractor_180d"),
-            max_by(col("csat"), when(col("csat").isNotNull(), col("responded_ts"))).as("latest_csat"))
-        .withColumn("nps_trend", col("latest_nps").minus(col("_nps_mean_365")));
+        .agg(avg(col("nps")).as("_nps_mean_365"),
+            max(when(rd.lt(180), when(col("nps").leq(6), 1.0).otherwise(0.0))).as("detractor_180d"));
 
     Column sd = Cutoffs.daysBefore(col("session_date"));
     Dataset<Row> digital = in.sessions().join(cutoffs, sd.geq(0).and(sd.lt(60)))
@@ -127,19 +128,12 @@ public final class ChurnFeatures {
             sum(when(sd.geq(30), col("sessions")).otherwise(0)).as("_sessions_prev_30d"))
         .withColumn("digital_trend", log1p(col("sessions_30d")).minus(log1p(col("_sessions_prev_30d"))));
 
-    Dataset<Row> renewals = in.renewals().where(col("outcome").equalTo("renewed"))
-        .join(cutoffs, col("decided_date").leq(col("cutoff_date")))
-        .groupBy("cutoff_date", "customer_key").agg(count(lit(1)).as("renewals"));
-    Dataset<Row> subscribed = in.subscriptions().join(cutoffs, col("start_date").leq(col("cutoff_date"))
-            .and(col("end_date").isNull().or(col("end_date").gt(col("cutoff_date")))))
-        .select(col("cutoff_date"), col("customer_key"), lit(1.0).as("has_subscription")).distinct();
-
-    String[] key = {"cutoff_date", "customer_key"};
-    Dataset<Row> all = spine.select("cutoff_date", "customer_key")
+    String[] key = KEY;
+    Dataset<Row> all = orders
         .join(in.customers(), new String[] {"customer_key"}, "left")
         .withColumn("tenure_days", datediff(col("cutoff_date"), col("signup_date")))
-        .join(orders, key, "left").join(contacts, key, "left").join(surveys, key, "left")
-        .join(digital, key, "left").join(renewals, key, "left").join(subscribed, key, "left");
+        .join(contacts, key, "left").join(surveys, key, "left").join(digital, key, "left")
+        .withColumn("nps_trend", col("latest_nps").minus(col("_nps_mean_365")));
     if (in.sentiment() != null) {
       Column vd = Cutoffs.daysBefore(col("response_date"));
       all = all.join(in.sentiment().join(cutoffs, vd.geq(0).and(vd.lt(180)))
@@ -161,6 +155,43 @@ public final class ChurnFeatures {
       out.add(col(f).cast("double").as(f));
     }
     return all.select(out.toArray(Column[]::new));
+  }
+
+  private static final String[] KEY = {"cutoff_date", "customer_key"};
+
+  /**
+   * Per spine row, what has no window: days since the latest order and answer, the latest NPS
+   * and CSAT answered, renewals so far, and whether a subscription runs at the cutoff. The
+   * events and the spine's cutoffs go through one sort per customer (a cutoff after the events
+   * of its own day), so every event is read once however many cutoffs there are; joining each
+   * event to every later cutoff would read the whole history once per cutoff.
+   */
+  static Dataset<Row> latestAtCutoff(ChurnInputs in, Dataset<Row> spine) {
+    Dataset<Row> marks = spine.select(col("customer_key"), col("cutoff_date"), col("cutoff_date").as("_day"),
+            lit(1).as("_is_cutoff"))
+        .unionByName(in.orders().select(col("customer_key"), col("order_date").as("_day"), col("order_date").as("_ordered")), true)
+        .unionByName(in.responses().select(col("customer_key"), to_date(col("responded_ts")).as("_day"),
+            col("responded_ts").as("_at"), to_date(col("responded_ts")).as("_answered"), col("nps").as("_nps"),
+            col("csat").as("_csat")), true)
+        .unionByName(in.renewals().where(col("outcome").equalTo("renewed"))
+            .select(col("customer_key"), col("decided_date").as("_day"), lit(1).as("_renewed")), true)
+        // +1 from a subscription's start, -1 from its end (a subscription ending on the cutoff no longer runs)
+        .unionByName(in.subscriptions().select(col("customer_key"), col("start_date").as("_day"), lit(1).as("_running")), true)
+        .unionByName(in.subscriptions().where(col("end_date").isNotNull())
+            .select(col("customer_key"), col("end_date").as("_day"), lit(-1).as("_running")), true);
+    WindowSpec upTo = Window.partitionBy("customer_key")
+        .orderBy(col("_day"), coalesce(col("_is_cutoff"), lit(0)), col("_at"))
+        .rowsBetween(Window.unboundedPreceding(), Window.currentRow());
+    return marks
+        .select(col("customer_key"), col("cutoff_date"), col("_is_cutoff"),
+            datediff(col("cutoff_date"), last("_ordered", true).over(upTo)).as("recency_days"),
+            datediff(col("cutoff_date"), last("_answered", true).over(upTo)).as("_response_days"),
+            last("_nps", true).over(upTo).as("latest_nps"),
+            last("_csat", true).over(upTo).as("latest_csat"),
+            sum("_renewed").over(upTo).as("renewals"),
+            when(sum("_running").over(upTo).gt(0), 1.0).as("has_subscription"))
+        .where(col("_is_cutoff").isNotNull())
+        .drop("_is_cutoff");
   }
 
   /** The configured features this installation can compute (sentiment needs the voice stage). */

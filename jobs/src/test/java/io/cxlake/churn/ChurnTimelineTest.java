@@ -163,6 +163,34 @@ class ChurnTimelineTest {
   }
 
   @Test
+  void eachCutoffOfASpineSeesItsOwnPastOnly() {
+    // two cutoffs per customer in one spine: what has no window (latest order, answer, renewals)
+    // comes from one stream per customer; each cutoff must equal the same cutoff built alone
+    ChurnInputs in = inputs(true, true);
+    List<String> features = TestSpark.section(ChurnConfig.SECTION, "").features();
+    Map<String, Row> together = new TreeMap<>();
+    for (Row r : ChurnFeatures.build(in, sql("(DATE'2025-06-30', 'a'), (DATE'2025-07-31', 'a'), (DATE'2025-06-30', 'h'),"
+        + " (DATE'2025-07-31', 'h')", "cutoff_date, customer_key"), features).collectAsList()) {
+      together.put(r.get(0) + " " + r.getString(1), r);
+    }
+    assertEquals(4, together.size());
+    for (String cutoff : List.of("2025-06-30", "2025-07-31")) {
+      for (Row r : ChurnFeatures.build(in, sql("(DATE'" + cutoff + "', 'a'), (DATE'" + cutoff + "', 'h')",
+          "cutoff_date, customer_key"), features).collectAsList()) {
+        assertEquals(r, together.get(r.get(0) + " " + r.getString(1)), cutoff);
+      }
+    }
+    Row a = together.get("2025-07-31 a");
+    assertEquals(26.0, a.<Double>getAs("recency_days")); // the order of 07-05
+    assertEquals(0.0, a.<Double>getAs("latest_nps")); // the answer of 07-03
+    assertEquals(1.0, a.<Double>getAs("latest_csat"));
+    assertEquals(3.0, a.<Double>getAs("frequency_365"));
+    assertEquals(10.0, together.get("2025-06-30 a").<Double>getAs("recency_days"));
+    assertEquals(2.0, together.get("2025-07-31 h").<Double>getAs("renewals")); // renewed again on 07-10
+    assertEquals(1.0, together.get("2025-06-30 h").<Double>getAs("renewals"));
+  }
+
+  @Test
   void rowsAfterTheCutoffChangeNoFeatureAndRowsAfterTheWindowNoLabel() {
     assertEquals(features(inputs(false, false)), features(inputs(true, true)));
     for (String label : List.of("inactivity", "subscription")) {
