@@ -89,14 +89,7 @@ public final class ChurnFeatures {
             count(when(od.lt(90), 1)).as("orders_90"),
             max(od).as("_first_od"),
             coalesce(sum(when(od.lt(90), col("net_amount"))), lit(0.0)).as("_spend_90"),
-            coalesce(sum(when(od.geq(90).and(od.lt(180)), col("net_amount"))), lit(0.0)).as("_spend_prev_90"))
-        .join(latest, KEY, "right")
-        .withColumn("aov_365", when(col("frequency_365").gt(0), col("monetary_365").divide(col("frequency_365"))))
-        .withColumn("spend_trend", log1p(col("_spend_90")).minus(log1p(col("_spend_prev_90"))))
-        // Mean gap between the window's orders; how overdue the next one is relative to it.
-        .withColumn("_gap", when(col("frequency_365").geq(2),
-            col("_first_od").minus(col("recency_days")).divide(col("frequency_365").minus(1))))
-        .withColumn("overdue_ratio", when(col("_gap").gt(0), col("recency_days").divide(col("_gap"))));
+            coalesce(sum(when(od.geq(90).and(od.lt(180)), col("net_amount"))), lit(0.0)).as("_spend_prev_90"));
 
     Column secondsToCutoff = unix_seconds(cutoffEnd).minus(unix_seconds(col("opened_ts")));
     Column answered = col("first_response_hours").multiply(3600).lt(secondsToCutoff);
@@ -128,16 +121,22 @@ public final class ChurnFeatures {
             sum(when(sd.geq(30), col("sessions")).otherwise(0)).as("_sessions_prev_30d"))
         .withColumn("digital_trend", log1p(col("sessions_30d")).minus(log1p(col("_sessions_prev_30d"))));
 
-    String[] key = KEY;
-    Dataset<Row> all = orders
+    // one row per spine row: latestAtCutoff has exactly those
+    Dataset<Row> all = latest
         .join(in.customers(), new String[] {"customer_key"}, "left")
         .withColumn("tenure_days", datediff(col("cutoff_date"), col("signup_date")))
-        .join(contacts, key, "left").join(surveys, key, "left").join(digital, key, "left")
+        .join(orders, KEY, "left").join(contacts, KEY, "left").join(surveys, KEY, "left").join(digital, KEY, "left")
+        .withColumn("aov_365", when(col("frequency_365").gt(0), col("monetary_365").divide(col("frequency_365"))))
+        .withColumn("spend_trend", log1p(col("_spend_90")).minus(log1p(col("_spend_prev_90"))))
+        // Mean gap between the window's orders; how overdue the next one is relative to it.
+        .withColumn("_gap", when(col("frequency_365").geq(2),
+            col("_first_od").minus(col("recency_days")).divide(col("frequency_365").minus(1))))
+        .withColumn("overdue_ratio", when(col("_gap").gt(0), col("recency_days").divide(col("_gap"))))
         .withColumn("nps_trend", col("latest_nps").minus(col("_nps_mean_365")));
     if (in.sentiment() != null) {
       Column vd = Cutoffs.daysBefore(col("response_date"));
       all = all.join(in.sentiment().join(cutoffs, vd.geq(0).and(vd.lt(180)))
-          .groupBy("cutoff_date", "customer_key").agg(avg("sentiment_score").as("sentiment_180d")), key, "left");
+          .groupBy("cutoff_date", "customer_key").agg(avg("sentiment_score").as("sentiment_180d")), KEY, "left");
     }
     // No event is a zero for counts and amounts; unknown stays null (imputed, with an indicator).
     for (String zero : List.of("frequency_365", "monetary_365", "orders_90", "spend_trend", "contacts_90d",

@@ -17,8 +17,9 @@ import scala.Tuple2;
  * {@code S[g][b][t] += w·k_b·term_t}, where g is the row's group, w its weight and k_b its
  * Poisson(1) resampling count (k_0 = 1, the full sample). Each partition fills one array per
  * group it meets, and the arrays are added up per group across partitions: no row reaches the
- * driver, and neither memory nor what the driver receives grows with the partition count. This replaces exploding every row into B+1 rows and a group-by, which
- * cost about five times more here (docs/drivers.md#performance).
+ * driver, and neither memory nor what the driver receives grows with the partition count.
+ * This replaces exploding every row into B+1 rows and a group-by, which cost about five times
+ * more here (docs/drivers.md#performance).
  */
 final class BootstrapSums {
   private BootstrapSums() {}
@@ -60,14 +61,10 @@ final class BootstrapSums {
 
   /** The sums of one pass: term sums, Σ(w·k)² and the count of rows with k > 0, per group and resample. */
   static final class Sums {
-    final int groups;
-    final int resamples;
-    final int terms;
+    private final int terms;
     private final GroupSums[] byGroup;
 
-    Sums(int groups, int resamples, int terms) {
-      this.groups = groups;
-      this.resamples = resamples;
+    Sums(int groups, int terms) {
       this.terms = terms;
       this.byGroup = new GroupSums[groups];
     }
@@ -124,7 +121,7 @@ final class BootstrapSums {
     // group on the executors, so the driver receives each group once (the result's size),
     // whatever the number of partitions
     int reducers = Math.max(1, Math.min(groups, input.getNumPartitions()));
-    Sums out = new Sums(groups, resamples, terms);
+    Sums out = new Sums(groups, terms);
     for (Tuple2<Integer, GroupSums> g : input.mapPartitionsToPair(new Accumulate(resamples, terms))
         .reduceByKey(GroupSums::add, reducers).collect()) {
       out.byGroup[g._1()] = g._2();
