@@ -41,6 +41,7 @@ public final class TestSpark {
           "spark.databricks.delta.snapshotPartitions", "2",
           "spark.ui.enabled", "false",
           "spark.ui.showConsoleProgress", "false"));
+      spark.sparkContext().addSparkListener(PlanRecorder.INSTANCE);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> spark.stop()));
     }
     return spark;

@@ -107,6 +107,9 @@ public final class JobRunner {
     StageResult result = null;
     String error = null;
     int exitCode = 0;
+    // The job group names the stage in the Spark UI (jobs and SQL tabs) and in listeners.
+    ctx.spark().sparkContext().setJobGroup("cxlake:" + stage.name(), "cxlake " + stage.name() + " (run " + ctx.runId() + ")",
+        false);
     try {
       result = stage.run(ctx);
       if (result.failed()) {
@@ -121,6 +124,8 @@ public final class JobRunner {
       // Spark's AnalysisException is a checked exception in Java terms.
       error = oneLine(e);
       Progress.warn("{} failed", stage.name(), e);
+    } finally {
+      ctx.spark().sparkContext().clearJobGroup();
     }
     Instant end = Instant.now();
     log(ctx, stage.name(), start, end, error == null ? "success" : "failed", result, error);

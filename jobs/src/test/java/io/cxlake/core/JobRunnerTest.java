@@ -62,6 +62,17 @@ class JobRunnerTest {
   }
 
   @Test
+  void theQueriesOfAStageRunInItsJobGroupSoListenersKnowTheStage() {
+    JobContext ctx = TestSpark.context(P, TestSpark.repoRoot().resolve("conf/sources.yaml"), null);
+    JobRunner.run(ctx, List.of(doing("grouped_toy", c -> c.spark().range(20)
+        .selectExpr("cast(id AS string) AS customer_key", "row_number() OVER (ORDER BY id) AS n").collectAsList())));
+    List<String> found = io.cxlake.PlanRecorder.offenders(ctx.spark()).get("grouped_toy");
+    assertEquals(2, found.size(), found.toString()); // the window and the exchange that gathers its input
+    assertTrue(found.get(0).startsWith("window without partition over [customer_key]"), found.toString());
+    assertNull(ctx.spark().sparkContext().getLocalProperty("spark.jobGroup.id"), "the group is cleared after the stage");
+  }
+
+  @Test
   void aFailureSkipsTheStagesAfterItAndNamesTheStage() {
     TestSpark.dropDatabases(P);
     JobContext ctx = TestSpark.context(P, TestSpark.repoRoot().resolve("conf/sources.yaml"), null);
