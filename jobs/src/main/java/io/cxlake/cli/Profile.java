@@ -37,21 +37,29 @@ final class Profile {
     out.println();
     out.printf("floor: cold SELECT 1 in a fresh JVM %.1f s; start-up %.1f s (JVM %.1f, session %.1f, metastore and ops tables %.1f)%n",
         coldSelectSeconds, startup.total(), startup.jvm(), startup.session(), startup.catalog());
-    out.printf("%-10s %9s %7s %8s %8s %7s%n", "stage", "seconds", "jobs", "tasks", "commits", "files");
+    out.printf("%-10s %9s %7s %8s %8s %7s %11s %9s%n", "stage", "seconds", "jobs", "tasks", "commits", "files",
+        "shuffle MB", "heap MB");
     long jobs = 0;
     long tasks = 0;
     long commits = 0;
     long files = 0;
+    long shuffle = 0;
+    long peakHeap = 0;
     double seconds = 0;
     for (StageProfiler.Figures f : profiler.figures()) {
-      out.printf("%-10s %9.1f %7d %8d %8d %7d%n", f.stage(), f.seconds(), f.jobs(), f.tasks(), f.commits(), f.filesWritten());
+      out.printf("%-10s %9.1f %7d %8d %8d %7d %11.1f %9d%n", f.stage(), f.seconds(), f.jobs(), f.tasks(), f.commits(),
+          f.filesWritten(), f.shuffleBytes() / 1e6, f.peakHeapBytes() >> 20);
       jobs += f.jobs();
       tasks += f.tasks();
       commits += f.commits();
       files += f.filesWritten();
+      shuffle += f.shuffleBytes();
+      peakHeap = Math.max(peakHeap, f.peakHeapBytes());
       seconds += f.seconds();
     }
-    out.printf("%-10s %9.1f %7d %8d %8d %7d%n", "total", seconds, jobs, tasks, commits, files);
+    out.printf("%-10s %9.1f %7d %8d %8d %7d %11.1f %9d%n", "total", seconds, jobs, tasks, commits, files, shuffle / 1e6,
+        peakHeap >> 20);
+    out.println("(shuffle MB: written to shuffle files; heap MB: the driver's peak heap right after a garbage collection)");
     out.printf("total with start-up: %.1f s = %.1f x the cold SELECT 1%n", seconds + startup.total(),
         (seconds + startup.total()) / coldSelectSeconds);
   }
@@ -73,6 +81,8 @@ final class Profile {
       s.put("tasks", f.tasks());
       s.put("delta_commits", f.commits());
       s.put("files_written", f.filesWritten());
+      s.put("shuffle_bytes_written", f.shuffleBytes());
+      s.put("peak_heap_after_gc_bytes", f.peakHeapBytes());
       return s;
     }).toList();
     m.put("stages", stages);

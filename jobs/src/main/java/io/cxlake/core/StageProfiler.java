@@ -19,20 +19,33 @@ import org.apache.spark.sql.SparkSession;
 /**
  * What each stage costs in the units that dominate small runs: Spark jobs and tasks launched
  * (counted by a listener), Delta commits and data files written (files under the warehouse
- * created during the stage), and wall time. Used by {@code bench} and {@code run --profile};
- * a normal run does not list the warehouse.
+ * created during the stage), and wall time; and in the units that grow with the data: bytes
+ * written to shuffle files, and the driver's peak heap after a garbage collection. Used by
+ * {@code bench} and {@code run --profile}; a normal run does not list the warehouse.
  */
 public final class StageProfiler implements JobRunner.Observer, AutoCloseable {
-  /** The figures of one stage. */
-  public record Figures(String stage, double seconds, long jobs, long tasks, long commits, long filesWritten) {}
+  /**
+   * The figures of one stage.
+   *
+   * @param shuffleBytes bytes the stage's tasks wrote to shuffle files
+   * @param peakHeapBytes the highest heap occupancy of the driver JVM right after a garbage
+   *                      collection during the stage (what the collector could not free: live data
+   *                      and old garbage not yet collected); 0 when no collection ran. In local
+   *                      mode the executors share this JVM, so it is their memory too.
+   */
+  public record Figures(String stage, double seconds, long jobs, long tasks, long commits, long filesWritten,
+      long shuffleBytes, long peakHeapBytes) {}
 
   private final SparkSession spark;
   private final Path warehouse;
   private final AtomicLong jobs = new AtomicLong();
   private final AtomicLong tasks = new AtomicLong();
+  private final AtomicLong shuffleBytes = new AtomicLong();
+  private final HeapAfterGc heap = new HeapAfterGc();
   private final List<Figures> figures = Collections.synchronizedList(new ArrayList<>());
   private long jobsAtStart;
   private long tasksAtStart;
+  private long shuffleBytesAtStart;
   private long startMillis;
   private final SparkListener listener;
 
@@ -49,6 +62,9 @@ public final class StageProfiler implements JobRunner.Observer, AutoCloseable {
       @Override
       public void onTaskEnd(SparkListenerTaskEnd taskEnd) {
         tasks.incrementAndGet();
+        if (taskEnd.taskMetrics() != null) {
+          shuffleBytes.addAndGet(taskEnd.taskMetrics().shuffleWriteMetrics().bytesWritten());
+        }
       }
     };
     spark.sparkContext().addSparkListener(listener);
@@ -58,6 +74,7 @@ public final class StageProfiler implements JobRunner.Observer, AutoCloseable {
   @Override
   public void close() {
     spark.sparkContext().removeSparkListener(listener);
+    heap.close();
   }
 
   @Override
@@ -65,7 +82,9 @@ public final class StageProfiler implements JobRunner.Observer, AutoCloseable {
     drainListenerBus();
     jobsAtStart = jobs.get();
     tasksAtStart = tasks.get();
+    shuffleBytesAtStart = shuffleBytes.get();
     startMillis = System.currentTimeMillis();
+    heap.restart();
   }
 
   @Override
@@ -73,7 +92,8 @@ public final class StageProfiler implements JobRunner.Observer, AutoCloseable {
     drainListenerBus();
     long[] written = filesWrittenSince(startMillis);
     figures.add(new Figures(stage.name(), (System.currentTimeMillis() - startMillis) / 1000.0,
-        jobs.get() - jobsAtStart, tasks.get() - tasksAtStart, written[0], written[1]));
+        jobs.get() - jobsAtStart, tasks.get() - tasksAtStart, written[0], written[1],
+        shuffleBytes.get() - shuffleBytesAtStart, heap.peak()));
   }
 
   public List<Figures> figures() {

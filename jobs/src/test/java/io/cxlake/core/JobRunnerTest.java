@@ -121,10 +121,15 @@ class JobRunnerTest {
             c.spark().range(100).repartition(3).write().format("delta").saveAsTable("jp_gold.t_writer");
             c.spark().sql("INSERT INTO jp_gold.t_writer VALUES (1000)");
             c.spark().range(7).count();
+          }),
+          doing("holder", c -> {
+            long[] held = new long[8 << 20]; // 64 MiB alive across a collection
+            System.gc();
+            assertEquals(0, held[held.length - 1]);
           })), profiler);
       figures = profiler.figures();
     }
-    assertEquals(List.of("idle", "writer"), figures.stream().map(StageProfiler.Figures::stage).toList());
+    assertEquals(List.of("idle", "writer", "holder"), figures.stream().map(StageProfiler.Figures::stage).toList());
     StageProfiler.Figures idle = figures.get(0);
     StageProfiler.Figures writer = figures.get(1);
     // Every stage appends its row to the run log: one commit and its file(s).
@@ -133,5 +138,9 @@ class JobRunnerTest {
     assertTrue(writer.filesWritten() >= idle.filesWritten() + 4, "3 files from the write, 1 from the insert: " + writer);
     assertTrue(writer.jobs() >= idle.jobs() + 3, "the write, the insert and the count launch jobs: " + writer);
     assertTrue(writer.tasks() > writer.jobs(), writer.toString());
+    assertEquals(0, idle.shuffleBytes(), idle.toString());
+    assertTrue(writer.shuffleBytes() > 0, "repartition(3) shuffles: " + writer);
+    StageProfiler.Figures holder = figures.get(2);
+    assertTrue(holder.peakHeapBytes() >= 64L << 20, "64 MiB survived the collection: " + holder);
   }
 }
