@@ -75,6 +75,8 @@ class BenchCommand implements Callable<Integer> {
         stages.add(figures(stage.name(), r.elapsed().toMillis() / 1000.0,
             r.result() == null ? 0 : r.result().rowsIn(), r.result() == null ? 0 : r.result().rowsOut(), r.status()));
         if (r.error() != null) {
+          // the stage line of the run log says only "failed": the cause must not disappear
+          System.err.println("cxlake bench: " + stage.name() + " failed: " + r.error());
           code = 1;
           break;
         }
