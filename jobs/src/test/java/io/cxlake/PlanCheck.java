@@ -41,59 +41,68 @@ public final class PlanCheck {
 
   /**
    * Every single-task node of an executed plan over rows of a growing grain, described as
-   * "window without partition over [key]: plan line" or "single-partition exchange of [key]:
-   * plan line". Adaptive plans are read in their final form; cached relations and subqueries
-   * are included. A single-partition exchange right after a limit is bounded and not reported.
+   * "window without partition over [key]: plan line" or "single-partition exchange over [key]:
+   * plan line". A single-partition exchange right after a limit is bounded and not reported.
    */
   public static List<String> singleTaskNodes(SparkPlan plan) {
     return singleTaskNodes(plan, GRAIN_COLUMNS);
   }
 
-  /** The number of window operators in an executed plan (partitioned or not), read as above. */
-  public static int windows(SparkPlan plan) {
-    List<String> all = new ArrayList<>();
-    walk(plan, null, all);
-    return all.size();
+  /** The number of window operators in an executed plan, partitioned or not. */
+  public static long windows(SparkPlan plan) {
+    return nodes(plan).stream().filter(n -> partitionSpec(n) != null).count();
   }
 
   private static List<String> singleTaskNodes(SparkPlan plan, Set<String> keys) {
     List<String> out = new ArrayList<>();
-    walk(plan, keys, out);
+    for (SparkPlan node : nodes(plan)) {
+      Seq<Expression> partitionSpec = partitionSpec(node);
+      if (partitionSpec != null && partitionSpec.isEmpty()) {
+        report("window without partition", node, keys, out);
+      }
+      // SinglePartition or repartition(1); a hash exchange has the session's shuffle partitions (2 in the tests)
+      if (node instanceof ShuffleExchangeExec shuffle && shuffle.outputPartitioning().numPartitions() == 1
+          && !(shuffle.child() instanceof LocalLimitExec)) {
+        report("single-partition exchange", node, keys, out);
+      }
+    }
     return out;
   }
 
-  /** Collects single-task nodes over {@code keys}; with {@code keys} null, every window instead. */
-  private static void walk(SparkPlan plan, Set<String> keys, List<String> out) {
+  /** A window operator's partition columns; null for any other node. */
+  private static Seq<Expression> partitionSpec(SparkPlan node) {
+    return node instanceof WindowExec w ? w.partitionSpec()
+        : node instanceof WindowGroupLimitExec l ? l.partitionSpec() : null;
+  }
+
+  /**
+   * The nodes of a plan, parents first: adaptive plans in their final form, with the plans of
+   * cached relations and of subqueries.
+   */
+  static List<SparkPlan> nodes(SparkPlan plan) {
+    List<SparkPlan> out = new ArrayList<>();
+    collect(plan, out);
+    return out;
+  }
+
+  private static void collect(SparkPlan plan, List<SparkPlan> out) {
     if (plan instanceof AdaptiveSparkPlanExec adaptive) {
-      walk(adaptive.executedPlan(), keys, out);
+      collect(adaptive.executedPlan(), out);
       return;
     }
     if (plan instanceof QueryStageExec stage) {
-      walk(stage.plan(), keys, out);
+      collect(stage.plan(), out);
       return;
     }
     if (plan instanceof InMemoryTableScanExec cached) {
-      walk(cached.relation().cachedPlan(), keys, out);
+      collect(cached.relation().cachedPlan(), out);
     }
-    Seq<Expression> partitionSpec = plan instanceof WindowExec w ? w.partitionSpec()
-        : plan instanceof WindowGroupLimitExec l ? l.partitionSpec() : null;
-    if (keys == null) {
-      if (partitionSpec != null) {
-        out.add(plan.nodeName());
-      }
-    } else if (partitionSpec != null && partitionSpec.isEmpty()) {
-      report("window without partition", plan, keys, out);
-    }
-    // SinglePartition or repartition(1); a hash exchange has the session's shuffle partitions (2 in the tests)
-    if (keys != null && plan instanceof ShuffleExchangeExec shuffle && shuffle.outputPartitioning().numPartitions() == 1
-        && !(shuffle.child() instanceof LocalLimitExec)) {
-      report("single-partition exchange", plan, keys, out);
-    }
+    out.add(plan);
     for (SparkPlan child : CollectionConverters.asJava(plan.children())) {
-      walk(child, keys, out);
+      collect(child, out);
     }
     for (SparkPlan sub : CollectionConverters.asJava(plan.subqueries())) {
-      walk(sub, keys, out);
+      collect(sub, out);
     }
   }
 

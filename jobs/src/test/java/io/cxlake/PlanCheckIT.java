@@ -45,11 +45,11 @@ class PlanCheckIT {
             .forEach(n -> offenders.add(stage + ": " + n));
       }
     });
-    Map<String, Integer> windows = PlanRecorder.windows(spark);
+    Map<String, Long> windows = PlanRecorder.windows(spark);
     System.err.println("plan check: executions per stage " + checked + "; window operators in them " + windows);
     // the check saw the windows of the stages known to use them (deduplication, order sequences, per-customer state)
     for (String stage : List.of("curate", "metrics", "segment", "churn", "survival", "voice")) {
-      assertTrue(windows.getOrDefault(stage, 0) > 0, stage + ": no window seen in " + windows);
+      assertTrue(windows.getOrDefault(stage, 0L) > 0, stage + ": no window seen in " + windows);
     }
     assertEquals(List.of(), offenders, "single-task nodes over growing tables (executions checked per stage: " + checked
         + "):\n" + String.join("\n", offenders));

@@ -49,6 +49,6 @@ class PlanCheckTest {
         "single-partition exchange over [customer_key]: Exchange SinglePartition, ENSURE_REQUIREMENTS",
         "single-partition exchange over [customer_key]: Exchange SinglePartition, REPARTITION_BY_NUM"), found);
     assertTrue(PlanRecorder.checked(spark).get("plan_check_test") >= 5);
-    assertEquals(2, PlanRecorder.windows(spark).get("plan_check_test"), "the rank and the share windows");
+    assertEquals(2L, PlanRecorder.windows(spark).get("plan_check_test"), "the rank and the share windows");
   }
 }

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerEvent;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.ui.SparkListenerSQLExecutionEnd;
 import org.apache.spark.sql.execution.ui.SparkListenerSQLExecutionStart;
 
@@ -23,7 +24,7 @@ public final class PlanRecorder extends SparkListener {
   /** Per stage: the number of executions checked. */
   private final Map<String, Integer> checked = new LinkedHashMap<>();
   /** Per stage: the number of window operators in them (so a check that found nothing had something to look at). */
-  private final Map<String, Integer> windows = new LinkedHashMap<>();
+  private final Map<String, Long> windows = new LinkedHashMap<>();
   /** Per stage: its offenders, each once. */
   private final Map<String, List<String>> offenders = new LinkedHashMap<>();
 
@@ -37,14 +38,15 @@ public final class PlanRecorder extends SparkListener {
     } else if (event instanceof SparkListenerSQLExecutionEnd end) {
       String stage = stageOfExecution.remove(end.executionId());
       if (stage != null && end.qe() != null) {
-        record(stage, PlanCheck.singleTaskNodes(end.qe().executedPlan()), PlanCheck.windows(end.qe().executedPlan()));
+        SparkPlan plan = end.qe().executedPlan();
+        record(stage, PlanCheck.singleTaskNodes(plan), PlanCheck.windows(plan));
       }
     }
   }
 
-  private synchronized void record(String stage, List<String> found, int windowCount) {
+  private synchronized void record(String stage, List<String> found, long windowCount) {
     checked.merge(stage, 1, Integer::sum);
-    windows.merge(stage, windowCount, Integer::sum);
+    windows.merge(stage, windowCount, Long::sum);
     List<String> known = offenders.computeIfAbsent(stage, s -> new ArrayList<>());
     found.stream().filter(f -> !known.contains(f)).forEach(known::add);
   }
@@ -58,7 +60,7 @@ public final class PlanRecorder extends SparkListener {
   }
 
   /** Window operators in the executions checked so far, by stage. */
-  public static Map<String, Integer> windows(SparkSession spark) {
+  public static Map<String, Long> windows(SparkSession spark) {
     caughtUp(spark);
     synchronized (INSTANCE) {
       return new LinkedHashMap<>(INSTANCE.windows);
