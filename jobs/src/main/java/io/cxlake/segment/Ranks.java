@@ -15,6 +15,12 @@ import org.apache.spark.sql.expressions.Window;
  * customer row in one task while the cluster idles), and the many customers sharing one value
  * (0 orders, no survey) do not skew a partition. All results depend on the values only, never
  * on row order; the tie rules are exact.
+ *
+ * <p>The histogram is counted over {@code population}, a frame with the same value per customer
+ * as {@code rows} but without the ranks added so far: counting over {@code rows} would nest each
+ * earlier rank's plan twice in the next one, so that k ranks make a plan 2^k times as large,
+ * analysed on the driver at every step (seconds per rank even on a thousand customers) and run
+ * as many times over.
  */
 final class Ranks {
   private Ranks() {}
@@ -24,8 +30,8 @@ final class Ranks {
    * non-null values, ties at the midpoint of their group: (values below + half the values tied)
    * / n × 100. A null value gets null.
    */
-  static Dataset<Row> withPercentile(Dataset<Row> rows, String x, String out) {
-    Dataset<Row> levels = histogram(rows, col(x));
+  static Dataset<Row> withPercentile(Dataset<Row> rows, Dataset<Row> population, String x, String out) {
+    Dataset<Row> levels = histogram(population, col(x));
     Column pct = col("_below").plus(col("_tied").multiply(0.5)).divide(col("_n")).multiply(100);
     return joinBack(rows, col(x), levels.select(col("_v"), pct.as(out)));
   }
@@ -36,9 +42,11 @@ final class Ranks {
    * position of their group. {@code higherIsBetter = false} reverses the order (recency: fewer
    * days score higher). Rows where {@code eligible} is false get null and do not count in n.
    */
-  static Dataset<Row> withQuintile(Dataset<Row> rows, String x, boolean higherIsBetter, Column eligible, String out) {
-    Dataset<Row> keyed = rows.withColumn("_rank_key", when(eligible, higherIsBetter ? col(x) : col(x).multiply(-1)));
-    Dataset<Row> levels = histogram(keyed, col("_rank_key"));
+  static Dataset<Row> withQuintile(Dataset<Row> rows, Dataset<Row> population, String x, boolean higherIsBetter,
+      Column eligible, String out) {
+    Column key = when(eligible, higherIsBetter ? col(x) : col(x).multiply(-1));
+    Dataset<Row> keyed = rows.withColumn("_rank_key", key);
+    Dataset<Row> levels = histogram(population, key);
     // 5·below/(n−1) from integers: exact at the quintile boundaries (no 0.6·5 = 2.9999...).
     Column fifths = when(col("_n").gt(1), col("_below").multiply(5).divide(col("_n").minus(1))).otherwise(lit(0.0));
     Column score = least(lit(5), floor(fifths).plus(1)).cast("int");

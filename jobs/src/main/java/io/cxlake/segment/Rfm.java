@@ -34,9 +34,9 @@ public final class Rfm {
         .withColumn("recency_days", datediff(asOfDate, col("last_order_date")));
 
     Column ordered = col("frequency").isNotNull();
-    Dataset<Row> scored = Ranks.withQuintile(joined, "recency_days", false, ordered, "r_score");
-    scored = Ranks.withQuintile(scored, "frequency", true, ordered, "f_score");
-    scored = Ranks.withQuintile(scored, "monetary", true, ordered, "m_score");
+    Dataset<Row> scored = Ranks.withQuintile(joined, joined, "recency_days", false, ordered, "r_score");
+    scored = Ranks.withQuintile(scored, joined, "frequency", true, ordered, "f_score");
+    scored = Ranks.withQuintile(scored, joined, "monetary", true, ordered, "m_score");
     return scored.select(asOfDate.as("as_of_date"), col("customer_key"), lit(cfg.lookbackDays()).as("lookback_days"),
         col("last_order_date"), col("recency_days"),
         coalesce(col("frequency"), lit(0L)).as("frequency"),

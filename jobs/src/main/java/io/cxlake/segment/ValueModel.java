@@ -37,8 +37,9 @@ public final class ValueModel {
     Dataset<Row> base = c360.join(rfm.select(col("customer_key"), col("monetary").as("revenue")),
         new String[] {"customer_key"}, "left");
     List<List<String>> inputs = List.of(cfg.attitude(), cfg.behaviour(), cfg.consumption());
+    Dataset<Row> population = base;
     for (int i = 0; i < FACTORS.length; i++) {
-      base = withFactor(base, FACTORS[i] + "_score", inputs.get(i));
+      base = withFactor(base, population, FACTORS[i] + "_score", inputs.get(i));
     }
     base = base.withColumn("weight_attitude", stageWeight(cfg.weights(), "attitude"))
         .withColumn("weight_behaviour", stageWeight(cfg.weights(), "behaviour"))
@@ -51,7 +52,7 @@ public final class ValueModel {
       weightSum = weightSum.plus(when(score.isNotNull(), col("weight_" + f)).otherwise(0.0));
     }
     Column value = when(weightSum.gt(0), round(weighted.divide(weightSum), 4));
-    return pareto(base.withColumn("value_score", value), cfg.paretoA(), cfg.paretoB())
+    return pareto(base.withColumn("value_score", value), population, cfg.paretoA(), cfg.paretoB())
         .select(lit(java.sql.Date.valueOf(asOf)).as("as_of_date"), col("customer_key"), col("lifecycle_stage"),
             round(col("attitude_score"), 4).as("attitude_score"), round(col("behaviour_score"), 4).as("behaviour_score"),
             round(col("consumption_score"), 4).as("consumption_score"),
@@ -60,13 +61,16 @@ public final class ValueModel {
             col("revenue"), col("revenue_share_pct"), col("cumulative_revenue_pct"), col("pareto_class"));
   }
 
-  /** Adds {@code out}: the mean percentile rank of the inputs a customer has; null when none. */
-  static Dataset<Row> withFactor(Dataset<Row> rows, String out, List<String> inputs) {
+  /**
+   * Adds {@code out}: the mean percentile rank of the inputs a customer has; null when none.
+   * The ranks are counted over {@code population} ({@link Ranks}).
+   */
+  static Dataset<Row> withFactor(Dataset<Row> rows, Dataset<Row> population, String out, List<String> inputs) {
     Column sum = lit(0.0);
     Column n = lit(0);
     for (int i = 0; i < inputs.size(); i++) {
       String pct = "_pct_" + i;
-      rows = Ranks.withPercentile(rows, inputs.get(i), pct);
+      rows = Ranks.withPercentile(rows, population, inputs.get(i), pct);
       sum = sum.plus(coalesce(col(pct), lit(0.0)));
       n = n.plus(when(col(inputs.get(i)).isNotNull(), 1).otherwise(0));
     }
@@ -105,13 +109,16 @@ public final class ValueModel {
    * Pareto classes: customers sorted by revenue, highest first; a customer is A while the
    * revenue of the customers strictly above it is below {@code aPct}% of the total (so the
    * customer who crosses the line is still A), B while below {@code bPct}%, else C. Tied
-   * revenues share one class; customers without revenue are C.
+   * revenues share one class; customers without revenue are C. The revenue totals are summed
+   * over {@code population}, the same customers with the same revenue ({@link Ranks} says why).
    */
-  static Dataset<Row> pareto(Dataset<Row> rows, double aPct, double bPct) {
-    Dataset<Row> r = rows.withColumn("revenue", coalesce(col("revenue"), lit(0)).cast("decimal(18,2)"));
+  static Dataset<Row> pareto(Dataset<Row> rows, Dataset<Row> population, double aPct, double bPct) {
+    Column revenue = coalesce(col("revenue"), lit(0)).cast("decimal(18,2)");
+    Dataset<Row> r = rows.withColumn("revenue", revenue);
     // One row per distinct revenue: the running sum, highest first, runs over the distinct
     // values only (never over every customer in one task); it includes the tied customers.
-    Dataset<Row> levels = r.groupBy(col("revenue").as("_v")).agg(sum("revenue").as("_sum"))
+    Dataset<Row> levels = population.select(revenue.as("revenue")).groupBy(col("revenue").as("_v"))
+        .agg(sum("revenue").as("_sum"))
         .withColumn("_through", sum("_sum").over(Window.orderBy(col("_v").desc())
             .rowsBetween(Window.unboundedPreceding(), Window.currentRow())))
         .withColumn("_total", sum("_sum").over(Window.partitionBy()))

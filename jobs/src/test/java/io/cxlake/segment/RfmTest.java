@@ -110,6 +110,9 @@ class RfmTest {
     }
     // The ranks come from a histogram of the values: no window sorts the customers in one task.
     assertEquals(List.of(), io.cxlake.PlanCheck.unpartitionedWindowsOver(rfm, "customer_key"));
+    // Each score's histogram counts the customers as read (2 relations), not the frame with the
+    // earlier scores joined in: 2 + 3 × 2 relations (2 × 2^3 = 16 when the plans nested).
+    assertEquals(8, rfm.queryExecution().analyzed().collectLeaves().size());
     assertEquals(365, by.get("a").<Integer>getAs("lookback_days"));
     assertEquals(Date.valueOf(AS_OF), by.get("a").getAs("as_of_date"));
   }

@@ -34,7 +34,7 @@ class ValueModelTest {
     }
     Dataset<Row> df = spark.createDataFrame(rows, new StructType().add("k", DataTypes.StringType).add("x", DataTypes.DoubleType));
     Map<String, Double> pr = new HashMap<>();
-    Ranks.withPercentile(df, "x", "p").select(col("k"), col("p")).collectAsList()
+    Ranks.withPercentile(df, df, "x", "p").select(col("k"), col("p")).collectAsList()
         .forEach(r -> pr.put(r.getString(0), r.isNullAt(1) ? null : r.getDouble(1)));
     // (below + tied/2) / n × 100 with n = 4 non-null values
     assertEquals(12.5, pr.get("p"), EPS);
@@ -91,6 +91,33 @@ class ValueModelTest {
     assertEquals("medium", by.get("k3").getAs("value_tier"), "exactly at a tier's minimum: that tier");
   }
 
+  /**
+   * Nine ranked inputs and the Pareto class: each rank's histogram is counted over the customers
+   * as read (2 relations: customer_360 and RFM), so the plan holds 2 relations per rank plus the
+   * base and the Pareto totals, 22. Counted over the frame with the earlier ranks joined in, it
+   * held 2 × 2^10 = 2,048, and the driver spent seconds analysing it at every step.
+   */
+  @Test
+  void thePlanGrowsLinearlyWithTheRankedInputs() {
+    SparkSession spark = TestSpark.session();
+    SegmentationConfig.Value cfg = TestSpark.section(SegmentationConfig.SECTION, "segmentation: {value: {"
+        + "attitude: [latest_nps, csat_mean, ces_mean], behaviour: [frequency, orders_total, active_days_30d], "
+        + "consumption: [monetary, aov, spend_trend], tiers: [{name: all, min: 0}], "
+        + "pareto_a: 80, pareto_b: 95}}").value();
+    StructType schema = new StructType().add("customer_key", DataTypes.StringType).add("lifecycle_stage", DataTypes.StringType);
+    List<Object> values = new ArrayList<>(List.of("k1", "new"));
+    for (String c : List.of("latest_nps", "csat_mean", "ces_mean", "frequency", "orders_total", "active_days_30d",
+        "monetary", "aov", "spend_trend")) {
+      schema = schema.add(c, DataTypes.DoubleType);
+      values.add((double) values.size());
+    }
+    Dataset<Row> c360 = spark.createDataFrame(List.of(RowFactory.create(values.toArray())), schema);
+    Dataset<Row> value = ValueModel.build(c360, revenues(spark, new String[] {"k1"}, new String[] {"10"}),
+        LocalDate.of(2026, 6, 30), cfg);
+    assertEquals(2 * (9 + 2), value.queryExecution().analyzed().collectLeaves().size());
+    assertEquals(100.0, value.first().<Double>getAs("revenue_share_pct"), EPS);
+  }
+
   static Dataset<Row> revenues(SparkSession spark, String[] keys, String[] amounts) {
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < keys.length; i++) {
@@ -112,13 +139,13 @@ class ValueModelTest {
     Dataset<Row> rows = revenues(spark, keys, new String[] {"50", "30", "10", "5", "3", "2", "0"})
         .withColumnRenamed("monetary", "revenue");
     Map<String, Row> by = new HashMap<>();
-    ValueModel.pareto(rows, 80, 95).collectAsList().forEach(r -> by.put(r.getAs("customer_key"), r));
+    ValueModel.pareto(rows, rows, 80, 95).collectAsList().forEach(r -> by.put(r.getAs("customer_key"), r));
     String[] expected = {"A", "A", "B", "B", "C", "C", "C"};
     for (int i = 0; i < keys.length; i++) {
       assertEquals(expected[i], by.get(keys[i]).getAs("pareto_class"), keys[i]);
     }
     assertEquals(80.0, by.get("r30").<Double>getAs("cumulative_revenue_pct"), EPS);
-    assertEquals(List.of(), io.cxlake.PlanCheck.unpartitionedWindowsOver(ValueModel.pareto(rows, 80, 95), "customer_key"),
+    assertEquals(List.of(), io.cxlake.PlanCheck.unpartitionedWindowsOver(ValueModel.pareto(rows, rows, 80, 95), "customer_key"),
         "the running revenue sum runs over distinct revenues, not over customers");
     assertEquals(10.0, by.get("r10").<Double>getAs("revenue_share_pct"), EPS);
 
@@ -126,7 +153,7 @@ class ValueModelTest {
     Dataset<Row> tied = revenues(spark, new String[] {"x", "y", "z"}, new String[] {"40", "40", "20"})
         .withColumnRenamed("monetary", "revenue");
     Map<String, String> cls = new HashMap<>();
-    ValueModel.pareto(tied, 80, 95).collectAsList().forEach(r -> cls.put(r.getAs("customer_key"), r.getAs("pareto_class")));
+    ValueModel.pareto(tied, tied, 80, 95).collectAsList().forEach(r -> cls.put(r.getAs("customer_key"), r.getAs("pareto_class")));
     assertEquals(Map.of("x", "A", "y", "A", "z", "B"), cls);
   }
 }
