@@ -30,18 +30,7 @@ public final class BgNbd implements SummaryLikelihood {
 
   /** ln L of one customer (equation 6 of the paper), for tests and the driver. */
   public static double logLikelihood(double[] p, double x, double tx, double t) {
-    double r = p[0];
-    double alpha = p[1];
-    double a = p[2];
-    double b = p[3];
-    double a3 = -(r + x) * Math.log(alpha + t);
-    double rest = a3;
-    if (x > 0) {
-      double a4 = Math.log(a) - Math.log(b + x - 1) - (r + x) * Math.log(alpha + tx);
-      double m = Math.max(a3, a4);
-      rest = m + Math.log(Math.exp(a3 - m) + Math.exp(a4 - m));
-    }
-    return MODEL.perX(p, x) + rest;
+    return MODEL.perX(p, x) + MODEL.perRow(p, new double[] {x, tx, t});
   }
 
   /** lnΓ(r+x) − lnΓ(r) + r ln α + ln B(a, b+x) − ln B(a, b): the part that depends on x alone. */
@@ -63,6 +52,24 @@ public final class BgNbd implements SummaryLikelihood {
     Column a4 = log(p[2]).minus(log(p[3].plus(x).minus(1))).minus(rx.multiply(log(p[1].plus(col("t_x")))));
     Column m = greatest(a3, a4);
     return when(x.gt(0), m.plus(log(exp(a3.minus(m)).plus(exp(a4.minus(m)))))).otherwise(a3);
+  }
+
+  @Override
+  public List<String> columns() {
+    return List.of("x", "t_x", "T");
+  }
+
+  /** {@link #perRow(Column[])} for one customer's x, t_x and T. */
+  @Override
+  public double perRow(double[] p, double[] v) {
+    double x = v[0];
+    double a3 = -(p[0] + x) * Math.log(p[1] + v[2]);
+    if (x <= 0) {
+      return a3;
+    }
+    double a4 = Math.log(p[2]) - Math.log(p[3] + x - 1) - (p[0] + x) * Math.log(p[1] + v[1]);
+    double m = Math.max(a3, a4);
+    return m + Math.log(Math.exp(a3 - m) + Math.exp(a4 - m));
   }
 
   /** δ(x>0) a/(b+x−1) ((α+T)/(α+t_x))^(r+x): the odds of having dropped out after the last purchase. */

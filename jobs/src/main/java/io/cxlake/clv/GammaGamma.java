@@ -30,7 +30,7 @@ public final class GammaGamma implements SummaryLikelihood {
 
   /** ln f(m | p, q, γ, x) of one repeat buyer. */
   public static double logLikelihood(double[] p, double x, double m) {
-    return MODEL.perX(p, x) + (p[0] * x - 1) * Math.log(m) - (p[0] * x + p[1]) * Math.log(p[2] + m * x);
+    return MODEL.perX(p, x) + MODEL.perRow(p, new double[] {x, m});
   }
 
   /** lnΓ(px+q) − lnΓ(px) − lnΓ(q) + q ln γ + px ln x. */
@@ -46,6 +46,18 @@ public final class GammaGamma implements SummaryLikelihood {
   public Column perRow(Column[] p) {
     Column px = p[0].multiply(col("x"));
     return px.minus(1).multiply(log(col("m"))).minus(px.plus(p[1]).multiply(log(p[2].plus(col("m").multiply(col("x"))))));
+  }
+
+  @Override
+  public List<String> columns() {
+    return List.of("x", "m");
+  }
+
+  /** {@link #perRow(Column[])} for one repeat buyer's x and m. */
+  @Override
+  public double perRow(double[] p, double[] v) {
+    double px = p[0] * v[0];
+    return (px - 1) * Math.log(v[1]) - (px + p[1]) * Math.log(p[2] + v[1] * v[0]);
   }
 
   /** E[M | x, m]: expected spend per purchase, a weighted mean of the population mean pγ/(q−1) and the customer's own. */

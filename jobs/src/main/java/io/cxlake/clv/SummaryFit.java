@@ -16,7 +16,8 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Maximum likelihood for a {@link SummaryLikelihood} over a dataset of customer summaries, at
- * Spark scale: no customer row leaves the executors. Each iteration evaluates the log-likelihood
+ * Spark scale: no customer row leaves the executors (up to {@link #DRIVER_SUMMARIES} distinct
+ * summaries, their counts are fitted on the driver instead). Each iteration evaluates the log-likelihood
  * at a batch of parameter points in one Spark aggregation (every line-search candidate with its
  * central-difference gradient; at the end the Hessian stencil), since a Spark job costs a fixed
  * few tenths of a second; the optimiser, BFGS on the logs of the
@@ -44,12 +45,27 @@ public final class SummaryFit {
   private static final int LINE_SEARCH_STEPS = 10;
 
   /**
-   * The batch evaluator: ln L at many points, one Spark job per call. The points are a small
-   * broadcast table joined to every customer row, so the plan (and its generated code) is the
-   * same on every call.
+   * At most this many distinct customer summaries are fitted on the driver: the summaries are
+   * collected with their counts, and each step is a loop over them instead of a Spark job (a fit
+   * takes some hundred steps, and a job costs a few tenths of a second). Bounded, so the
+   * collection does not grow with the customers; above it the fit runs in Spark.
    */
-  private record Evaluator(Dataset<Row> rows, SummaryLikelihood model, double[] xs, double[] counts) {
-    double[] logLikelihood(List<double[]> thetas) {
+  static final int DRIVER_SUMMARIES = 20_000;
+
+  /** ln L at many points at once. */
+  private interface Evaluator {
+    double[] logLikelihood(List<double[]> thetas);
+  }
+
+  /**
+   * In Spark, one job per call: the points are a small broadcast table joined to every customer
+   * row, so the plan (and its generated code) is the same on every call. The x-only part is
+   * summed over the histogram of x on the driver.
+   */
+  private record SparkEvaluator(Dataset<Row> rows, SummaryLikelihood model, double[] xs, double[] counts)
+      implements Evaluator {
+    @Override
+    public double[] logLikelihood(List<double[]> thetas) {
       int p = thetas.get(0).length;
       StructType schema = new StructType().add("_point", DataTypes.IntegerType);
       Column[] theta = new Column[p];
@@ -76,10 +92,32 @@ public final class SummaryFit {
         for (int i = 0; i < xs.length; i++) {
           ll += counts[i] * model.perX(thetas.get(k), xs[i]);
         }
-        out[k] = Double.isFinite(ll) ? ll : Double.NEGATIVE_INFINITY;
+        out[k] = finite(ll);
       }
       return out;
     }
+  }
+
+  /** On the driver, over the distinct summaries (in the model's columns, x first) and their counts. */
+  private record DriverEvaluator(SummaryLikelihood model, double[][] values, double[] counts) implements Evaluator {
+    @Override
+    public double[] logLikelihood(List<double[]> thetas) {
+      double[] out = new double[thetas.size()];
+      for (int k = 0; k < out.length; k++) {
+        double[] theta = thetas.get(k);
+        java.util.Map<Double, Double> perX = new java.util.HashMap<>();
+        double ll = 0;
+        for (int i = 0; i < values.length; i++) {
+          ll += counts[i] * (perX.computeIfAbsent(values[i][0], x -> model.perX(theta, x)) + model.perRow(theta, values[i]));
+        }
+        out[k] = finite(ll);
+      }
+      return out;
+    }
+  }
+
+  private static double finite(double ll) {
+    return Double.isFinite(ll) ? ll : Double.NEGATIVE_INFINITY;
   }
 
   /**
@@ -87,19 +125,45 @@ public final class SummaryFit {
    * and T; cache it first: it is read once per step).
    */
   public static Fit fit(Dataset<Row> rows, SummaryLikelihood model) {
-    List<Row> histogram = rows.groupBy("x").count().orderBy("x").collectAsList();
-    double[] xs = new double[histogram.size()];
-    double[] counts = new double[histogram.size()];
+    return fit(rows, model, DRIVER_SUMMARIES);
+  }
+
+  /** As {@link #fit(Dataset, SummaryLikelihood)}; on the driver when at most {@code driverSummaries} summaries differ. */
+  static Fit fit(Dataset<Row> rows, SummaryLikelihood model, int driverSummaries) {
+    Column[] columns = model.columns().stream().map(c -> col(c).cast("double").as(c)).toArray(Column[]::new);
+    List<Row> summaries = driverSummaries <= 0 ? List.of()
+        : rows.groupBy(columns).count().limit(driverSummaries + 1).collectAsList();
+    Evaluator eval;
     long n = 0;
-    for (int i = 0; i < xs.length; i++) {
-      xs[i] = ((Number) histogram.get(i).get(0)).doubleValue();
-      counts[i] = histogram.get(i).getLong(1);
-      n += histogram.get(i).getLong(1);
+    java.util.Set<Double> distinctX = new java.util.HashSet<>();
+    // (a null summary value, which the Spark sum would skip, leaves the fit to Spark)
+    if (!summaries.isEmpty() && summaries.size() <= driverSummaries && summaries.stream().noneMatch(Row::anyNull)) {
+      double[][] values = new double[summaries.size()][columns.length];
+      double[] counts = new double[summaries.size()];
+      for (int i = 0; i < values.length; i++) {
+        for (int c = 0; c < columns.length; c++) {
+          values[i][c] = summaries.get(i).getDouble(c);
+        }
+        counts[i] = summaries.get(i).getLong(columns.length);
+        n += summaries.get(i).getLong(columns.length);
+        distinctX.add(values[i][0]);
+      }
+      eval = new DriverEvaluator(model, values, counts);
+    } else {
+      List<Row> histogram = rows.groupBy("x").count().orderBy("x").collectAsList();
+      double[] xs = new double[histogram.size()];
+      double[] counts = new double[histogram.size()];
+      for (int i = 0; i < xs.length; i++) {
+        xs[i] = ((Number) histogram.get(i).get(0)).doubleValue();
+        counts[i] = histogram.get(i).getLong(1);
+        n += histogram.get(i).getLong(1);
+        distinctX.add(xs[i]);
+      }
+      eval = new SparkEvaluator(rows, model, xs, counts);
     }
     if (n == 0) {
       throw new IllegalArgumentException("no customers to fit " + model.names() + " on");
     }
-    Evaluator eval = new Evaluator(rows, model, xs, counts);
     int p = model.start().length;
     double[] phi = log(model.start());
     double scale = 1.0 / n; // the mean log-likelihood per customer: tolerances do not depend on n
@@ -116,7 +180,7 @@ public final class SummaryFit {
         d = here.grad.clone();
         slope = dot(here.grad, d);
       }
-      // Every step length of the line search, each with its gradient, in one Spark job.
+      // Every step length of the line search, each with its gradient, in one evaluation (one Spark job).
       List<double[]> candidates = new ArrayList<>();
       for (int k = 0; k < LINE_SEARCH_STEPS; k++) {
         candidates.add(clamp(add(phi, d, Math.pow(0.5, k))));
@@ -147,12 +211,12 @@ public final class SummaryFit {
       }
     }
     double[] theta = exp(phi);
-    return new Fit(theta, standardErrors(eval, phi), here.value / scale, n, iteration, xs.length);
+    return new Fit(theta, standardErrors(eval, phi), here.value / scale, n, iteration, distinctX.size());
   }
 
   private record Step(double value, double[] grad) {}
 
-  /** Mean log-likelihood and its central-difference gradient in φ = ln θ at each point: one Spark job. */
+  /** Mean log-likelihood and its central-difference gradient in φ = ln θ at each point: one evaluation. */
   private static List<Step> steps(Evaluator eval, List<double[]> centres, double scale) {
     int p = centres.get(0).length;
     List<double[]> points = new ArrayList<>();
@@ -178,7 +242,7 @@ public final class SummaryFit {
 
   /**
    * Standard errors of θ from the observed information. The Hessian is taken in φ = ln θ (one
-   * Spark job over the stencil); at the maximum, ∂²/∂θ_i∂θ_j = H_φ,ij / (θ_i θ_j).
+   * evaluation of the stencil); at the maximum, ∂²/∂θ_i∂θ_j = H_φ,ij / (θ_i θ_j).
    */
   private static double[] standardErrors(Evaluator eval, double[] phi) {
     int p = phi.length;

@@ -60,12 +60,15 @@ public final class DriverData {
         .join(in.customers().select("customer_key", "region"), new String[] {"customer_key"}, "left");
     rows = in.segments() == null ? rows.withColumn("segment", lit(null).cast("string"))
         : rows.join(in.segments().select("customer_key", "segment"), new String[] {"customer_key"}, "left");
+    // the behavioural outcomes are computed from the responses as read, not from the frame with the
+    // earlier outcomes joined in, which would nest each earlier outcome's plan twice in the next
+    Dataset<Row> responseRows = rows;
     for (DriversConfig.Outcome o : outcomes) {
       rows = switch (o.type()) {
         case "nps", "csat", "ces" -> rows.withColumn(y(o.name()), col(o.type()).cast("double"));
-        case "repurchase" -> rows.join(repurchase(rows, in.orders(), o.name(), o.windowDays(), asOf),
+        case "repurchase" -> rows.join(repurchase(responseRows, in.orders(), o.name(), o.windowDays(), asOf),
             new String[] {"response_id"}, "left");
-        case "renewal" -> rows.join(nextRenewal(rows, in.renewals(), o.name(), o.windowDays(), asOf),
+        case "renewal" -> rows.join(nextRenewal(responseRows, in.renewals(), o.name(), o.windowDays(), asOf),
             new String[] {"response_id"}, "left");
         default -> throw new IllegalArgumentException("unknown outcome type " + o.type());
       };

@@ -65,8 +65,13 @@ class ClvModelsTest {
     assertEquals(35.21897810218978, GammaGamma.expectedSpend(CDNOW_SPEND, 0, 0), 1e-10);
   }
 
-  @Test
-  void sparkFitsMatchScipyOnSimulatedCustomers() throws IOException {
+  /**
+   * The same estimates whether the likelihood is summed in Spark (driverSummaries 0) or over the
+   * collected distinct summaries on the driver (500 customers, the default).
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {0, SummaryFit.DRIVER_SUMMARIES})
+  void fitsMatchScipyOnSimulatedCustomers(int driverSummaries) throws IOException {
     SparkSession spark = TestSpark.session();
     List<Row> rows = new ArrayList<>();
     try (InputStream in = getClass().getResourceAsStream("/clv/simulated-customers.txt")) {
@@ -82,7 +87,7 @@ class ClvModelsTest {
         .add("T", DataTypes.DoubleType).add("m", DataTypes.DoubleType);
     Dataset<Row> customers = spark.createDataFrame(rows, schema).repartition(3).cache();
     try {
-      SummaryFit.Fit bg = SummaryFit.fit(customers, BgNbd.MODEL);
+      SummaryFit.Fit bg = SummaryFit.fit(customers, BgNbd.MODEL, driverSummaries);
       // SciPy (Nelder-Mead, then BFGS, on the same likelihood): r, α, a, b and ln L
       double[] expected = {0.53687181, 6.67848516, 0.61012484, 1.72573587};
       for (int i = 0; i < expected.length; i++) {
@@ -95,7 +100,7 @@ class ClvModelsTest {
       for (int i = 0; i < se.length; i++) {
         assertEquals(se[i], bg.standardErrors()[i], se[i] * 0.01, "se of " + BgNbd.MODEL.names().get(i));
       }
-      SummaryFit.Fit gg = SummaryFit.fit(customers.where(col("x").gt(0)), GammaGamma.MODEL);
+      SummaryFit.Fit gg = SummaryFit.fit(customers.where(col("x").gt(0)), GammaGamma.MODEL, driverSummaries);
       double[] spend = {5.30574255, 3.81045871, 16.01782351};
       for (int i = 0; i < spend.length; i++) {
         assertEquals(spend[i], gg.theta()[i], spend[i] * 1e-4, GammaGamma.MODEL.names().get(i));
