@@ -149,6 +149,8 @@ public final class SummaryFit {
         distinctX.add(values[i][0]);
       }
       eval = new DriverEvaluator(model, values, counts);
+      io.cxlake.core.Progress.info("{}: {} distinct summaries of {} customers, fitted on the driver", model.names(),
+          values.length, n);
     } else {
       List<Row> histogram = rows.groupBy("x").count().orderBy("x").collectAsList();
       double[] xs = new double[histogram.size()];
