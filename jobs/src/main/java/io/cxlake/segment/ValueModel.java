@@ -34,12 +34,13 @@ public final class ValueModel {
    *             Pareto classes is the RFM window's net revenue
    */
   public static Dataset<Row> build(Dataset<Row> c360, Dataset<Row> rfm, LocalDate asOf, SegmentationConfig.Value cfg) {
-    Dataset<Row> base = c360.join(rfm.select(col("customer_key"), col("monetary").as("revenue")),
+    Dataset<Row> withRevenue = c360.join(rfm.select(col("customer_key"), col("monetary").as("revenue")),
         new String[] {"customer_key"}, "left");
+    Dataset<Row> base = withRevenue;
     List<List<String>> inputs = List.of(cfg.attitude(), cfg.behaviour(), cfg.consumption());
-    Dataset<Row> population = base;
+    // the ranked inputs are customer_360 columns: their histograms need no join with RFM
     for (int i = 0; i < FACTORS.length; i++) {
-      base = withFactor(base, population, FACTORS[i] + "_score", inputs.get(i));
+      base = withFactor(base, c360, FACTORS[i] + "_score", inputs.get(i));
     }
     base = base.withColumn("weight_attitude", stageWeight(cfg.weights(), "attitude"))
         .withColumn("weight_behaviour", stageWeight(cfg.weights(), "behaviour"))
@@ -52,7 +53,7 @@ public final class ValueModel {
       weightSum = weightSum.plus(when(score.isNotNull(), col("weight_" + f)).otherwise(0.0));
     }
     Column value = when(weightSum.gt(0), round(weighted.divide(weightSum), 4));
-    return pareto(base.withColumn("value_score", value), population, cfg.paretoA(), cfg.paretoB())
+    return pareto(base.withColumn("value_score", value), withRevenue, cfg.paretoA(), cfg.paretoB())
         .select(lit(java.sql.Date.valueOf(asOf)).as("as_of_date"), col("customer_key"), col("lifecycle_stage"),
             round(col("attitude_score"), 4).as("attitude_score"), round(col("behaviour_score"), 4).as("behaviour_score"),
             round(col("consumption_score"), 4).as("consumption_score"),
