@@ -168,7 +168,8 @@ public final class Topics {
     for (int r = 0; r < cfg.topicRestarts(); r++) {
       seeds.add(cfg.seed() + r);
     }
-    List<LDAModel> fits = io.cxlake.platform.Parallel.map(seeds, seed -> lda(k, cfg).setSeed(seed).fit(sample));
+    LdaCorpus corpus = LdaCorpus.of(sample, "counts");
+    List<LDAModel> fits = io.cxlake.platform.Parallel.map(seeds, seed -> corpus.fit(lda(k, cfg).setSeed(seed)));
     LDAModel best = null;
     double bestLl = Double.NEGATIVE_INFINITY;
     for (int r = 0; r < fits.size(); r++) {
@@ -178,13 +179,15 @@ public final class Topics {
         bestLl = ll;
       }
     }
-    Progress.info("topics {}: best of {} fits on {} of {} texts", lang, fits.size(), Math.min(n, cfg.topicSample()), n);
+    Progress.info("topics {}: best of {} fits on {} of {} texts{}", lang, fits.size(), Math.min(n, cfg.topicSample()), n,
+        corpus.onDriver() ? " (on the driver)" : "");
     return best;
   }
 
   private static LDA lda(int k, VoiceConfig cfg) {
     // Verbatims are short and mostly about one thing: small concentrations make topic mixes and
-    // topics sparse; every iteration sees the whole corpus (online LDA's default is a 5% minibatch).
+    // topics sparse; each iteration draws a mini-batch the size of the corpus (a Poisson resample;
+    // online LDA's default is 5%).
     return new LDA().setK(k).setMaxIter(cfg.ldaIterations()).setSeed(cfg.seed()).setOptimizer("online")
         .setSubsamplingRate(1.0).setDocConcentration(new double[] {0.05}).setTopicConcentration(0.01)
         .setFeaturesCol("counts");
@@ -196,8 +199,9 @@ public final class Topics {
     Dataset<Row> test = vectors.where(pmod(xxhash64(col("id"), lit((long) cfg.seed())), lit(5)).equalTo(0));
     int best = cfg.topicRange().get(0);
     double bestPerplexity = Double.POSITIVE_INFINITY;
+    LdaCorpus corpus = LdaCorpus.of(train, "counts");
     for (int k = cfg.topicRange().get(0); k <= cfg.topicRange().get(1); k++) {
-      double perplexity = lda(k, cfg).fit(train).logPerplexity(test);
+      double perplexity = corpus.fit(lda(k, cfg)).logPerplexity(test);
       Progress.info("topics: k = {} held-out log perplexity {}", k, String.format("%.4f", perplexity));
       if (perplexity < bestPerplexity) {
         bestPerplexity = perplexity;
