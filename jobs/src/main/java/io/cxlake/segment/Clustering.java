@@ -108,6 +108,7 @@ public final class Clustering {
     Map<Integer, Double> silhouettes = new LinkedHashMap<>();
     Map<Integer, Fitted> fits = new LinkedHashMap<>();
     Dataset<Row> sample = sample(rows, n, cfg.sampleSize(), cfg.seed());
+    KMeansCorpus corpus = corpus(cfg, sample);
     // Each k is independent: fit them in parallel driver threads (Spark runs concurrent jobs),
     // as many as there are cores, since one fit on the one-partition sample uses one core.
     int threads = Math.max(1, Math.min(hi - lo + 1, rows.sparkSession().sparkContext().defaultParallelism()));
@@ -117,7 +118,7 @@ public final class Clustering {
       for (int k = lo; k <= hi; k++) {
         int kk = k;
         pending.put(k, pool.submit(() -> {
-          Fitted f = fitModel(cfg, kk, cfg.seed(), sample);
+          Fitted f = fitModel(cfg, kk, cfg.seed(), sample, corpus);
           // A fit can leave fewer clusters than asked (a mixture component that absorbs
           // everything); with one cluster the silhouette is undefined: rank it last.
           long used = f.predicted().select("prediction").distinct().count();
@@ -161,7 +162,7 @@ public final class Clustering {
     Dataset<Row> second = sample(rows, n, cfg.sampleSize(), cfg.stabilitySeed());
     Fitted other;
     try {
-      other = fitModel(cfg, bestK, cfg.stabilitySeed(), second);
+      other = fitModel(cfg, bestK, cfg.stabilitySeed(), second, corpus(cfg, second));
     } finally {
       second.unpersist();
     }
@@ -184,6 +185,18 @@ public final class Clustering {
         .persist(StorageLevel.MEMORY_AND_DISK());
   }
 
+  /** k-means samples are fitted on the driver when small enough (the same fits as MLlib's); null otherwise. */
+  private static KMeansCorpus corpus(SegmentationConfig.Cluster cfg, Dataset<Row> sample) {
+    if (!cfg.algorithm().equals("kmeans")) {
+      return null;
+    }
+    KMeansCorpus corpus = KMeansCorpus.of(sample, "features");
+    if (corpus.onDriver()) {
+      Progress.info("k-means fits on the driver (a sample of at most {} rows)", KMeansCorpus.DRIVER_ROWS);
+    }
+    return corpus;
+  }
+
   private record Scored(Fitted fit, double silhouette) {}
 
   /** A fitted model (applies to any rows), its predictions on the fitting rows, centres and loss (lower is better). */
@@ -195,10 +208,11 @@ public final class Clustering {
    * run can stop in a poor local optimum; several restarts make the result depend far less on
    * the seed (the stability figure measures how much).
    */
-  private static Fitted fitModel(SegmentationConfig.Cluster cfg, int k, long seed, Dataset<Row> rows) {
+  private static Fitted fitModel(SegmentationConfig.Cluster cfg, int k, long seed, Dataset<Row> rows,
+      KMeansCorpus corpus) {
     Fitted best = null;
     for (int r = 0; r < cfg.restarts(); r++) {
-      Fitted f = fitOnce(cfg, k, seed + r, rows);
+      Fitted f = fitOnce(cfg, k, seed + r, rows, corpus);
       if (best == null || f.loss() < best.loss()) {
         best = f;
       }
@@ -206,10 +220,11 @@ public final class Clustering {
     return best;
   }
 
-  private static Fitted fitOnce(SegmentationConfig.Cluster cfg, int k, long seed, Dataset<Row> rows) {
+  private static Fitted fitOnce(SegmentationConfig.Cluster cfg, int k, long seed, Dataset<Row> rows,
+      KMeansCorpus corpus) {
     switch (cfg.algorithm()) {
       case "kmeans" -> {
-        KMeansModel m = new KMeans().setK(k).setSeed(seed).setMaxIter(cfg.maxIter()).setFeaturesCol("features").fit(rows);
+        KMeansModel m = corpus.fit(new KMeans().setK(k).setSeed(seed).setMaxIter(cfg.maxIter()).setFeaturesCol("features"));
         return new Fitted(m, m.transform(rows), arrays(m.clusterCenters()), m.summary().trainingCost());
       }
       case "bisecting_kmeans" -> {

@@ -25,11 +25,11 @@ import scala.Tuple3;
 
 /**
  * The texts one LDA is fitted on. Up to {@link #DRIVER_TEXTS} texts, the fit runs on the driver:
- * Spark's online LDA (MLlib 4.0's OnlineLDAOptimizer with the whole corpus as each mini-batch)
- * step for step, with Spark's own per-text inference, the same random draws and per-partition
- * seeds, and the same model object. In Spark each of the 60 iterations is two jobs over a few
- * hundred texts: 20 s for one language's four restarts on the samples, against under a second
- * here. More texts: Spark's fit.
+ * MLlib 4.0's online LDA (OnlineLDAOptimizer) step for step, with MLlib's own per-text
+ * inference, the same random draws (starting topics, Poisson mini-batches, per-partition seeds)
+ * and the same model object, so the topics equal MLlib's. In Spark each of the 60 iterations is
+ * two jobs over a few hundred texts: 20 s for one language's four restarts on the samples,
+ * against about a second here. More texts: MLlib's fit in Spark.
  */
 final class LdaCorpus {
   /** Texts collected to the driver at most (each a sparse vector of a few terms). */
