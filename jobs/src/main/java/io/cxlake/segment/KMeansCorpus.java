@@ -1,8 +1,6 @@
 package io.cxlake.segment;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.spark_partition_id;
-
+import io.cxlake.platform.DriverRows;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,33 +44,23 @@ final class KMeansCorpus {
   static final int DRIVER_ROWS = 20_000;
 
   private final Dataset<Row> rows;
-  /** Per row, the partition Spark's fit would see it in; null when the rows stay in Spark. */
-  private final int[] partition;
+  /** The rows' features with their partitions; null when the rows stay in Spark. */
+  private final DriverRows collected;
   private final Vector[] features;
 
-  private KMeansCorpus(Dataset<Row> rows, int[] partition, Vector[] features) {
+  private KMeansCorpus(Dataset<Row> rows, DriverRows collected) {
     this.rows = rows;
-    this.partition = partition;
-    this.features = features;
+    this.collected = collected;
+    this.features = collected == null ? null : collected.values().toArray(Vector[]::new);
   }
 
   /** @param rows the rows in the partitions and order Spark's fit would read them */
   static KMeansCorpus of(Dataset<Row> rows, String featuresCol) {
-    List<Row> collected = rows.select(spark_partition_id(), col(featuresCol)).limit(DRIVER_ROWS + 1).collectAsList();
-    if (collected.size() > DRIVER_ROWS) {
-      return new KMeansCorpus(rows, null, null);
-    }
-    int[] partition = new int[collected.size()];
-    Vector[] features = new Vector[collected.size()];
-    for (int i = 0; i < collected.size(); i++) {
-      partition[i] = collected.get(i).getInt(0);
-      features[i] = collected.get(i).getAs(1);
-    }
-    return new KMeansCorpus(rows, partition, features);
+    return new KMeansCorpus(rows, DriverRows.collect(rows, featuresCol, DRIVER_ROWS));
   }
 
   boolean onDriver() {
-    return partition != null;
+    return collected != null;
   }
 
   /** The model {@code kmeans.fit(rows)} gives. */
@@ -163,7 +151,7 @@ final class KMeansCorpus {
         : kmeans.getMaxBlockSizeInMB();
     long maxMemory = (long) Math.ceil(blockMb * 1024L * 1024L);
     List<List<InstanceBlock>> out = new ArrayList<>();
-    for (List<Integer> rowsOfPartition : byPartition()) {
+    for (List<Integer> rowsOfPartition : collected.byPartition()) {
       List<Instance> instances = new ArrayList<>();
       for (int r : rowsOfPartition) {
         instances.add(new Instance(BLAS$.MODULE$.dot(features[r], features[r]), 1.0, features[r]));
@@ -174,24 +162,11 @@ final class KMeansCorpus {
     return out;
   }
 
-  /** Row indices per partition index, in order. */
-  private List<List<Integer>> byPartition() {
-    int partitions = java.util.Arrays.stream(partition).max().orElse(-1) + 1;
-    List<List<Integer>> out = new ArrayList<>();
-    for (int p = 0; p < partitions; p++) {
-      out.add(new ArrayList<>());
-    }
-    for (int r = 0; r < partition.length; r++) {
-      out.get(partition[r]).add(r);
-    }
-    return out;
-  }
-
   /** KMeans.initKMeansParallel (k-means||, Bahmani et al., VLDB 2012) as MLlib runs it. */
   private Vector[] initialCentres(KMeans kmeans) {
     int k = kmeans.getK();
     DistanceMeasure distance = DistanceMeasure$.MODULE$.decodeFromString("euclidean");
-    List<List<Integer>> parts = byPartition();
+    List<List<Integer>> parts = collected.byPartition();
     VectorWithNorm[] points = new VectorWithNorm[features.length];
     for (int r = 0; r < features.length; r++) {
       points[r] = new VectorWithNorm(org.apache.spark.mllib.linalg.Vectors.fromML(features[r]));

@@ -1,14 +1,11 @@
 package io.cxlake.text;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.spark_partition_id;
-
 import breeze.linalg.DenseMatrix;
 import breeze.linalg.DenseVector;
 import breeze.stats.distributions.Gamma;
 import breeze.stats.distributions.RandBasis;
-import java.util.List;
 import java.util.Random;
+import io.cxlake.platform.DriverRows;
 import org.apache.commons.math3.distribution.PoissonDistribution;
 import org.apache.commons.math3.random.MersenneTwister;
 import org.apache.spark.ml.clustering.LDA;
@@ -53,17 +50,13 @@ final class LdaCorpus {
    *             Spark's fit would read them (online LDA seeds each partition's inference apart)
    */
   static LdaCorpus of(Dataset<Row> docs, String featuresCol) {
-    List<Row> rows = docs.select(spark_partition_id(), col(featuresCol)).limit(DRIVER_TEXTS + 1).collectAsList();
-    if (rows.size() > DRIVER_TEXTS) {
+    DriverRows rows = DriverRows.collect(docs, featuresCol, DRIVER_TEXTS);
+    if (rows == null) {
       return new LdaCorpus(docs, null, null);
     }
-    int[] partition = new int[rows.size()];
-    Vector[] counts = new Vector[rows.size()];
-    for (int i = 0; i < rows.size(); i++) {
-      partition[i] = rows.get(i).getInt(0);
-      counts[i] = Vectors.fromML(rows.get(i).getAs(1));
-    }
-    return new LdaCorpus(docs, partition, counts);
+    Vector[] counts = rows.values().stream()
+        .map(v -> Vectors.fromML((org.apache.spark.ml.linalg.Vector) v)).toArray(Vector[]::new);
+    return new LdaCorpus(docs, rows.partition(), counts);
   }
 
   boolean onDriver() {
@@ -152,7 +145,7 @@ final class LdaCorpus {
     private int[] miniBatch(long sampleSeed) {
       Random partitionSeeds = new Random(sampleSeed);
       java.util.Map<Integer, PoissonDistribution> samplers = new java.util.HashMap<>();
-      int partitions = java.util.Arrays.stream(partition).max().orElse(-1) + 1;
+      int partitions = java.util.Arrays.stream(partition).max().orElse(-1) + 1; // empty ones draw a seed too
       for (int p = 0; p < partitions; p++) {
         PoissonDistribution poisson = new PoissonDistribution(1.0);
         poisson.reseedRandomGenerator(partitionSeeds.nextLong());

@@ -26,10 +26,7 @@ import org.junit.jupiter.api.Test;
  * same learned document concentration and the same topic mix for every text.
  */
 class LdaCorpusTest {
-  private static final String[][] SUBJECTS = {
-      {"courier", "parcel", "delivery", "tracking", "driver", "doorstep", "box", "depot"},
-      {"bank", "charge", "refund", "invoice", "price", "card", "billing", "payment"},
-      {"app", "login", "password", "screen", "update", "crash", "button", "account"}};
+  private static final String[][] SUBJECTS = TopicsLayoutTest.SUBJECTS;
 
   /** 240 texts in three partitions; every tenth has only words outside the vocabulary. */
   private static Dataset<Row> corpus() {

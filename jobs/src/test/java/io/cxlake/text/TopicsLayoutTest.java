@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * responses in another topic before the layout and the vocabulary order were fixed).
  */
 class TopicsLayoutTest {
-  private static final String[][] SUBJECTS = {
+  /** Three subjects' vocabularies (LdaCorpusTest writes its texts from them too). */
+  static final String[][] SUBJECTS = {
       {"courier", "parcel", "delivery", "tracking", "driver", "doorstep", "box", "depot"},
       {"bank", "charge", "refund", "invoice", "price", "card", "billing", "payment"},
       {"app", "login", "password", "screen", "update", "crash", "button", "account"}};
