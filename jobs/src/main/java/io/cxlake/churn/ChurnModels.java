@@ -10,6 +10,7 @@ import java.util.Map;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.classification.GBTClassifier;
 import org.apache.spark.ml.classification.LogisticRegression;
 import org.apache.spark.ml.classification.LogisticRegressionModel;
@@ -163,16 +164,21 @@ public final class ChurnModels {
     stages.add(new VectorAssembler().setInputCols(vector.toArray(String[]::new)).setOutputCol("__features"));
     Map<String, String> p = spec.params();
     if (spec.family().equals("logistic_regression")) {
-      stages.add(new LogisticRegression().setFeaturesCol("__features").setLabelCol(LABEL).setWeightCol(WEIGHT)
-          .setStandardization(true).setRegParam(Double.parseDouble(p.get("reg_param")))
+      // Pipeline.fit, with the regression itself fitted on the driver when the rows are few
+      LogisticRegression lr = new LogisticRegression().setFeaturesCol("__features").setLabelCol(LABEL)
+          .setWeightCol(WEIGHT).setStandardization(true).setRegParam(Double.parseDouble(p.get("reg_param")))
           .setElasticNetParam(Double.parseDouble(p.get("elastic_net"))).setMaxIter(Integer.parseInt(p.get("max_iter")))
-          .setProbabilityCol("__probability").setRawPredictionCol("__raw").setPredictionCol("__prediction"));
-    } else {
-      stages.add(new GBTClassifier().setFeaturesCol("__features").setLabelCol(LABEL).setWeightCol(WEIGHT)
-          .setMaxDepth(Integer.parseInt(p.get("max_depth"))).setMaxIter(Integer.parseInt(p.get("max_iter")))
-          .setStepSize(Double.parseDouble(p.get("step_size"))).setSeed(seed)
-          .setProbabilityCol("__probability").setRawPredictionCol("__raw").setPredictionCol("__prediction"));
+          .setProbabilityCol("__probability").setRawPredictionCol("__raw").setPredictionCol("__prediction");
+      Pipeline pipeline = new Pipeline().setStages(stages.toArray(PipelineStage[]::new));
+      PipelineModel prepare = pipeline.fit(weighted);
+      List<Transformer> fitted = new ArrayList<>(List.of(prepare.stages()));
+      fitted.add(LogisticCorpus.fit(lr, prepare.transform(weighted)));
+      return (PipelineModel) new PipelineModel(pipeline.uid(), fitted).setParent(pipeline);
     }
+    stages.add(new GBTClassifier().setFeaturesCol("__features").setLabelCol(LABEL).setWeightCol(WEIGHT)
+        .setMaxDepth(Integer.parseInt(p.get("max_depth"))).setMaxIter(Integer.parseInt(p.get("max_iter")))
+        .setStepSize(Double.parseDouble(p.get("step_size"))).setSeed(seed)
+        .setProbabilityCol("__probability").setRawPredictionCol("__raw").setPredictionCol("__prediction"));
     return new Pipeline().setStages(stages.toArray(PipelineStage[]::new)).fit(weighted);
   }
 
@@ -211,8 +217,8 @@ public final class ChurnModels {
     public static Platt fit(Dataset<Row> rows, String score, String label) {
       Dataset<Row> x = new VectorAssembler().setInputCols(new String[] {score}).setOutputCol("__s")
           .transform(rows.select(col(score), col(label)));
-      LogisticRegressionModel m = new LogisticRegression().setFeaturesCol("__s").setLabelCol(label)
-          .setRegParam(0).setStandardization(false).setMaxIter(100).fit(x);
+      LogisticRegressionModel m = LogisticCorpus.fit(new LogisticRegression().setFeaturesCol("__s").setLabelCol(label)
+          .setRegParam(0).setStandardization(false).setMaxIter(100), x);
       return new Platt(m.coefficients().apply(0), m.intercept());
     }
   }
