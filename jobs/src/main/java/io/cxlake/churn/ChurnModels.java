@@ -163,23 +163,25 @@ public final class ChurnModels {
     }
     stages.add(new VectorAssembler().setInputCols(vector.toArray(String[]::new)).setOutputCol("__features"));
     Map<String, String> p = spec.params();
+    // Pipeline.fit, with the model itself fitted on the driver when the rows are few
+    Pipeline pipeline = new Pipeline().setStages(stages.toArray(PipelineStage[]::new));
+    PipelineModel prepare = pipeline.fit(weighted);
+    Dataset<Row> prepared = prepare.transform(weighted);
+    Transformer model;
     if (spec.family().equals("logistic_regression")) {
-      // Pipeline.fit, with the regression itself fitted on the driver when the rows are few
-      LogisticRegression lr = new LogisticRegression().setFeaturesCol("__features").setLabelCol(LABEL)
+      model = LogisticCorpus.fit(new LogisticRegression().setFeaturesCol("__features").setLabelCol(LABEL)
           .setWeightCol(WEIGHT).setStandardization(true).setRegParam(Double.parseDouble(p.get("reg_param")))
           .setElasticNetParam(Double.parseDouble(p.get("elastic_net"))).setMaxIter(Integer.parseInt(p.get("max_iter")))
-          .setProbabilityCol("__probability").setRawPredictionCol("__raw").setPredictionCol("__prediction");
-      Pipeline pipeline = new Pipeline().setStages(stages.toArray(PipelineStage[]::new));
-      PipelineModel prepare = pipeline.fit(weighted);
-      List<Transformer> fitted = new ArrayList<>(List.of(prepare.stages()));
-      fitted.add(LogisticCorpus.fit(lr, prepare.transform(weighted)));
-      return (PipelineModel) new PipelineModel(pipeline.uid(), fitted).setParent(pipeline);
+          .setProbabilityCol("__probability").setRawPredictionCol("__raw").setPredictionCol("__prediction"), prepared);
+    } else {
+      model = GbtCorpus.fit(new GBTClassifier().setFeaturesCol("__features").setLabelCol(LABEL).setWeightCol(WEIGHT)
+          .setMaxDepth(Integer.parseInt(p.get("max_depth"))).setMaxIter(Integer.parseInt(p.get("max_iter")))
+          .setStepSize(Double.parseDouble(p.get("step_size"))).setSeed(seed)
+          .setProbabilityCol("__probability").setRawPredictionCol("__raw").setPredictionCol("__prediction"), prepared);
     }
-    stages.add(new GBTClassifier().setFeaturesCol("__features").setLabelCol(LABEL).setWeightCol(WEIGHT)
-        .setMaxDepth(Integer.parseInt(p.get("max_depth"))).setMaxIter(Integer.parseInt(p.get("max_iter")))
-        .setStepSize(Double.parseDouble(p.get("step_size"))).setSeed(seed)
-        .setProbabilityCol("__probability").setRawPredictionCol("__raw").setPredictionCol("__prediction"));
-    return new Pipeline().setStages(stages.toArray(PipelineStage[]::new)).fit(weighted);
+    List<Transformer> fitted = new ArrayList<>(List.of(prepare.stages()));
+    fitted.add(model);
+    return (PipelineModel) new PipelineModel(pipeline.uid(), fitted).setParent(pipeline);
   }
 
   /** The input columns plus raw_probability (uncalibrated probability of churn). */

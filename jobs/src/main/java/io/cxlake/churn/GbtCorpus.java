@@ -1,0 +1,296 @@
+package io.cxlake.churn;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.struct;
+
+import io.cxlake.platform.DriverRows;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.ml.classification.GBTClassificationModel;
+import org.apache.spark.ml.classification.GBTClassifier;
+import org.apache.spark.ml.impl.Utils;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.regression.DecisionTreeRegressionModel;
+import org.apache.spark.ml.tree.ContinuousSplit;
+import org.apache.spark.ml.tree.LearningNode;
+import org.apache.spark.ml.tree.Split;
+import org.apache.spark.ml.tree.impl.DTStatsAggregator;
+import org.apache.spark.ml.tree.impl.DecisionTreeMetadata;
+import org.apache.spark.ml.tree.impl.GradientBoostedTrees$;
+import org.apache.spark.ml.tree.impl.RandomForest$;
+import org.apache.spark.ml.tree.impl.TreePoint;
+import org.apache.spark.ml.util.MetadataUtils;
+import org.apache.spark.mllib.tree.configuration.Algo$;
+import org.apache.spark.mllib.tree.configuration.BoostingStrategy;
+import org.apache.spark.mllib.tree.configuration.Strategy;
+import org.apache.spark.mllib.tree.impurity.Variance$;
+import org.apache.spark.mllib.tree.model.ImpurityStats;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import scala.Option;
+import scala.Tuple2;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * Gradient-boosted trees fitted on the driver when the rows are few: MLlib 4.0's
+ * {@code GBTClassifier} (labels to ±1, {@code GradientBoostedTrees.boost}, one regression tree per
+ * iteration on the log-loss pseudo-residuals) step for step, with MLlib's own split finding per
+ * continuous feature, the same binning, MLlib's bin aggregator and best-split search per node, the
+ * same leaf rules and MLlib's tree and ensemble models. In Spark every level of every tree is a
+ * job (with a shuffle) of a few milliseconds' work: 40 trees of depth 3 are some 170 jobs a fit.
+ * Up to the rows MLlib reads whole when it finds splits (max(maxBins², 10,000)); more rows, or
+ * settings this path does not repeat (subsampling, feature subsets, another loss, validation
+ * rows), use MLlib's fit in Spark.
+ */
+final class GbtCorpus {
+  private GbtCorpus() {}
+
+  /** The model {@code gbt.fit(rows)} gives, fitted on the driver when it can be. */
+  static GBTClassificationModel fit(GBTClassifier gbt, Dataset<Row> rows) {
+    if (!repeatable(gbt)) {
+      return gbt.fit(rows);
+    }
+    int maxRows = Math.max(gbt.getMaxBins() * gbt.getMaxBins(), 10_000);
+    Dataset<Row> instances = rows.withColumn("__instance", struct(col(gbt.getLabelCol()).cast("double"),
+        gbt.isDefined(gbt.weightCol()) && !gbt.getWeightCol().isEmpty() ? col(gbt.getWeightCol()).cast("double")
+            : lit(1.0),
+        col(gbt.getFeaturesCol())));
+    DriverRows collected = DriverRows.collect(instances, "__instance", maxRows);
+    if (collected == null || collected.size() == 0) {
+      return gbt.fit(rows);
+    }
+    // extractInstances: labels 0 or 1, weights finite and not negative, features without NaN;
+    // then GradientBoostedTrees.run maps the labels to -1 and +1.
+    List<List<Integer>> partitions = collected.byPartition();
+    double[] label = new double[collected.size()];
+    double[] weight = new double[collected.size()];
+    Vector[] features = new Vector[collected.size()];
+    for (int i = 0; i < collected.size(); i++) {
+      Row r = (Row) collected.values().get(i);
+      if (r.isNullAt(0) || r.isNullAt(1) || r.isNullAt(2)) {
+        return gbt.fit(rows); // MLlib's own message
+      }
+      label[i] = r.getDouble(0) * 2 - 1;
+      weight[i] = r.getDouble(1);
+      features[i] = (Vector) r.get(2);
+      if ((r.getDouble(0) != 0.0 && r.getDouble(0) != 1.0) || !(weight[i] >= 0) || Double.isInfinite(weight[i])
+          || Arrays.stream(features[i].toArray()).anyMatch(Double::isNaN)) {
+        return gbt.fit(rows);
+      }
+    }
+    scala.collection.immutable.Map<Object, Object> categorical =
+        MetadataUtils.getCategoricalFeatures(rows.schema().apply(gbt.getFeaturesCol()));
+    BoostingStrategy boosting = gbt.getOldBoostingStrategy(categorical, Algo$.MODULE$.Classification());
+    boosting.assertValid();
+    Strategy tree = boosting.treeStrategy().copy();
+    tree.algo_$eq(Algo$.MODULE$.Regression());
+    tree.impurity_$eq(Variance$.MODULE$);
+    tree.assertValid();
+
+    DecisionTreeMetadata metadata = metadata(tree, features, weight, partitions);
+    if (metadata == null) {
+      return gbt.fit(rows); // a categorical feature with more values than bins: MLlib's message
+    }
+    Split[][] splits = splits(metadata, features, weight, partitions);
+    TreePoint[] points = points(metadata, splits, features, label, weight);
+
+    int iterations = boosting.numIterations();
+    DecisionTreeRegressionModel[] trees = new DecisionTreeRegressionModel[iterations];
+    double[] treeWeights = new double[iterations];
+    double[] prediction = new double[points.length];
+    for (int m = 0; m < iterations; m++) {
+      TreePoint[] input = points;
+      if (m > 0) { // the pseudo-residuals of the log loss
+        input = new TreePoint[points.length];
+        for (int i = 0; i < points.length; i++) {
+          input[i] = new TreePoint(-boosting.loss().gradient(prediction[i], points[i].label()),
+              points[i].binnedFeatures(), points[i].weight());
+        }
+      }
+      trees[m] = tree(input, metadata, splits, partitions);
+      treeWeights[m] = m == 0 ? 1.0 : boosting.learningRate();
+      for (int i = 0; i < points.length; i++) {
+        prediction[i] = GradientBoostedTrees$.MODULE$.updatePrediction(points[i], prediction[i], trees[m],
+            treeWeights[m], splits);
+      }
+    }
+    for (DecisionTreeRegressionModel t : trees) {
+      gbt.copyValues(t, ParamMap.empty());
+    }
+    GBTClassificationModel model = new GBTClassificationModel(gbt.uid(), trees, treeWeights, features[0].size());
+    // Predictor.fit: the parent and the estimator's params once more
+    return gbt.copyValues(model.setParent(gbt), ParamMap.empty());
+  }
+
+  /** The settings GradientBoostedTrees.boost runs with here: no sampling, all features, log loss. */
+  private static boolean repeatable(GBTClassifier gbt) {
+    return gbt.getSubsamplingRate() == 1.0 && List.of("all", "auto").contains(gbt.getFeatureSubsetStrategy())
+        && gbt.getLossType().equals("logistic") && gbt.getImpurity().equals("variance")
+        && !(gbt.isDefined(gbt.validationIndicatorCol()) && !gbt.getValidationIndicatorCol().isEmpty())
+        && !gbt.isSet(gbt.thresholds());
+  }
+
+  /** DecisionTreeMetadata.buildMetadata for one regression tree; null when a category has too many values. */
+  private static DecisionTreeMetadata metadata(Strategy tree, Vector[] features, double[] weight,
+      List<List<Integer>> partitions) {
+    int numFeatures = features[0].size();
+    double weightSum = 0;
+    for (List<Integer> part : partitions) { // aggregate: per partition, then merged
+      double partSum = 0;
+      for (int i : part) {
+        partSum += weight[i];
+      }
+      weightSum += partSum;
+    }
+    int maxPossibleBins = (int) Math.min(tree.maxBins(), (long) features.length);
+    int[] numBins = new int[numFeatures];
+    Arrays.fill(numBins, maxPossibleBins);
+    for (Map.Entry<Object, Object> e : CollectionConverters.asJava(tree.categoricalFeaturesInfo()).entrySet()) {
+      int arity = (Integer) e.getValue();
+      if (arity > maxPossibleBins) {
+        return null;
+      }
+      if (arity > 1) {
+        numBins[(Integer) e.getKey()] = arity;
+      }
+    }
+    return new DecisionTreeMetadata(numFeatures, features.length, weightSum, 0, Arrays.stream(numBins).max().getAsInt(),
+        tree.categoricalFeaturesInfo(), scala.collection.immutable.Set$.MODULE$.empty(), numBins, tree.impurity(),
+        tree.quantileCalculationStrategy(), tree.maxDepth(), tree.minInstancesPerNode(),
+        tree.minWeightFractionPerNode(), tree.minInfoGain(), 1, numFeatures);
+  }
+
+  /**
+   * RandomForest.findSplits with every row (the sample fraction is 1 up to the rows this path
+   * takes): per continuous feature its non-zero values with summed weights, per partition and
+   * merged, into MLlib's threshold search; ordered categorical features get their splits while
+   * the trees grow.
+   */
+  private static Split[][] splits(DecisionTreeMetadata metadata, Vector[] features, double[] weight,
+      List<List<Integer>> partitions) {
+    Split[][] splits = new Split[metadata.numFeatures()][];
+    for (int f = 0; f < metadata.numFeatures(); f++) {
+      if (metadata.isCategorical(f)) {
+        splits[f] = new Split[0];
+        continue;
+      }
+      Map<Double, Double> valueWeights = new LinkedHashMap<>();
+      long count = 0;
+      for (List<Integer> part : partitions) {
+        Map<Double, Double> partWeights = new LinkedHashMap<>();
+        for (int i : part) {
+          double v = features[i].apply(f);
+          if (v != 0.0) {
+            partWeights.merge(v, weight[i], Double::sum);
+            count++;
+          }
+        }
+        partWeights.forEach((v, w) -> valueWeights.merge(v, w, Double::sum));
+      }
+      double[] thresholds = new double[0];
+      if (!valueWeights.isEmpty()) {
+        scala.collection.immutable.Map<Object, Object> scalaMap = scala.collection.immutable.Map$.MODULE$.from(
+            CollectionConverters.asScala(new LinkedHashMap<Object, Object>(valueWeights)));
+        thresholds = RandomForest$.MODULE$.findSplitsForContinuousFeature(scalaMap, count, metadata, f);
+      }
+      splits[f] = new Split[thresholds.length];
+      for (int s = 0; s < thresholds.length; s++) {
+        splits[f][s] = new ContinuousSplit(f, thresholds[s]);
+      }
+      metadata.setNumSplits(f, thresholds.length);
+    }
+    return splits;
+  }
+
+  /** TreePoint.convertToTreeRDD: each feature's bin (continuous: by threshold; categorical: its value). */
+  private static TreePoint[] points(DecisionTreeMetadata metadata, Split[][] splits, Vector[] features,
+      double[] label, double[] weight) {
+    TreePoint[] points = new TreePoint[features.length];
+    for (int i = 0; i < features.length; i++) {
+      int[] bins = new int[metadata.numFeatures()];
+      for (int f = 0; f < bins.length; f++) {
+        double v = features[i].apply(f);
+        if (metadata.isCategorical(f)) {
+          int arity = (Integer) metadata.featureArity().apply(f);
+          if (v < 0 || v >= arity) {
+            throw new IllegalArgumentException("DecisionTree given invalid data: feature " + f
+                + " is categorical with values in {0,...," + (arity - 1) + "}, but a data point gives it value " + v);
+          }
+          bins[f] = (int) v;
+        } else {
+          double[] thresholds = Arrays.stream(splits[f]).mapToDouble(s -> ((ContinuousSplit) s).threshold()).toArray();
+          int idx = Arrays.binarySearch(thresholds, v);
+          bins[f] = idx >= 0 ? idx : -idx - 1;
+        }
+      }
+      points[i] = new TreePoint(label[i], bins, weight[i]);
+    }
+    return points;
+  }
+
+  /**
+   * RandomForest.runBagged for one tree without sampling: the nodes waiting to be split are split
+   * together (MLlib groups them by memory; a node's split depends only on the rows reaching it),
+   * each from its bins' statistics summed per partition and merged, by MLlib's best-split search
+   * and leaf rules.
+   */
+  private static DecisionTreeRegressionModel tree(TreePoint[] points, DecisionTreeMetadata metadata, Split[][] splits,
+      List<List<Integer>> partitions) {
+    LearningNode root = LearningNode.emptyNode(1);
+    List<LearningNode> waiting = new ArrayList<>(List.of(root));
+    while (!waiting.isEmpty()) {
+      Map<Integer, LearningNode> group = new LinkedHashMap<>();
+      waiting.forEach(n -> group.put(n.id(), n));
+      waiting.clear();
+      Map<Integer, DTStatsAggregator> merged = new LinkedHashMap<>();
+      for (List<Integer> part : partitions) {
+        Map<Integer, DTStatsAggregator> aggs = new LinkedHashMap<>();
+        group.keySet().forEach(id -> aggs.put(id, new DTStatsAggregator(metadata, Option.empty())));
+        for (int i : part) {
+          TreePoint p = points[i];
+          DTStatsAggregator agg = aggs.get(root.predictImpl(p.binnedFeatures(), splits));
+          if (agg != null) { // orderedBinSeqOp: regression trees have no unordered features
+            for (int f = 0; f < metadata.numFeatures(); f++) {
+              agg.update(f, p.binnedFeatures()[f], p.label(), 1, p.weight());
+            }
+            agg.updateParent(p.label(), 1, p.weight());
+          }
+        }
+        aggs.forEach((id, agg) -> merged.merge(id, agg, DTStatsAggregator::merge));
+      }
+      for (LearningNode node : group.values()) {
+        Tuple2<Split, ImpurityStats> best = RandomForest$.MODULE$.binsToBestSplit(merged.get(node.id()), splits,
+            Option.empty(), node);
+        ImpurityStats stats = best._2();
+        int level = LearningNode.indexToLevel(node.id());
+        boolean leaf = stats.gain() <= 0 || level == metadata.maxDepth();
+        node.isLeaf_$eq(leaf);
+        node.stats_$eq(stats);
+        if (!leaf) {
+          node.split_$eq(Option.apply(best._1()));
+          boolean childIsLeaf = level + 1 == metadata.maxDepth();
+          boolean leftLeaf = childIsLeaf || Math.abs(stats.leftImpurity()) < Utils.EPSILON();
+          boolean rightLeaf = childIsLeaf || Math.abs(stats.rightImpurity()) < Utils.EPSILON();
+          LearningNode left = LearningNode.apply(LearningNode.leftChildIndex(node.id()), leftLeaf,
+              ImpurityStats.getEmptyImpurityStats(stats.leftImpurityCalculator()));
+          LearningNode right = LearningNode.apply(LearningNode.rightChildIndex(node.id()), rightLeaf,
+              ImpurityStats.getEmptyImpurityStats(stats.rightImpurityCalculator()));
+          node.leftChild_$eq(Option.apply(left));
+          node.rightChild_$eq(Option.apply(right));
+          if (!leftLeaf) {
+            waiting.add(left);
+          }
+          if (!rightLeaf) {
+            waiting.add(right);
+          }
+        }
+      }
+    }
+    return new DecisionTreeRegressionModel(root.toNode(true), metadata.numFeatures());
+  }
+}
