@@ -1,10 +1,5 @@
 package io.cxlake.churn;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.struct;
-
-import io.cxlake.platform.DriverRows;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -55,33 +50,19 @@ final class GbtCorpus {
     if (!repeatable(gbt)) {
       return gbt.fit(rows);
     }
-    int maxRows = Math.max(gbt.getMaxBins() * gbt.getMaxBins(), 10_000);
-    Dataset<Row> instances = rows.withColumn("__instance", struct(col(gbt.getLabelCol()).cast("double"),
-        gbt.isDefined(gbt.weightCol()) && !gbt.getWeightCol().isEmpty() ? col(gbt.getWeightCol()).cast("double")
-            : lit(1.0),
-        col(gbt.getFeaturesCol())));
-    DriverRows collected = DriverRows.collect(instances, "__instance", maxRows);
-    if (collected == null || collected.size() == 0) {
+    // extractInstances, then GradientBoostedTrees.run maps the labels to -1 and +1
+    DriverInstances collected = DriverInstances.collect(rows, gbt.getLabelCol(),
+        gbt.isDefined(gbt.weightCol()) ? gbt.getWeightCol() : null, gbt.getFeaturesCol(),
+        Math.max(gbt.getMaxBins() * gbt.getMaxBins(), 10_000));
+    if (collected == null) {
       return gbt.fit(rows);
     }
-    // extractInstances: labels 0 or 1, weights finite and not negative, features without NaN;
-    // then GradientBoostedTrees.run maps the labels to -1 and +1.
-    List<List<Integer>> partitions = collected.byPartition();
+    List<List<Integer>> partitions = collected.partitions();
+    Vector[] features = collected.features();
+    double[] weight = collected.weight();
     double[] label = new double[collected.size()];
-    double[] weight = new double[collected.size()];
-    Vector[] features = new Vector[collected.size()];
-    for (int i = 0; i < collected.size(); i++) {
-      Row r = (Row) collected.values().get(i);
-      if (r.isNullAt(0) || r.isNullAt(1) || r.isNullAt(2)) {
-        return gbt.fit(rows); // MLlib's own message
-      }
-      label[i] = r.getDouble(0) * 2 - 1;
-      weight[i] = r.getDouble(1);
-      features[i] = (Vector) r.get(2);
-      if ((r.getDouble(0) != 0.0 && r.getDouble(0) != 1.0) || !(weight[i] >= 0) || Double.isInfinite(weight[i])
-          || Arrays.stream(features[i].toArray()).anyMatch(Double::isNaN)) {
-        return gbt.fit(rows);
-      }
+    for (int i = 0; i < label.length; i++) {
+      label[i] = collected.label()[i] * 2 - 1;
     }
     scala.collection.immutable.Map<Object, Object> categorical =
         MetadataUtils.getCategoricalFeatures(rows.schema().apply(gbt.getFeaturesCol()));

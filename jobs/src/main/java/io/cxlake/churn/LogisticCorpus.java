@@ -1,14 +1,9 @@
 package io.cxlake.churn;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.struct;
-
 import breeze.optimize.CachedDiffFunction;
 import breeze.optimize.FirstOrderMinimizer;
 import breeze.optimize.LBFGS;
 import io.cxlake.platform.BreezeDiffFunction;
-import io.cxlake.platform.DriverRows;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.broadcast.Broadcast;
@@ -64,28 +59,16 @@ final class LogisticCorpus {
     if (!repeatable(lr, rows)) {
       return lr.fit(rows);
     }
-    Dataset<Row> instances = rows.withColumn("__instance", struct(col(lr.getLabelCol()).cast("double"),
-        lr.isDefined(lr.weightCol()) && !lr.getWeightCol().isEmpty() ? col(lr.getWeightCol()).cast("double") : lit(1.0),
-        col(lr.getFeaturesCol())));
-    DriverRows collected = DriverRows.collect(instances, "__instance", DRIVER_ROWS);
+    DriverInstances collected = DriverInstances.collect(rows, lr.getLabelCol(),
+        lr.isDefined(lr.weightCol()) ? lr.getWeightCol() : null, lr.getFeaturesCol(), DRIVER_ROWS);
     if (collected == null) {
       return lr.fit(rows);
     }
     List<List<Instance>> partitions = new ArrayList<>();
-    for (List<Integer> indices : collected.byPartition()) {
+    for (List<Integer> indices : collected.partitions()) {
       List<Instance> part = new ArrayList<>(indices.size());
       for (int i : indices) {
-        Row r = (Row) collected.values().get(i);
-        if (r.isNullAt(0) || r.isNullAt(1) || r.isNullAt(2)) {
-          return lr.fit(rows); // MLlib's own message
-        }
-        double label = r.getDouble(0);
-        double weight = r.getDouble(1);
-        Vector x = (Vector) r.get(2);
-        if ((label != 0.0 && label != 1.0) || !(weight >= 0) || Double.isInfinite(weight) || hasNaN(x)) {
-          return lr.fit(rows); // MLlib's own message
-        }
-        part.add(new Instance(label, weight, x));
+        part.add(new Instance(collected.label()[i], collected.weight()[i], collected.features()[i]));
       }
       partitions.add(part);
     }
@@ -100,15 +83,6 @@ final class LogisticCorpus {
         && lr.getMaxBlockSizeInMB() == 0.0 && !lr.isSet(lr.lowerBoundsOnCoefficients())
         && !lr.isSet(lr.upperBoundsOnCoefficients()) && !lr.isSet(lr.lowerBoundsOnIntercepts())
         && !lr.isSet(lr.upperBoundsOnIntercepts()) && !lr.isSet(lr.thresholds());
-  }
-
-  private static boolean hasNaN(Vector x) {
-    for (double v : x.toArray()) {
-      if (Double.isNaN(v)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static LogisticRegressionModel train(LogisticRegression lr, Dataset<Row> rows, List<List<Instance>> partitions) {
@@ -167,12 +141,7 @@ final class LogisticCorpus {
     Broadcast<double[]> bcInverseStd = new Local<>(inverseStd, ClassTag$.MODULE$.apply(double[].class));
     Broadcast<double[]> bcScaledMean = new Local<>(scaledMean, ClassTag$.MODULE$.apply(double[].class));
     Loss loss = new Loss(blocks, bcInverseStd, bcScaledMean, regularization);
-    // fitWithMean: the start for the centred problem (coefficients 0, so the intercept stays)
-    double adapt = 0;
-    for (int i = 0; i < numFeatures; i++) {
-      adapt += initial[i] * scaledMean[i];
-    }
-    initial[numFeatures] += adapt;
+    // fitWithMean moves the start by coefficients · scaled means: nothing at coefficients 0
 
     scala.collection.Iterator<?> states = optimizer.iterations(new CachedDiffFunction<>(BreezeDiffFunction.of(loss, COPY), COPY),
         new breeze.linalg.DenseVector$mcD$sp(initial));
