@@ -113,4 +113,20 @@ public final class TestSpark {
     }
   }
 
+
+  /** What {@code work} returns; {@code jobs} counts the Spark jobs it launched. */
+  public static <T> T countingJobs(java.util.concurrent.atomic.AtomicInteger jobs, java.util.function.Supplier<T> work) {
+    org.apache.spark.scheduler.SparkListener count = new org.apache.spark.scheduler.SparkListener() {
+      @Override
+      public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart jobStart) {
+        jobs.incrementAndGet();
+      }
+    };
+    session().sparkContext().addSparkListener(count);
+    try {
+      return work.get();
+    } finally {
+      session().sparkContext().removeSparkListener(count);
+    }
+  }
 }

@@ -111,11 +111,13 @@ final class LogisticCorpus {
     Option<L2Regularization> regularization = Option.empty();
     if (regL2 != 0.0) {
       Function1<Object, Object> shouldApply = idx -> (Integer) idx >= 0 && (Integer) idx < numFeatures;
-      Function1<Object, Object> std = j -> (Integer) j >= 0 && (Integer) j < numFeatures ? featuresStd[(Integer) j] : 0.0;
+      Function1<Object, Object> std =
+          j -> (Integer) j >= 0 && (Integer) j < numFeatures ? featuresStd[(Integer) j] : 0.0;
       regularization = Option.apply(new L2Regularization(regL2, shouldApply,
           lr.getStandardization() ? Option.empty() : Option.apply(std)));
     }
-    LBFGS<breeze.linalg.DenseVector<Object>> optimizer = new LBFGS<>(lr.getMaxIter(), 10, lr.getTol(), breeze.linalg.DenseVector$.MODULE$.space_Double());
+    LBFGS<breeze.linalg.DenseVector<Object>> optimizer =
+        new LBFGS<>(lr.getMaxIter(), 10, lr.getTol(), breeze.linalg.DenseVector$.MODULE$.space_Double());
 
     double[] initial = new double[numFeatures + 1];
     initial[numFeatures] = Math.log(histogram[1] / histogram[0]);
@@ -127,7 +129,8 @@ final class LogisticCorpus {
       inverseStd[i] = featuresStd[i] != 0 ? 1.0 / featuresStd[i] : 0.0;
       scaledMean[i] = inverseStd[i] * featuresMean[i];
     }
-    Function1<Vector, Vector> scale = StandardScalerModel$.MODULE$.getTransformFunc(new double[0], inverseStd, false, true);
+    Function1<Vector, Vector> scale =
+        StandardScalerModel$.MODULE$.getTransformFunc(new double[0], inverseStd, false, true);
     long maxMemUsage = (long) Math.ceil(InstanceBlock$.MODULE$.DefaultBlockSizeInMB() * 1024L * 1024L);
     List<List<InstanceBlock>> blocks = new ArrayList<>();
     for (List<Instance> part : partitions) {
@@ -141,10 +144,9 @@ final class LogisticCorpus {
     Broadcast<double[]> bcInverseStd = new Local<>(inverseStd, ClassTag$.MODULE$.apply(double[].class));
     Broadcast<double[]> bcScaledMean = new Local<>(scaledMean, ClassTag$.MODULE$.apply(double[].class));
     Loss loss = new Loss(blocks, bcInverseStd, bcScaledMean, regularization);
-    // fitWithMean moves the start by coefficients · scaled means: nothing at coefficients 0
-
-    scala.collection.Iterator<?> states = optimizer.iterations(new CachedDiffFunction<>(BreezeDiffFunction.of(loss, COPY), COPY),
-        new breeze.linalg.DenseVector$mcD$sp(initial));
+    // (fitWithMean moves the start by coefficients · scaled means: nothing at coefficients 0)
+    scala.collection.Iterator<?> states = optimizer.iterations(
+        new CachedDiffFunction<>(BreezeDiffFunction.of(loss, COPY), COPY), new breeze.linalg.DenseVector$mcD$sp(initial));
     List<Double> history = new ArrayList<>();
     FirstOrderMinimizer.State<?, ?, ?> state = null;
     while (states.hasNext()) {
@@ -225,7 +227,8 @@ final class LogisticCorpus {
         org.apache.spark.ml.linalg.BLAS$.MODULE$.axpy(1.0, reg._2(), gradient);
         regLoss = (Double) reg._1();
       }
-      return new Tuple2<>(total.loss() + regLoss, new breeze.linalg.DenseVector$mcD$sp(gradient.toArray().clone()));
+      return new Tuple2<>(total.loss() + regLoss,
+          new breeze.linalg.DenseVector$mcD$sp(gradient.toArray().clone()));
     }
 
     private BinaryLogisticBlockAggregator aggregator(Broadcast<Vector> coefficients) {

@@ -17,8 +17,6 @@ import org.apache.spark.ml.feature.OneHotEncoder;
 import org.apache.spark.ml.feature.StringIndexer;
 import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.ml.linalg.Vector;
-import org.apache.spark.scheduler.SparkListener;
-import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -78,19 +76,7 @@ class GbtCorpusTest {
               .setWeightCol("weight").setMaxDepth(depth).setMaxIter(12).setStepSize(0.1).setSeed(7);
           GBTClassificationModel spark = gbt.fit(rows);
           AtomicInteger jobs = new AtomicInteger();
-          SparkListener count = new SparkListener() {
-            @Override
-            public void onJobStart(SparkListenerJobStart jobStart) {
-              jobs.incrementAndGet();
-            }
-          };
-          TestSpark.session().sparkContext().addSparkListener(count);
-          GBTClassificationModel driver;
-          try {
-            driver = GbtCorpus.fit(gbt, rows);
-          } finally {
-            TestSpark.session().sparkContext().removeSparkListener(count);
-          }
+          GBTClassificationModel driver = TestSpark.countingJobs(jobs, () -> GbtCorpus.fit(gbt, rows));
           assertTrue(jobs.get() <= 3, what + ": " + jobs.get() + " Spark jobs");
           assertEquals(spark.getNumTrees(), driver.getNumTrees(), what);
           assertArrayEquals(spark.treeWeights(), driver.treeWeights(), what);

@@ -12,8 +12,6 @@ import org.apache.spark.ml.classification.LogisticRegressionModel;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.linalg.Vectors;
-import org.apache.spark.scheduler.SparkListener;
-import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -73,19 +71,7 @@ class LogisticCorpusTest {
           String what = partitions + " partitions, " + lr.extractParamMap();
           LogisticRegressionModel spark = lr.fit(rows);
           AtomicInteger jobs = new AtomicInteger();
-          SparkListener count = new SparkListener() {
-            @Override
-            public void onJobStart(SparkListenerJobStart jobStart) {
-              jobs.incrementAndGet();
-            }
-          };
-          TestSpark.session().sparkContext().addSparkListener(count);
-          LogisticRegressionModel driver;
-          try {
-            driver = LogisticCorpus.fit(lr, rows);
-          } finally {
-            TestSpark.session().sparkContext().removeSparkListener(count);
-          }
+          LogisticRegressionModel driver = TestSpark.countingJobs(jobs, () -> LogisticCorpus.fit(lr, rows));
           // the bounded collection of the rows, and nothing per iteration
           assertTrue(jobs.get() <= 3, what + ": " + jobs.get() + " Spark jobs");
           assertClose(spark.coefficients(), driver.coefficients(), what + " coefficients");
