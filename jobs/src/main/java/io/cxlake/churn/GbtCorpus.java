@@ -191,6 +191,10 @@ final class GbtCorpus {
   /** TreePoint.convertToTreeRDD: each feature's bin (continuous: by threshold; categorical: its value). */
   private static TreePoint[] points(DecisionTreeMetadata metadata, Split[][] splits, Vector[] features,
       double[] label, double[] weight) {
+    double[][] thresholds = new double[metadata.numFeatures()][];
+    for (int f = 0; f < thresholds.length; f++) {
+      thresholds[f] = Arrays.stream(splits[f]).mapToDouble(s -> ((ContinuousSplit) s).threshold()).toArray();
+    }
     TreePoint[] points = new TreePoint[features.length];
     for (int i = 0; i < features.length; i++) {
       int[] bins = new int[metadata.numFeatures()];
@@ -204,8 +208,7 @@ final class GbtCorpus {
           }
           bins[f] = (int) v;
         } else {
-          double[] thresholds = Arrays.stream(splits[f]).mapToDouble(s -> ((ContinuousSplit) s).threshold()).toArray();
-          int idx = Arrays.binarySearch(thresholds, v);
+          int idx = Arrays.binarySearch(thresholds[f], v);
           bins[f] = idx >= 0 ? idx : -idx - 1;
         }
       }

@@ -16,7 +16,6 @@ import org.apache.spark.ml.classification.GBTClassifier;
 import org.apache.spark.ml.feature.OneHotEncoder;
 import org.apache.spark.ml.feature.StringIndexer;
 import org.apache.spark.ml.feature.VectorAssembler;
-import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -82,13 +81,7 @@ class GbtCorpusTest {
           assertArrayEquals(spark.treeWeights(), driver.treeWeights(), what);
           assertEquals(trees(spark), trees(driver), what);
           assertTrue(trees(spark).contains("feature 5 in"), "a one-hot category was split on: " + trees(spark));
-          List<Row> pa = spark.transform(rows).select("customer_key", "probability").orderBy("customer_key").collectAsList();
-          List<Row> pb = driver.transform(rows).select("customer_key", "probability").orderBy("customer_key").collectAsList();
-          for (int i = 0; i < pa.size(); i++) {
-            Vector a = (Vector) pa.get(i).get(1);
-            Vector b = (Vector) pb.get(i).get(1);
-            assertEquals(a.apply(1), b.apply(1), 1e-9, what + " probability of " + pa.get(i).get(0));
-          }
+          SameProbabilities.assertSameProbabilities(spark, driver, rows, what);
           assertEquals(depth, driver.getMaxDepth());
           assertEquals(gbt.uid(), driver.parent().uid());
         }

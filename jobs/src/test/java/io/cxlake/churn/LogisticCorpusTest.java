@@ -83,11 +83,7 @@ class LogisticCorpusTest {
           for (int i = 0; i < a.length; i++) {
             assertEquals(a[i], b[i], 1e-9 * Math.abs(a[i]), what + " objective " + i);
           }
-          List<Row> pa = spark.transform(rows).select("customer_key", "probability").orderBy("customer_key").collectAsList();
-          List<Row> pb = driver.transform(rows).select("customer_key", "probability").orderBy("customer_key").collectAsList();
-          for (int i = 0; i < pa.size(); i++) {
-            assertClose((Vector) pa.get(i).get(1), (Vector) pb.get(i).get(1), what + " probability of " + pa.get(i).get(0));
-          }
+          SameProbabilities.assertSameProbabilities(spark, driver, rows, what);
           assertEquals(lr.getRegParam(), driver.getRegParam());
           assertEquals(lr.uid(), driver.parent().uid());
         }
