@@ -33,9 +33,7 @@ public record JobContext(
       String landingRoot, boolean fullRefresh) {
     Catalog catalog = new Catalog(loaded.config().catalog());
     OpsTables.ensure(spark, catalog);
-    // Every Delta commit of this run carries its run id: `cxlake history` shows which run
-    // wrote a version, and cx_ops.pipeline_run tells what that run did.
-    spark.conf().set("spark.databricks.delta.commitInfo.userMetadata", "cxlake run " + runId);
+    spark.conf().set(JobRunner.COMMIT_TAG, JobRunner.commitTag(runId, null));
     return new JobContext(spark, loaded, catalog, runId, asOf, landingRoot, fullRefresh);
   }
 }

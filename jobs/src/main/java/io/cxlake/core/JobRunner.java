@@ -13,6 +13,8 @@ import java.util.Map;
  *   <li>A stage whose required input table does not exist or has no rows is {@code skipped}
  *       with the reason (logged with status skipped); so is one that throws {@link NothingToDo}
  *       after reading its inputs, and one that needs a table a skipped stage did not write.</li>
+ *   <li>A stage whose settings, input tables and output tables are as its last success left
+ *       them ({@link StageMemo}) is {@code unchanged}: not run, logged so; its tables stand.</li>
  *   <li>A failing stage stops the stages that read what it writes, directly or through
  *       another stopped stage: they are returned as skipped ("not run: X failed"), not run and
  *       not logged. Stages that do not depend on it still run.</li>
@@ -25,7 +27,7 @@ public final class JobRunner {
   /**
    * The outcome of one stage.
    *
-   * @param status success | failed | skipped
+   * @param status success | failed | skipped | unchanged
    * @param error  the one-line cause of a failure (null otherwise)
    * @param reason why a stage was skipped (null otherwise)
    * @param exitCode the process exit code this outcome calls for: 0, 1 for a failure, 2 for a
@@ -66,6 +68,7 @@ public final class JobRunner {
     // Tables not (freshly) written in this run, with what to say to the stages that read them.
     Map<TableRef, String> failedTables = new HashMap<>();
     Map<TableRef, String> skippedTables = new HashMap<>();
+    Map<String, StageMemo.Last> lastSuccesses = null; // read at the first stage that declares a memo
     int i = 0;
     for (Stage stage : stages) {
       i++;
@@ -77,7 +80,11 @@ public final class JobRunner {
       }
       Progress.step(i, stages.size(), stage.name(), "run " + ctx.runId());
       observer.beforeStage(stage);
-      StageOutcome outcome = runOne(ctx, stage, skippedTables);
+      StageMemo memo = stage.memo(ctx);
+      if (memo != null && lastSuccesses == null) {
+        lastSuccesses = StageMemo.lastSuccesses(ctx);
+      }
+      StageOutcome outcome = runOne(ctx, stage, skippedTables, memo, memo == null ? null : lastSuccesses.get(stage.name()));
       observer.afterStage(stage, outcome);
       outcomes.add(outcome);
       Progress.info("{}: {} in {} s{}", stage.name(), outcome.status(),
@@ -92,7 +99,8 @@ public final class JobRunner {
     return outcomes;
   }
 
-  private static StageOutcome runOne(JobContext ctx, Stage stage, Map<TableRef, String> skippedTables) {
+  private static StageOutcome runOne(JobContext ctx, Stage stage, Map<TableRef, String> skippedTables, StageMemo memo,
+      StageMemo.Last last) {
     Instant start = Instant.now();
     String missing = stage.requires().stream().map(skippedTables::get).filter(r -> r != null).findFirst()
         .orElseGet(() -> missingInput(ctx, stage.requires()));
@@ -104,12 +112,21 @@ public final class JobRunner {
     if (missing != null) {
       return skip(ctx, stage, start, missing, skippedTables);
     }
+    String inputs = memo == null ? null : memo.inputState(ctx);
+    if (memo != null && memo.mayReuse() && !ctx.fullRefresh() && last != null && last.inputs().equals(inputs)
+        && last.outputs().equals(memo.outputState(ctx))) {
+      String reason = "inputs, settings and tables as run " + last.runId() + " left them";
+      log(ctx, stage.name(), start, Instant.now(), "unchanged", null, reason, null, null);
+      return new StageOutcome(stage.name(), "unchanged", Duration.between(start, Instant.now()), null, null, reason);
+    }
     StageResult result = null;
     String error = null;
     int exitCode = 0;
-    // The job group names the stage in the Spark UI (jobs and SQL tabs) and in listeners.
+    // The job group names the stage in the Spark UI (jobs and SQL tabs) and in listeners; the
+    // commit tag names it in each table's history.
     ctx.spark().sparkContext().setJobGroup("cxlake:" + stage.name(), "cxlake " + stage.name() + " (run " + ctx.runId() + ")",
         false);
+    ctx.spark().conf().set(COMMIT_TAG, commitTag(ctx.runId(), stage.name()));
     try {
       result = stage.run(ctx);
       if (result.failed()) {
@@ -126,9 +143,12 @@ public final class JobRunner {
       Progress.warn("{} failed", stage.name(), e);
     } finally {
       ctx.spark().sparkContext().clearJobGroup();
+      ctx.spark().conf().set(COMMIT_TAG, commitTag(ctx.runId(), null));
     }
     Instant end = Instant.now();
-    log(ctx, stage.name(), start, end, error == null ? "success" : "failed", result, error);
+    boolean ok = error == null;
+    log(ctx, stage.name(), start, end, ok ? "success" : "failed", result, error, ok ? inputs : null,
+        ok && memo != null ? memo.outputState(ctx) : null);
     return new StageOutcome(stage.name(), error == null ? "success" : "failed", Duration.between(start, end),
         result, error, null, error == null ? 0 : Math.max(1, exitCode));
   }
@@ -136,7 +156,7 @@ public final class JobRunner {
   /** Records a skipped stage; the stages that need what it writes are skipped in turn. */
   private static StageOutcome skip(JobContext ctx, Stage stage, Instant start, String reason,
       Map<TableRef, String> skippedTables) {
-    log(ctx, stage.name(), start, Instant.now(), "skipped", null, reason);
+    log(ctx, stage.name(), start, Instant.now(), "skipped", null, reason, null, null);
     stage.writes().forEach(t -> skippedTables.put(t, "needs " + t + ", which " + stage.name() + " did not write"));
     return new StageOutcome(stage.name(), "skipped", Duration.between(start, Instant.now()), null, null, reason);
   }
@@ -155,11 +175,29 @@ public final class JobRunner {
     return null;
   }
 
+  /** The session setting whose value Delta writes into each commit's {@code userMetadata}. */
+  static final String COMMIT_TAG = "spark.databricks.delta.commitInfo.userMetadata";
+
+  /**
+   * What each Delta commit of a run carries: the run id and, within a stage, its name
+   * ({@code cxlake run ID stage NAME}). `cxlake history` shows which run and stage wrote a
+   * version, and cx_ops.pipeline_run tells what that run did.
+   */
+  static String commitTag(String runId, String stage) {
+    return "cxlake run " + runId + (stage == null ? "" : " stage " + stage);
+  }
+
+  /** The stage named in a commit's tag, or null. */
+  static String stageOfCommit(String tag) {
+    int at = tag.startsWith("cxlake run ") ? tag.lastIndexOf(" stage ") : -1;
+    return at < 0 ? null : tag.substring(at + " stage ".length());
+  }
+
   private static void log(JobContext ctx, String stage, Instant start, Instant end, String status, StageResult result,
-      String error) {
+      String error, String inputs, String outputs) {
     try {
       RunLog.record(ctx, stage, start, end, status, result == null ? null : result.rowsIn(),
-          result == null ? null : result.rowsOut(), error);
+          result == null ? null : result.rowsOut(), error, inputs, outputs);
     } catch (RuntimeException e) {
       Progress.warn("could not write the run log: {}", oneLine(e));
     }

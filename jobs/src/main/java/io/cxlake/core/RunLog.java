@@ -20,14 +20,22 @@ public final class RunLog {
       .add("status", DataTypes.StringType, false)
       .add("rows_in", DataTypes.LongType, true)
       .add("rows_out", DataTypes.LongType, true)
-      .add("error", DataTypes.StringType, true);
+      .add("error", DataTypes.StringType, true)
+      .add("inputs", DataTypes.StringType, true)
+      .add("outputs", DataTypes.StringType, true);
 
   private RunLog() {}
 
   public static void record(JobContext ctx, String job, Instant start, Instant end, String status,
       Long rowsIn, Long rowsOut, String error) {
+    record(ctx, job, start, end, status, rowsIn, rowsOut, error, null, null);
+  }
+
+  /** With the stage's state after a success ({@link StageMemo}): what it read, and the versions it left. */
+  public static void record(JobContext ctx, String job, Instant start, Instant end, String status,
+      Long rowsIn, Long rowsOut, String error, String inputs, String outputs) {
     append(ctx, RowFactory.create(ctx.runId(), job, ctx.asOf() == null ? null : Date.valueOf(ctx.asOf()),
-        Timestamp.from(start), Timestamp.from(end), status, rowsIn, rowsOut, error));
+        Timestamp.from(start), Timestamp.from(end), status, rowsIn, rowsOut, error, inputs, outputs));
   }
 
   /**
@@ -38,12 +46,13 @@ public final class RunLog {
     append(ctx, RowFactory.create(dead.runId(), dead.command(), null, Timestamp.from(dead.acquiredAt()),
         Timestamp.from(dead.heartbeatAt()), "abandoned", null, null,
         "ended without releasing its run lease: process " + dead.owner() + " was killed or lost (ended_at is its "
-            + "last heartbeat); taken over by run " + ctx.runId()));
+            + "last heartbeat); taken over by run " + ctx.runId(), null, null));
   }
 
   private static void append(JobContext ctx, Row row) {
     String table = ctx.catalog().ops(OpsTables.PIPELINE_RUN);
+    // mergeSchema: a run log from before inputs and outputs were recorded gains the two columns
     DeltaRetry.write(table, () -> ctx.spark().createDataFrame(List.of(row), SCHEMA).write().format("delta")
-        .mode("append").saveAsTable(table));
+        .mode("append").option("mergeSchema", "true").saveAsTable(table));
   }
 }

@@ -33,4 +33,12 @@ public interface Stage {
   default List<TableRef> writes() {
     return List.of();
   }
+
+  /**
+   * What says whether a pipeline run may leave the stage out ({@link StageMemo}), or null: the
+   * stage always runs.
+   */
+  default StageMemo memo(JobContext ctx) {
+    return null;
+  }
 }

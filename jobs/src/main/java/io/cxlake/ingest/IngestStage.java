@@ -60,6 +60,7 @@ public final class IngestStage implements Stage {
           "Landing files -> bronze Delta tables (new or changed files only).")
       .config(IngestConfig.SECTION)
       .writes(Entities.ALL.stream().map(e -> TableRef.bronze(e.name())).toArray(TableRef[]::new))
+      .incremental()   // new landing files only
       .build(registry -> new IngestStage());
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final StructType LEDGER = new StructType()

@@ -43,7 +43,7 @@ public final class GoldState {
   public record Previous(Map<String, Long> versions, LocalDate asOf) {}
 
   public static long currentVersion(SparkSession spark, String table) {
-    return spark.sql("DESCRIBE HISTORY " + table + " LIMIT 1").select("version").first().getLong(0);
+    return io.cxlake.core.TableVersions.latest(spark, table);
   }
 
   public static Map<String, Long> currentVersions(SparkSession spark, List<String> tables) {

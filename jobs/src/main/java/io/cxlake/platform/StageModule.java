@@ -14,7 +14,7 @@ import java.util.function.Function;
  * --help), its configuration sections, the tables it needs (required: missing or empty means
  * skipped; or at least one of a set) and may use (optional), the tables it writes (gold ones with their contracts: the
  * data dictionary and maintenance follow from them), the customer_360 columns it contributes,
- * and how to build it. The pipeline order follows from reads and writes
+ * whether it decides itself what to redo ({@code incremental}), and how to build it. The pipeline order follows from reads and writes
  * ({@link StageRegistry}).
  *
  * <pre>{@code
@@ -28,7 +28,7 @@ import java.util.function.Function;
  */
 public record StageModule(String name, String description, List<ConfigSection<?>> config, List<TableRef> requires,
     List<TableRef> requiresAny, List<TableRef> optional, List<TableRef> writes, List<TableContract> contracts, List<CustomerColumn> customerColumns,
-    boolean afterAll, Function<StageRegistry, Stage> factory) {
+    boolean afterAll, boolean incremental, Function<StageRegistry, Stage> factory) {
 
   public StageModule {
     config = List.copyOf(config);
@@ -64,6 +64,7 @@ public record StageModule(String name, String description, List<ConfigSection<?>
     private final List<TableContract> contracts = new ArrayList<>();
     private final List<CustomerColumn> columns = new ArrayList<>();
     private boolean afterAll;
+    private boolean incremental;
 
     private Builder(String name, String description) {
       this.name = name;
@@ -128,12 +129,21 @@ public record StageModule(String name, String description, List<ConfigSection<?>
       return this;
     }
 
+    /**
+     * The stage decides itself what to redo (new files, new batches, changed rows): a pipeline run
+     * always runs it, rather than leaving it out when its input tables are unchanged.
+     */
+    public Builder incremental() {
+      incremental = true;
+      return this;
+    }
+
     public StageModule build(Function<StageRegistry, Stage> factory) {
       if (afterAll && !writes.isEmpty()) {
         throw new IllegalStateException("stage '" + name + "' runs after all stages, so nothing may read what it writes");
       }
       return new StageModule(name, description, config, requires, requiresAny, optional, writes, contracts, columns,
-          afterAll, factory);
+          afterAll, incremental, factory);
     }
   }
 }

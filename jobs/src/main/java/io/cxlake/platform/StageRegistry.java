@@ -4,6 +4,7 @@ import io.cxlake.contract.TableContract;
 import io.cxlake.core.ConfigSection;
 import io.cxlake.core.JobContext;
 import io.cxlake.core.Stage;
+import io.cxlake.core.StageMemo;
 import io.cxlake.core.StageResult;
 import io.cxlake.core.TableRef;
 import java.util.ArrayList;
@@ -143,19 +144,32 @@ public final class StageRegistry {
     return registered.stream().flatMap(m -> m.customerColumns().stream()).toList();
   }
 
-  /** A module's stage, carrying its declared tables for the runner. */
+  /** A module's stage, carrying its declared tables for the runner; it runs whenever asked. */
   public Stage stage(String name) {
+    return stage(name, false);
+  }
+
+  /**
+   * A module's stage; {@code mayReuse}: a pipeline run may leave it out when nothing it depends on
+   * changed since its last success ({@link StageMemo}).
+   */
+  private Stage stage(String name, boolean mayReuse) {
     StageModule m = module(name);
-    return declared(m, m.factory().apply(this));
+    return declared(m, m.factory().apply(this), mayReuse);
   }
 
   /** A stage built by hand (e.g. churn score with a chosen model) with module {@code name}'s declared tables. */
   public Stage declared(String name, Stage stage) {
-    return declared(module(name), stage);
+    return declared(module(name), stage, false);
   }
 
-  private static Stage declared(StageModule m, Stage stage) {
+  private static Stage declared(StageModule m, Stage stage, boolean mayReuse) {
     return new Stage() {
+      @Override
+      public StageMemo memo(JobContext ctx) {
+        return StageSettings.memo(ctx, m, mayReuse);
+      }
+
       @Override
       public String name() {
         return m.name();
@@ -188,23 +202,24 @@ public final class StageRegistry {
     };
   }
 
-  /** Every stage in pipeline order. */
+  /** Every stage in pipeline order; a stage whose inputs did not change since its last success is left out. */
   public List<Stage> pipeline() {
-    return plan(names());
+    return plan(names(), true);
   }
 
   /**
    * The stages to run for {@code run --only} / {@code --from} (both null: all), in pipeline order.
+   * The stage named by --only runs; the others may be left out when unchanged.
    */
   public List<Stage> select(String only, String from) {
     if (only != null) {
       checkName("--only", only);
-      return plan(List.of(only));
+      return plan(List.of(only), false);
     }
     if (from != null) {
       checkName("--from", from);
       List<String> names = names();
-      return plan(names.subList(names.indexOf(from), names.size()));
+      return plan(names.subList(names.indexOf(from), names.size()), true);
     }
     return pipeline();
   }
@@ -220,6 +235,10 @@ public final class StageRegistry {
    * them writes a table it reads (so customer_360 is complete after any stage command).
    */
   public List<Stage> plan(List<String> names) {
+    return plan(names, false);
+  }
+
+  private List<Stage> plan(List<String> names, boolean mayReuse) {
     Set<String> chosen = new LinkedHashSet<>(names);
     if (byName.containsKey(Customer360Enrichment.NAME) && !chosen.contains(Customer360Enrichment.NAME)) {
       StageModule enrich = byName.get(Customer360Enrichment.NAME);
@@ -232,7 +251,7 @@ public final class StageRegistry {
     List<Stage> out = new ArrayList<>();
     for (StageModule m : ordered) {
       if (chosen.contains(m.name())) {
-        out.add(stage(m.name()));
+        out.add(stage(m.name(), mayReuse));
       }
     }
     return out;

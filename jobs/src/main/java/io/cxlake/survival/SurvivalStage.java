@@ -6,6 +6,7 @@ import io.cxlake.contract.GoldWriter;
 import io.cxlake.contract.TableContract;
 import io.cxlake.core.Entities;
 import io.cxlake.core.JobContext;
+import io.cxlake.core.TableRef;
 import io.cxlake.core.NothingToDo;
 import io.cxlake.core.Progress;
 import io.cxlake.core.Stage;
@@ -48,6 +49,7 @@ public final class SurvivalStage implements Stage {
       .config(SurvivalConfig.SECTION)
       .requires(GoldContracts.FACT_ORDER, GoldContracts.CUSTOMER_360)
       .optional(GoldContracts.FACT_SURVEY_RESPONSE, GoldContracts.FACT_INTERACTION, GoldContracts.FACT_RENEWAL)
+      .optional(TableRef.silver(Entities.SUBSCRIPTIONS.silverTable()))   // the subscription population
       .writes(SurvivalContracts.all().toArray(TableContract[]::new))
       .build(registry -> new SurvivalStage());
 

@@ -22,8 +22,13 @@ public final class ClusterWarehouse {
   public static final String PSEUDONYM_SECRET = "cluster-test-secret-0123456789";
   private static ClusterWarehouse instance;
 
-  /** The warehouse folder the run wrote. */
+  /** The warehouse folder the run wrote (the notebooks rerun stages on it later). */
   public final Path warehouse;
+  /**
+   * A copy of the warehouse as the run left it, before any test wrote to it: the uninterrupted
+   * run KillAndHealIT compares its healed run with.
+   */
+  public final Path asRun;
   /** The folder with the daemons' logs and the Worker's work dir. */
   public final Path clusterDir;
   public final int exitCode;
@@ -36,9 +41,10 @@ public final class ClusterWarehouse {
   public final List<Long> daemonPids;
   public final boolean daemonsStopped;
 
-  private ClusterWarehouse(Path warehouse, Path clusterDir, int exitCode, String driverOutput, Duration runTime,
+  private ClusterWarehouse(Path warehouse, Path asRun, Path clusterDir, int exitCode, String driverOutput, Duration runTime,
       Duration totalTime, String masterStatusAfterRun, List<Long> daemonPids, boolean daemonsStopped) {
     this.warehouse = warehouse;
+    this.asRun = asRun;
     this.clusterDir = clusterDir;
     this.exitCode = exitCode;
     this.driverOutput = driverOutput;
@@ -95,9 +101,27 @@ public final class ClusterWarehouse {
       Duration runTime = Duration.ofNanos(System.nanoTime() - r0);
       String status = cluster.masterJson();
       cluster.close();
-      return new ClusterWarehouse(warehouse, dir, driver.exitValue(),
+      Path asRun = dir.resolve("warehouse-as-run");
+      copy(warehouse, asRun);
+      return new ClusterWarehouse(warehouse, asRun, dir, driver.exitValue(),
           Files.readString(driverLog, StandardCharsets.UTF_8), runTime, Duration.ofNanos(System.nanoTime() - t0),
           status, cluster.pids(), cluster.stopped());
+    }
+  }
+
+  private static void copy(Path from, Path to) throws java.io.IOException {
+    if (!Files.isDirectory(from)) {
+      return; // the run failed before writing: the cluster test reports it
+    }
+    try (Stream<Path> files = Files.walk(from)) {
+      for (Path f : files.toList()) {
+        Path target = to.resolve(from.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(f, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        }
+      }
     }
   }
 

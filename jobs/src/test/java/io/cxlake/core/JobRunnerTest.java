@@ -143,4 +143,27 @@ class JobRunnerTest {
     StageProfiler.Figures holder = figures.get(2);
     assertTrue(holder.peakHeapBytes() >= 64L << 20, "64 MiB survived the collection: " + holder);
   }
+
+  @Test
+  void eachCommitNamesItsRunAndStageAndTheEnrichmentsCommitsArePassedOverAsInputVersions() {
+    TestSpark.dropDatabases(P);
+    JobContext ctx = TestSpark.context(P, TestSpark.repoRoot().resolve("conf/sources.yaml"), null);
+    ctx.catalog().ensureDatabases(ctx.spark());
+    String table = ctx.catalog().gold("c360_toy");
+    JobRunner.run(ctx, List.of(doing("maker", c -> c.spark().range(3).write().format("delta").saveAsTable(table)),
+        doing("enrich", c -> c.spark().sql("UPDATE " + table + " SET id = id + 10 WHERE id = 0")),
+        doing("enrich", c -> c.spark().sql("UPDATE " + table + " SET id = id + 10 WHERE id = 1"))));
+    List<Row> history = ctx.spark().sql("DESCRIBE HISTORY " + table).orderBy("version").select("userMetadata").collectAsList();
+    assertEquals(List.of("cxlake run " + ctx.runId() + " stage maker", "cxlake run " + ctx.runId() + " stage enrich",
+        "cxlake run " + ctx.runId() + " stage enrich"), history.stream().map(r -> r.getString(0)).toList());
+    assertEquals("enrich", JobRunner.stageOfCommit(history.get(1).getString(0)));
+    assertNull(JobRunner.stageOfCommit("a note of someone's own"));
+    // between stages, commits carry the run alone
+    assertEquals("cxlake run " + ctx.runId(), ctx.spark().conf().get(JobRunner.COMMIT_TAG));
+
+    TableRef ref = TableRef.gold("c360_toy");
+    assertEquals("2", StageMemo.version(ctx, ref, List.of()));
+    assertEquals("0", StageMemo.version(ctx, ref, List.of("enrich")), "the latest commit not the enrichment's");
+    assertEquals("-", StageMemo.version(ctx, TableRef.gold("no_such_table"), List.of()));
+  }
 }

@@ -134,9 +134,15 @@ class StageRegistryTest {
   }
 
   @Test
-  void theToyStageRunsAfterItsInputAndIsSkippedWhenTheInputIsEmpty() {
+  void theToyStageRunsAfterItsInputAndIsSkippedWhenTheInputIsEmpty(@TempDir Path dir) throws Exception {
     TestSpark.dropDatabases(P);
-    JobContext ctx = TestSpark.context(P, TestSpark.repoRoot().resolve("conf/sources.yaml"), null);
+    // the toy's own section registered, as a registry's loader registers every stage's
+    Path yaml = dir.resolve("toy.yaml");
+    Files.writeString(yaml, "catalog: {bronze_db: " + P + "_bronze, silver_db: " + P + "_silver, gold_db: " + P
+        + "_gold, ops_db: " + P + "_ops}\ntoy:\n  threshold: 3\n");
+    JobContext ctx = JobContext.create(TestSpark.session(),
+        new ConfigLoader(new StageRegistry(List.of(TOY, source(3)), List.of()).sections()).load(yaml.toString()), null, null,
+        false);
     ctx.catalog().ensureDatabases(ctx.spark());
     List<JobRunner.StageOutcome> ran = JobRunner.run(ctx, new StageRegistry(List.of(TOY, source(3)), List.of()).pipeline());
     assertEquals(List.of("toy_source:success", "toy:success"), ran.stream().map(o -> o.stage() + ":" + o.status()).toList());

@@ -1,0 +1,145 @@
+package io.cxlake.platform;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.cxlake.TestSpark;
+import io.cxlake.core.ConfigCheck;
+import io.cxlake.core.ConfigLoader;
+import io.cxlake.core.ConfigSection;
+import io.cxlake.core.JobContext;
+import io.cxlake.core.JobRunner;
+import io.cxlake.core.Stage;
+import io.cxlake.core.StageResult;
+import io.cxlake.core.TableRef;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A pipeline run leaves out a stage whose settings, input tables and output tables are as its
+ * last success left them ({@link io.cxlake.core.StageMemo}), and runs it again when any of them
+ * moved, when it is asked for by name, or on --full-refresh.
+ */
+class UnchangedStagesTest {
+  private static final String P = "memo";
+
+  record ToyConfig(Integer threshold) {
+    static final ConfigSection<ToyConfig> SECTION = new ConfigSection<>("toy", ToyConfig.class, (c, check) -> { });
+  }
+
+  /** How many times the toy stage ran. */
+  private static final AtomicInteger RUNS = new AtomicInteger();
+
+  /** Writes gold.toy_in once, as an ingest of nothing new leaves its tables alone. */
+  private static final StageModule SOURCE = StageModule.define("toy_source", "Writes the toy input once.")
+      .writes(TableRef.gold("toy_in"))
+      .build(r -> new Simple(ctx -> {
+        if (!ctx.spark().catalog().tableExists(ctx.catalog().gold("toy_in"))) {
+          ctx.spark().range(5).write().format("delta").saveAsTable(ctx.catalog().gold("toy_in"));
+        }
+      }));
+
+  /** Keeps the input's ids up to the configured threshold. */
+  private static final StageModule TOY = StageModule.define("toy", "Filters the toy input.")
+      .config(ToyConfig.SECTION)
+      .requires(TableRef.gold("toy_in"))
+      .writes(TableRef.gold("toy_out"))
+      .build(r -> new Simple(ctx -> {
+        RUNS.incrementAndGet();
+        ctx.spark().table(ctx.catalog().gold("toy_in")).where("id <= " + ctx.config().get(ToyConfig.SECTION).threshold())
+            .write().format("delta").mode("overwrite").saveAsTable(ctx.catalog().gold("toy_out"));
+      }));
+
+  private static final StageRegistry REGISTRY = new StageRegistry(List.of(SOURCE, TOY), List.of());
+
+  private record Simple(java.util.function.Consumer<JobContext> body) implements Stage {
+    @Override
+    public String name() {
+      return "toy";
+    }
+
+    @Override
+    public StageResult run(JobContext ctx) {
+      body.accept(ctx);
+      return new StageResult(0, 1, Map.of(), List.of());
+    }
+  }
+
+  private static JobContext context(Path dir, int threshold, boolean fullRefresh) throws Exception {
+    Path yaml = dir.resolve("toy-" + threshold + ".yaml");
+    Files.writeString(yaml, "catalog: {bronze_db: " + P + "_bronze, silver_db: " + P + "_silver, gold_db: " + P
+        + "_gold, ops_db: " + P + "_ops}\ntoy:\n  threshold: " + threshold + "\n");
+    ConfigLoader.Loaded loaded = new ConfigLoader(REGISTRY.sections()).load(yaml.toString());
+    JobContext ctx = JobContext.create(TestSpark.session(), loaded, null, null, fullRefresh);
+    ctx.catalog().ensureDatabases(ctx.spark());
+    return ctx;
+  }
+
+  private static String toyStatus(JobContext ctx, List<Stage> stages) {
+    return JobRunner.run(ctx, stages).stream().filter(o -> o.stage().equals("toy")).findFirst().orElseThrow().status();
+  }
+
+  @Test
+  void anUnchangedStageIsLeftOutAndRunsAgainWhenItsInputsSettingsOrOutputsMove(@TempDir Path dir) throws Exception {
+    TestSpark.dropDatabases(P);
+    RUNS.set(0);
+    JobContext first = context(dir, 2, false);
+    assertEquals("success", toyStatus(first, REGISTRY.pipeline()));
+    Row state = first.spark().sql("SELECT inputs, outputs FROM " + P + "_ops.pipeline_run WHERE job = 'toy'").first();
+    assertTrue(state.getString(0).endsWith(";gold.toy_in@0"), state.getString(0));
+    assertEquals("gold.toy_out@0", state.getString(1));
+
+    // nothing moved: left out, logged as unchanged, naming the run whose tables stand
+    JobContext second = context(dir, 2, false);
+    List<JobRunner.StageOutcome> again = JobRunner.run(second, REGISTRY.pipeline());
+    assertEquals("unchanged", again.get(1).status());
+    assertEquals("inputs, settings and tables as run " + first.runId() + " left them", again.get(1).reason());
+    assertEquals(1, RUNS.get());
+    assertEquals(1, second.spark().sql("SELECT * FROM " + P + "_ops.pipeline_run WHERE run_id = '" + second.runId()
+        + "' AND job = 'toy' AND status = 'unchanged'").count());
+    assertEquals(0, io.cxlake.cli.TestAccess.summarize(again), "unchanged is not a failure");
+
+    // asked for by name (run --only), it runs; and a pipeline run after it reuses what it left
+    assertEquals("success", toyStatus(context(dir, 2, false), REGISTRY.select("toy", null)));
+    assertEquals(2, RUNS.get());
+    assertEquals("unchanged", toyStatus(context(dir, 2, false), REGISTRY.pipeline()));
+
+    // another setting
+    assertEquals("success", toyStatus(context(dir, 3, false), REGISTRY.pipeline()));
+    assertEquals(4, second.spark().table(P + "_gold.toy_out").count());
+    assertEquals("unchanged", toyStatus(context(dir, 3, false), REGISTRY.pipeline()));
+    assertEquals(3, RUNS.get());
+
+    // an input table changed
+    second.spark().sql("INSERT INTO " + P + "_gold.toy_in VALUES (0)");
+    assertEquals("success", toyStatus(context(dir, 3, false), REGISTRY.pipeline()));
+    assertEquals(5, second.spark().table(P + "_gold.toy_out").count());
+
+    // its own table written by someone else (a restore, a hand edit): the stage rewrites it
+    second.spark().sql("DELETE FROM " + P + "_gold.toy_out WHERE id = 1");
+    assertEquals("success", toyStatus(context(dir, 3, false), REGISTRY.pipeline()));
+    assertEquals(5, second.spark().table(P + "_gold.toy_out").count());
+
+    // --full-refresh
+    assertEquals("success", toyStatus(context(dir, 3, true), REGISTRY.pipeline()));
+    assertEquals(6, RUNS.get());
+  }
+
+  @Test
+  void aStageThatDecidesItselfWhatToRedoOrReadsNoTableAlwaysRuns(@TempDir Path dir) throws Exception {
+    JobContext ctx = context(dir, 1, false);
+    assertNull(StageSettings.memo(ctx, SOURCE, true), "reads no table: what it reads (files) is not versioned here");
+    StageModule incremental = StageModule.define("inc", "Redoes what changed.").requires(TableRef.gold("toy_in"))
+        .writes(TableRef.gold("inc_out")).incremental().build(r -> null);
+    assertNull(StageSettings.memo(ctx, incremental, true));
+    assertNotNull(StageSettings.memo(ctx, TOY, true));
+    for (String stage : List.of("ingest", "curate", "metrics", "alerts", "report")) {
+      assertNull(StageSettings.memo(ctx, io.cxlake.pipeline.Modules.registry().module(stage), true), stage);
+    }
+  }
+}
