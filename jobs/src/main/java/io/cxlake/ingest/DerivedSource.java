@@ -4,7 +4,6 @@ import io.cxlake.core.ConfigException;
 import io.cxlake.core.EntitySpec;
 import io.cxlake.core.JobRunner;
 import io.cxlake.core.SourcesConfig;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,7 +50,7 @@ record DerivedSource(String entity, String file, Dataset<Row> rows, LandingFile 
         throw new io.cxlake.core.CxlakeException(e.name() + " is derived from " + in.getKey()
             + ", which has no landing file (" + IngestStage.pattern(s, root) + ")");
       }
-      view(spark, s, files, hadoop).createOrReplaceTempView(in.getKey());
+      view(spark, s, files).createOrReplaceTempView(in.getKey());
       inputs.add(in.getKey());
       for (LandingFile f : files) {
         identity.append(f.path()).append('|').append(f.size()).append('|').append(f.modifiedMillis()).append('\n');
@@ -82,18 +81,24 @@ record DerivedSource(String entity, String file, Dataset<Row> rows, LandingFile 
   }
 
   /** An entity's landing files as one dataset of their own columns (missing columns across files as null). */
-  private static Dataset<Row> view(SparkSession spark, SourcesConfig.Source s, List<LandingFile> files,
-      Configuration hadoop) {
+  private static Dataset<Row> view(SparkSession spark, SourcesConfig.Source s, List<LandingFile> files) {
     StructType json = IngestStage.jsonSchema(spark, s, files);
-    Dataset<Row> union = null;
-    for (LandingFile f : files) {
-      List<String> header;
-      try {
-        header = s.format().equals("csv") ? IngestStage.csvHeader(f, s, hadoop) : null;
-      } catch (IOException ex) {
-        throw new io.cxlake.core.CxlakeException(f.path() + ": cannot read: " + ex.getMessage());
+    Map<LandingFile, List<String>> headers = new java.util.HashMap<>();
+    if (s.format().equals("csv")) {
+      Map<String, LandingText.Start> starts = LandingText.starts(spark, files.stream().map(LandingFile::path).toList(),
+          LandingText.Reading.of(s));
+      for (LandingFile f : files) {
+        LandingText.Start start = starts.get(f.path());
+        if (start.problem() != null) {
+          throw new io.cxlake.core.CxlakeException(start.problem());
+        }
+        headers.put(f, start.header());
       }
-      Dataset<Row> raw = IngestStage.readRaw(spark, s, f, header, json).drop("_corrupt_record");
+    }
+    Dataset<Row> union = null;
+    for (List<LandingFile> group : IngestStage.scans(files, headers)) {
+      Dataset<Row> raw = IngestStage.readRaw(spark, s, group, headers.get(group.get(0)), json)
+          .drop("_corrupt_record").drop(IngestStage.SCAN_COLUMNS);
       union = union == null ? raw : union.unionByName(raw, true);
     }
     return union;

@@ -171,6 +171,10 @@ public final class IngestStage implements Stage {
     Set<String> absentOptional = new java.util.TreeSet<>();
     List<LandingFile> accepted = new ArrayList<>();
     Map<LandingFile, List<String>> headers = new LinkedHashMap<>();
+    boolean text = source.format().equals("csv") || source.format().equals("json");
+    Map<String, LandingText.Start> starts = text ? LandingText.starts(spark, files.stream()
+        .filter(f -> !done.contains(f) && f.size() > 0).map(LandingFile::path).toList(), LandingText.Reading.of(source))
+        : Map.of();
     for (LandingFile f : files) {
       if (done.contains(f)) {
         ledger.add(ledgerRow(e.name(), f.path(), f, "skipped_unchanged", 0L, null, null, runId));
@@ -187,25 +191,19 @@ public final class IngestStage implements Stage {
         Progress.warn("ingest {}: {} is empty", e.name(), f.path());
         continue;
       }
-      String problem;
-      try {
-        problem = switch (source.format()) {
-          case "csv" -> {
-            String unreadable = LandingText.encodingProblem(f.path(), source, hadoop);
-            if (unreadable != null) {
-              yield unreadable;
-            }
-            List<String> header = csvHeader(f, source, hadoop);
-            headers.put(f, header);
-            yield missingColumns(f, header, mapping, needed, absentOptional);
+      String problem = switch (source.format()) {
+        case "csv" -> {
+          LandingText.Start start = starts.get(f.path());
+          if (start.problem() != null) {
+            yield start.problem();
           }
-          case "json" -> LandingText.encodingProblem(f.path(), source, hadoop);
-          case "parquet" -> parquetProblem(f, mapping, needed, absentOptional, hadoop);
-          default -> null;
-        };
-      } catch (IOException ex) {
-        problem = f.path() + ": cannot read: " + ex.getMessage();
-      }
+          headers.put(f, start.header());
+          yield missingColumns(f, start.header(), mapping, needed, absentOptional);
+        }
+        case "json" -> starts.get(f.path()).problem();
+        case "parquet" -> parquetProblem(f, mapping, needed, absentOptional, headers, hadoop);
+        default -> null;
+      };
       if (problem != null) {
         String msg = e.name() + ": " + problem;
         problems.add(msg);
@@ -312,7 +310,7 @@ public final class IngestStage implements Stage {
       Progress.warn("ingest {}: optional columns {} are not in the query result: read as null", e.name(), absentOptional);
     }
     Dataset<Row> raw = d.rows().withColumn("_corrupt_record", lit(null).cast("string"));
-    mapped(raw, e, source, mapping, input).withColumn("_ingested_at", current_timestamp())
+    mapped(raw, e, source, mapping, List.of(input)).withColumn("_ingested_at", current_timestamp())
         .withColumn("_batch_id", lit(batchId))
         .write().format("delta").mode("append").saveAsTable(catalog.bronze(e.name()));
     long n = spark.table(catalog.bronze(e.name())).where(col("_batch_id").equalTo(batchId)).count();
@@ -376,16 +374,14 @@ public final class IngestStage implements Stage {
     return null;
   }
 
-  static List<String> csvHeader(LandingFile f, SourcesConfig.Source source, Configuration hadoop) throws IOException {
-    return LandingText.csvHeader(f.path(), source, hadoop);
-  }
-
+  /** Why a Parquet file cannot be ingested, or null; its columns go into {@code columns} (files are read grouped by them). */
   private static String parquetProblem(LandingFile f, Map<String, String> mapping, Set<String> needed,
-      Set<String> absentOptional, Configuration hadoop) {
+      Set<String> absentOptional, Map<LandingFile, List<String>> columns, Configuration hadoop) {
     try (ParquetFileReader reader = ParquetFileReader.open(
         HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(f.path()), hadoop))) {
       MessageType schema = reader.getFooter().getFileMetaData().getSchema();
       List<String> fields = schema.getFields().stream().map(org.apache.parquet.schema.Type::getName).toList();
+      columns.put(f, fields);
       return missingColumns(f, fields, mapping, needed, absentOptional);
     } catch (IOException | RuntimeException ex) {
       return f.path() + ": not a readable Parquet file (" + JobRunner.oneLine(ex) + ")";
@@ -428,16 +424,31 @@ public final class IngestStage implements Stage {
     return done;
   }
 
-  /** One union of per-file reads, each tagged with its file; one write job. */
+  /**
+   * The files as one dataset for one write job: one scan per group of files that share a header
+   * (CSV) or columns (Parquet), JSON in one scan, each row tagged with its file by the scan's own
+   * file metadata. So a thousand landing files are a few scans that Spark packs into tasks, not a
+   * union of a thousand plans.
+   */
   private static Dataset<Row> read(SparkSession spark, EntitySpec e, SourcesConfig.Source source,
       List<LandingFile> files, Map<LandingFile, List<String>> headers, Map<String, String> mapping, String batchId) {
     StructType jsonSchema = jsonSchema(spark, source, files);
     Dataset<Row> union = null;
-    for (LandingFile f : files) {
-      Dataset<Row> tagged = mapped(readRaw(spark, source, f, headers.get(f), jsonSchema), e, source, mapping, f);
+    for (List<LandingFile> group : scans(files, headers)) {
+      Dataset<Row> tagged = mapped(readRaw(spark, source, group, headers.get(group.get(0)), jsonSchema), e, source,
+          mapping, group);
       union = union == null ? tagged : union.unionByName(tagged);
     }
     return union.withColumn("_ingested_at", current_timestamp()).withColumn("_batch_id", lit(batchId));
+  }
+
+  /** Files that can be read in one scan: the same header or columns (none for JSON), in listing order. */
+  static java.util.Collection<List<LandingFile>> scans(List<LandingFile> files, Map<LandingFile, List<String>> headers) {
+    Map<List<String>, List<LandingFile>> groups = new LinkedHashMap<>();
+    for (LandingFile f : files) {
+      groups.computeIfAbsent(headers.getOrDefault(f, List.of()), k -> new ArrayList<>()).add(f);
+    }
+    return groups.values();
   }
 
   /** For JSON sources: one schema over all the files, every primitive as a string, plus the corrupt-record column. */
@@ -456,11 +467,16 @@ public final class IngestStage implements Stage {
     return schema.add("_corrupt_record", DataTypes.StringType);
   }
 
-  /** A landing file as read: its own columns (CSV and JSON as strings), malformed lines in _corrupt_record. */
-  static Dataset<Row> readRaw(SparkSession spark, SourcesConfig.Source source, LandingFile f, List<String> csvHeader,
-      StructType jsonSchema) {
+  /**
+   * Landing files as read: their own columns (CSV and JSON as strings), malformed lines in
+   * _corrupt_record and, for file formats, each row's file as Spark read it (its URI, size and
+   * modification time: {@link #SCAN_PATH}, ...).
+   */
+  static Dataset<Row> readRaw(SparkSession spark, SourcesConfig.Source source, List<LandingFile> files,
+      List<String> csvHeader, StructType jsonSchema) {
     DataFrameReader reader = spark.read().options(options(source));
-    return switch (source.format()) {
+    String[] paths = files.stream().map(LandingFile::path).toArray(String[]::new);
+    Dataset<Row> scan = switch (source.format()) {
       case "csv" -> {
         StructType schema = new StructType();
         for (String h : csvHeader) {
@@ -471,19 +487,33 @@ public final class IngestStage implements Stage {
         // (Spark's default escape is a backslash), and a quoted field may hold line breaks
         // (multiLine: one file is then read by one task; a source that never quotes a line
         // break can set multiLine: false to split large files).
-        Dataset<Row> rows = reader.schema(schema).option("header", "true").option("mode", "PERMISSIVE")
+        yield reader.schema(schema).option("header", "true").option("mode", "PERMISSIVE")
             .option("columnNameOfCorruptRecord", "_corrupt_record")
             .option("escape", LandingText.option(source, "escape", "\""))
-            .option("multiLine", LandingText.option(source, "multiLine", "true")).csv(f.path());
-        yield markRepeatedHeader(rows, csvHeader, LandingText.option(source, "sep", LandingText.option(source, "delimiter", ",")));
+            .option("multiLine", LandingText.option(source, "multiLine", "true")).csv(paths);
       }
       case "json" -> reader.schema(jsonSchema).option("mode", "PERMISSIVE")
-          .option("columnNameOfCorruptRecord", "_corrupt_record").json(f.path());
-      case "parquet" -> reader.parquet(f.path());
-      case "delta" -> reader.format("delta").load(f.path());
+          .option("columnNameOfCorruptRecord", "_corrupt_record").json(paths);
+      case "parquet" -> reader.parquet(paths);
+      case "delta" -> reader.format("delta").load(paths[0]);
       default -> throw new IllegalArgumentException("format " + source.format());
     };
+    if (!source.format().equals("delta")) {
+      // selected on the scan itself: the hidden column is not visible through later projections
+      Column file = scan.metadataColumn("_metadata");
+      scan = scan.select(col("*"), file.getField("file_path").as(SCAN_PATH), file.getField("file_size").as(SCAN_SIZE),
+          file.getField("file_modification_time").as(SCAN_MODIFIED));
+    }
+    return source.format().equals("csv")
+        ? markRepeatedHeader(scan, csvHeader, LandingText.option(source, "sep", LandingText.option(source, "delimiter", ",")))
+        : scan;
   }
+
+  /** The columns {@link #readRaw} adds for the file each row came from. */
+  static final String SCAN_PATH = "_scan_path";
+  static final String SCAN_SIZE = "_scan_size";
+  static final String SCAN_MODIFIED = "_scan_modified";
+  static final String[] SCAN_COLUMNS = {SCAN_PATH, SCAN_SIZE, SCAN_MODIFIED};
 
   /**
    * A line equal to the header inside the file (files concatenated with their headers) is not a
@@ -506,11 +536,11 @@ public final class IngestStage implements Stage {
   }
 
   /**
-   * One file's (or query's) rows as bronze: the canonical columns as strings, the corrupt-record
+   * Files' (or a query's) rows as bronze: the canonical columns as strings, the corrupt-record
    * column and the lineage. Orders get their line key and credit notes their sign here.
    */
   static Dataset<Row> mapped(Dataset<Row> raw, EntitySpec e, SourcesConfig.Source source, Map<String, String> mapping,
-      LandingFile f) {
+      List<LandingFile> files) {
     Set<String> available = new HashSet<>(List.of(raw.columns()));
     Map<String, Column> canonical = new LinkedHashMap<>();
     for (Map.Entry<String, String> m : mapping.entrySet()) {
@@ -532,12 +562,36 @@ public final class IngestStage implements Stage {
     List<Column> cols = new ArrayList<>();
     canonical.forEach((name, c) -> cols.add(c.as(name)));
     cols.add(available.contains("_corrupt_record") ? col("_corrupt_record") : lit(null).cast("string").as("_corrupt_record"));
-    cols.add(lit(f.path()).as("_source_file"));
-    cols.add(lit(f.size()).as("_source_size"));
-    cols.add(lit(new Timestamp(f.modifiedMillis())).as("_source_modified"));
+    cols.addAll(lineage(files, available.contains(SCAN_PATH)));
     cols.add(monotonically_increasing_id().as("_row_seq"));
     Dataset<Row> out = raw.select(cols.toArray(Column[]::new));
     return e.name().equals("orders") && source.lines() && !lineIdGiven ? OrderLines.numberLines(out) : out;
+  }
+
+  /**
+   * _source_file, _source_size and _source_modified. From a file scan: the size and time Spark
+   * read (a file rewritten after listing is then recognised as ingested next time) and the path
+   * as listed (Spark gives the URI form, which escapes characters such as spaces). Otherwise
+   * (a Delta source, a query) from the one listed input.
+   */
+  private static List<Column> lineage(List<LandingFile> files, boolean scanned) {
+    if (!scanned) {
+      LandingFile f = files.get(0);
+      return List.of(lit(f.path()).as("_source_file"), lit(f.size()).as("_source_size"),
+          lit(new Timestamp(f.modifiedMillis())).as("_source_modified"));
+    }
+    List<Column> renamed = new ArrayList<>();
+    for (LandingFile f : files) {
+      String uri = new org.apache.hadoop.fs.Path(f.path()).toUri().toString();
+      if (!uri.equals(f.path())) {
+        renamed.add(lit(uri));
+        renamed.add(lit(f.path()));
+      }
+    }
+    Column path = renamed.isEmpty() ? col(SCAN_PATH)
+        : coalesce(element_at(map(renamed.toArray(Column[]::new)), col(SCAN_PATH)), col(SCAN_PATH));
+    return List.of(path.as("_source_file"), col(SCAN_SIZE).as("_source_size"),
+        col(SCAN_MODIFIED).as("_source_modified"));
   }
 
   private static Row ledgerRow(String entity, String path, LandingFile f, String status, Long rows,

@@ -44,7 +44,7 @@ class OrderLinesTest {
 
   private static Dataset<Row> mapped(SourcesConfig.Source source) {
     return IngestStage.mapped(file(), Entities.ORDERS, source, IngestStage.mapping(Entities.ORDERS, source),
-        new LandingFile("file:/landing/orders.csv", 100, 0));
+        List.of(new LandingFile("file:/landing/orders.csv", 100, 0)));
   }
 
   @Test

@@ -29,7 +29,7 @@ class RatingScalesTest {
 
   private static Dataset<Row> ingestAndValidate(Dataset<Row> file, EntitySpec e, SourcesConfig.Source source) {
     Dataset<Row> bronze = IngestStage.mapped(file, e, source, IngestStage.mapping(e, source),
-        new LandingFile("file:/landing/" + e.name() + ".csv", 100, 0)).withColumn("_batch_id", lit("b1"));
+        List.of(new LandingFile("file:/landing/" + e.name() + ".csv", 100, 0))).withColumn("_batch_id", lit("b1"));
     return Validation.validate(bronze, e, FAR);
   }
 
