@@ -42,7 +42,8 @@ final class OrderLines {
   /**
    * A deterministic line key for sources at line grain without line numbers: a hash of the
    * line's content and, for identical lines of one order (legitimate: the same product scanned
-   * twice), their position among them. Re-reading the same file gives the same keys.
+   * twice), their position among them in their file. Re-reading the same file gives the same
+   * keys, whichever files are read with it.
    */
   static Dataset<Row> numberLines(Dataset<Row> lines) {
     Column[] content = new Column[CONTENT.length];
@@ -52,7 +53,8 @@ final class OrderLines {
     Column hash = substring(sha2(concat_ws("\u0001", content), 256), 1, 16);
     return lines.withColumn("_content", hash)
         .withColumn("line_id", concat(col("_content"), lit("-"),
-            row_number().over(Window.partitionBy("order_id", "_content").orderBy("_row_seq")).cast("string")))
+            row_number().over(Window.partitionBy("_source_file", "order_id", "_content").orderBy("_row_seq"))
+                .cast("string")))
         .drop("_content");
   }
 }

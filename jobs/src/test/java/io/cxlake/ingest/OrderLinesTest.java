@@ -68,6 +68,23 @@ class OrderLinesTest {
   }
 
   @Test
+  void linesAreNumberedWithinTheirFileWhenFilesAreReadInOneScan() {
+    SourcesConfig.Source lines = source("line", "Inv LIKE 'C%'");
+    // one scan of two files, as a scan gives them: each row with its file's path, size and time
+    Dataset<Row> scan = file().withColumn(IngestStage.SCAN_PATH, lit("file:/landing/a.csv"))
+        .unionByName(file().withColumn(IngestStage.SCAN_PATH, lit("file:/landing/b%20c.csv")))
+        .withColumn(IngestStage.SCAN_SIZE, lit(100L)).withColumn(IngestStage.SCAN_MODIFIED, current_timestamp());
+    List<LandingFile> files = List.of(new LandingFile("file:/landing/a.csv", 100, 0),
+        new LandingFile("file:/landing/b c.csv", 100, 0));
+    Dataset<Row> both = IngestStage.mapped(scan, Entities.ORDERS, lines, IngestStage.mapping(Entities.ORDERS, lines), files);
+    List<Row> alone = mapped(lines).orderBy("order_id", "line_id").select("order_id", "line_id").collectAsList();
+    for (String f : List.of("file:/landing/a.csv", "file:/landing/b c.csv")) {
+      assertEquals(alone, both.where(col("_source_file").equalTo(f)).orderBy("order_id", "line_id")
+          .select("order_id", "line_id").collectAsList(), "the keys of " + f + " as if it were read alone");
+    }
+  }
+
+  @Test
   void orderGrainKeepsTheOrderIdAsTheKey() {
     List<String> lineIds = mapped(source(null, null)).select("line_id").distinct().as(org.apache.spark.sql.Encoders.STRING())
         .collectAsList();
