@@ -12,6 +12,12 @@ import org.apache.spark.sql.SparkSession;
 public final class SilverTables {
   private SilverTables() {}
 
+  /**
+   * Deletion vectors: an update marks the old row instead of rewriting its file. Change data
+   * feed: downstream stages read only the rows that changed since the version they processed.
+   */
+  private static final String PROPERTIES = "'delta.enableDeletionVectors' = 'true', 'delta.enableChangeDataFeed' = 'true'";
+
   public static void ensure(SparkSession spark, Catalog catalog, EntitySpec e) {
     String table = catalog.silver(e.silverTable());
     Map<String, String> columns = new LinkedHashMap<>();
@@ -27,8 +33,18 @@ public final class SilverTables {
         .append("COMMENT '").append(e.description().replace("'", "\\'"))
         .append(". Grain: one row per ").append(String.join(" and ", e.key()))
         .append(". Typed, validated, deduplicated; latest batch wins.' ")
-        .append("TBLPROPERTIES ('delta.enableDeletionVectors' = 'true')");
+        .append("TBLPROPERTIES (").append(PROPERTIES).append(")");
     spark.sql(ddl.toString());
     TableColumns.addMissing(spark, table, columns);
+    feedOn(spark, table);
+  }
+
+  /** Turns the change data feed on for a silver table made before it was (one commit, once). */
+  private static void feedOn(SparkSession spark, String table) {
+    boolean on = spark.sql("SHOW TBLPROPERTIES " + table + " ('delta.enableChangeDataFeed')").collectAsList().stream()
+        .anyMatch(r -> "true".equalsIgnoreCase(r.getString(1)));
+    if (!on) {
+      spark.sql("ALTER TABLE " + table + " SET TBLPROPERTIES ('delta.enableChangeDataFeed' = 'true')");
+    }
   }
 }

@@ -14,6 +14,7 @@ import io.cxlake.core.CxlakeException;
 import io.cxlake.core.Entities;
 import io.cxlake.core.EntitySpec;
 import io.cxlake.core.JobContext;
+import io.cxlake.core.JobRunner;
 import io.cxlake.core.Progress;
 import io.cxlake.core.Stage;
 import io.cxlake.core.StageResult;
@@ -22,6 +23,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -76,8 +79,16 @@ public final class MetricsStage implements Stage {
     return NAME;
   }
 
-  /** What to rebuild: null period sets mean "all periods". */
-  record Plan(boolean anything, String reason, PeriodSet experience, PeriodSet operations, PeriodSet heart) {}
+  /**
+   * What to rebuild: null period sets mean "all periods". {@code fromFeed}: the silver tables
+   * whose changes were read from their change data feed.
+   */
+  record Plan(boolean anything, String reason, PeriodSet experience, PeriodSet operations, PeriodSet heart,
+      Set<String> fromFeed) {
+    Plan(boolean anything, String reason, PeriodSet experience, PeriodSet operations, PeriodSet heart) {
+      this(anything, reason, experience, operations, heart, Set.of());
+    }
+  }
 
   @Override
   public StageResult run(JobContext ctx) {
@@ -171,6 +182,7 @@ public final class MetricsStage implements Stage {
     }
     Map<String, Long> counts = new LinkedHashMap<>();
     counts.put("tables_written", (long) writer.tablesWritten());
+    counts.put("silver_changes_from_feed", (long) plan.fromFeed().size());
     return new StageResult(0, writer.rowsWritten(), counts, writer.problems());
   }
 
@@ -219,6 +231,7 @@ public final class MetricsStage implements Stage {
     PeriodSet operations = new PeriodSet(types);
     PeriodSet heart = new PeriodSet(types);
     List<String> reasons = new ArrayList<>();
+    Set<String> fromFeed = new java.util.TreeSet<>();
     LocalDate horizon = asOf.isAfter(prev.asOf()) ? asOf : prev.asOf();
     int forever = 100_000;
     if (!asOf.equals(prev.asOf())) {
@@ -251,7 +264,7 @@ public final class MetricsStage implements Stage {
       }
       List<LocalDate> days;
       try {
-        days = changedDays(ctx, entity, table, before);
+        days = changedDays(ctx, entity, table, before, versions.get(table), fromFeed);
       } catch (RuntimeException ex) {
         // e.g. the old version was vacuumed away: fall back to a rebuild.
         return new Plan(true, "cannot compare " + table + " with version " + before + " (" + ex.getMessage().split("\n")[0]
@@ -278,26 +291,41 @@ public final class MetricsStage implements Stage {
       return new Plan(false, "silver unchanged since run of as-of " + prev.asOf(), experience, operations, heart);
     }
     return new Plan(true, String.join("; ", reasons) + " → periods: experience " + experience + ", operations "
-        + operations + ", heart " + heart, experience, operations, heart);
+        + operations + ", heart " + heart + (fromFeed.isEmpty() ? "" : "; changes read from the change feed of " + fromFeed),
+        experience, operations, heart, fromFeed);
   }
 
-  private static List<LocalDate> changedDays(JobContext ctx, String entity, String table, long before) {
+  /**
+   * The days of the rows of a silver table that changed since version {@code before}: from its
+   * change data feed (reads only the changes), or by comparing the two versions when the feed
+   * does not cover them (a table from before the feed was turned on, or vacuumed). The tables
+   * read from the feed are added to {@code fromFeed}.
+   */
+  private static List<LocalDate> changedDays(JobContext ctx, String entity, String table, long before, long now,
+      Set<String> fromFeed) {
     SparkSession spark = ctx.spark();
     EntitySpec spec = Entities.byName(entity);
-    Dataset<Row> current = spark.table(table);
-    Dataset<Row> old = GoldState.atVersion(spark, table, before);
-    List<Column> days = new ArrayList<>();
+    UnaryOperator<Dataset<Row>> dated = rows -> rows;
     if (entity.equals("survey_ratings")) {
       // Ratings carry no date: take their response's.
       Dataset<Row> responses = spark.table(ctx.catalog().silver(Entities.SURVEY_RESPONSES.silverTable()))
           .select("response_id", "responded_ts");
-      current = current.join(responses, new String[] {"response_id"}, "left");
-      old = old.join(responses, new String[] {"response_id"}, "left");
+      dated = rows -> rows.join(responses, new String[] {"response_id"}, "left");
     }
+    List<Column> days = new ArrayList<>();
     for (String c : DAY_COLUMNS.get(entity)) {
       days.add(col(c));
     }
-    return GoldState.changedDays(spec.key(), current, old, days);
+    try {
+      List<LocalDate> changed = GoldState.days(dated.apply(GoldState.changes(spark, table, before, now)), days);
+      fromFeed.add(table);
+      return changed;
+    } catch (Exception noFeed) { // Delta's analysis exceptions are checked in Java terms
+      Progress.info("metrics: {} compared with its version {} (no change feed over versions {}..{}: {})", table, before,
+          before + 1, now, JobRunner.oneLine(noFeed));
+      return GoldState.changedDays(spec.key(), dated.apply(spark.table(table)),
+          dated.apply(GoldState.atVersion(spark, table, before)), days);
+    }
   }
 
   /** The latest day with an order, response, contact or digital event. */

@@ -24,9 +24,9 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * What a gold stage last processed: the Delta version of each source table and the as-of
- * date (cx_ops.gold_state). The next run compares the sources at those versions with their
- * current state (Delta time travel) to find the rows that changed, and from their dates the
- * periods to recompute.
+ * date (cx_ops.gold_state). The next run reads the rows that changed since those versions
+ * (the table's change data feed, or else the old version compared with the current one) and
+ * from their dates the periods to recompute.
  */
 public final class GoldState {
   private static final StructType SCHEMA = new StructType()
@@ -42,14 +42,11 @@ public final class GoldState {
   /** The previous run's state: versions per source table and its as-of date. */
   public record Previous(Map<String, Long> versions, LocalDate asOf) {}
 
-  public static long currentVersion(SparkSession spark, String table) {
-    return io.cxlake.core.TableVersions.latest(spark, table);
-  }
-
+  /** The latest version of each table (read from its Delta log, no Spark job). */
   public static Map<String, Long> currentVersions(SparkSession spark, List<String> tables) {
     Map<String, Long> v = new LinkedHashMap<>();
     for (String t : tables) {
-      v.put(t, currentVersion(spark, t));
+      v.put(t, io.cxlake.core.TableVersions.latest(spark, t));
     }
     return v;
   }
@@ -85,6 +82,8 @@ public final class GoldState {
    * Days (UTC) of the rows that differ between a table's version {@code oldVersion} and now:
    * rows added, removed or changed (compared on the key and the row hash), both the old and the
    * new version of a changed row. {@code dayColumns} are date or timestamp expressions of the row.
+   * Reads both versions whole: {@link #changes} reads only what changed, where the table keeps a
+   * change data feed.
    */
   public static List<LocalDate> changedDays(List<String> key, Dataset<Row> current, Dataset<Row> old,
       List<Column> dayColumns) {
@@ -94,9 +93,24 @@ public final class GoldState {
     String[] using = match.toArray(String[]::new);
     Dataset<Row> added = current.join(old.select(matchCols), using, "left_anti");
     Dataset<Row> removed = old.join(current.select(matchCols), using, "left_anti");
+    return days(added.unionByName(removed), dayColumns);
+  }
+
+  /**
+   * The rows a table's change data feed recorded after version {@code fromVersion} up to
+   * {@code toVersion}: inserted and deleted rows and both images of an updated one (Delta
+   * writes an update only when the row hash differs: silver's MERGE). Evaluating it fails when
+   * the feed does not cover those versions (it was turned on later, or vacuumed).
+   */
+  public static Dataset<Row> changes(SparkSession spark, String table, long fromVersion, long toVersion) {
+    return spark.read().format("delta").option("readChangeFeed", "true").option("startingVersion", fromVersion + 1)
+        .option("endingVersion", toVersion).table(table);
+  }
+
+  /** The distinct days (UTC) of some rows, from date or timestamp expressions of each row. */
+  public static List<LocalDate> days(Dataset<Row> rows, List<Column> dayColumns) {
     Column days = array(dayColumns.stream().map(c -> to_date(c)).toArray(Column[]::new));
-    return added.select(days.as("d")).unionByName(removed.select(days.as("d")))
-        .select(explode(col("d")).as("d")).where(col("d").isNotNull()).distinct()
+    return rows.select(explode(days).as("d")).where(col("d").isNotNull()).distinct()
         .collectAsList().stream().map(r -> r.getDate(0).toLocalDate()).sorted().toList();
   }
 

@@ -163,7 +163,9 @@ class GoldPipelineIT {
         "{\"response_id\":\"SRLATE01\",\"customer_id\":\"" + customer + "\",\"survey_type\":\"transactional\","
             + "\"touchpoint\":\"website\",\"journey_stage\":\"purchase\",\"channel\":\"web\","
             + "\"responded_ts\":\"2026-03-11T10:00:00Z\",\"nps\":0,\"csat\":1}\n");
-    run(TestSpark.stage("ingest"), TestSpark.stage("curate"), TestSpark.stage("metrics"));
+    List<JobRunner.StageOutcome> day = run(TestSpark.stage("ingest"), TestSpark.stage("curate"), TestSpark.stage("metrics"));
+    assertEquals(2L, day.get(2).result().counts().get("silver_changes_from_feed"),
+        "the new orders and response are read from the silver tables' change feeds, not by comparing versions");
     String newRun = spark.sql("SELECT max(run_id) FROM " + gold("kpi_experience")).first().getString(0);
     assertNotEquals(oldRun, newRun);
     Dataset<Row> exp = spark.table(gold("kpi_experience"));
