@@ -167,4 +167,18 @@ class LandingEdgeCasesTest {
     assertEquals(0, count("SELECT count(*) FROM " + P + "_bronze.customers WHERE _source_file LIKE 'query:%'"),
         "nothing was written");
   }
+
+  @Test
+  @Order(7)
+  void aFullRefreshRebuildsSilverAsTheBatchesLeftIt() {
+    String silver = "SELECT customer_id, region, plan, _row_hash FROM " + P + "_silver.dim_customer";
+    List<Row> before = spark.sql(silver + " ORDER BY customer_id").collectAsList();
+    long quarantined = count("SELECT count(*) FROM " + P + "_ops.quarantine");
+    JobRunner.run(TestSpark.context(P, sources, null, true, ""), List.of(TestSpark.stage("curate")));
+    // every batch again, into the emptied tables (appended, not merged): the latest batch still wins
+    assertEquals(before, spark.sql(silver + " ORDER BY customer_id").collectAsList());
+    assertEquals(quarantined, count("SELECT count(*) FROM " + P + "_ops.quarantine"));
+    assertEquals(0, count("SELECT count(*) FROM (SELECT order_id, line_id FROM " + P + "_silver.orders"
+        + " GROUP BY 1, 2 HAVING count(*) > 1)"));
+  }
 }

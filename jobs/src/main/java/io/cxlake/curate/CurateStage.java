@@ -14,6 +14,7 @@ import io.cxlake.core.EntitySpec;
 import io.cxlake.core.JobContext;
 import io.cxlake.core.OpsTables;
 import io.cxlake.core.Progress;
+import io.cxlake.core.TableVersions;
 import io.cxlake.core.Stage;
 import io.cxlake.core.StageResult;
 import io.cxlake.ingest.BronzeTables;
@@ -38,7 +39,7 @@ import org.apache.spark.storage.StorageLevel;
 /**
  * Bronze to silver (SPEC §6.3) for the batches not curated yet (all of them with
  * --full-refresh), entity by entity in dependency order so foreign keys can be checked: a
- * MERGE into silver per entity; then, for all entities at once, the quarantine rows (replacing
+ * MERGE into silver per entity (an append into an empty one); then, for all entities at once, the quarantine rows (replacing
  * any earlier rows of the same batches, so a re-run after a crash heals) and last the
  * reconciliation row per batch in cx_ops.curate_batch — those rows mark the batches done.
  * Two ops commits per run, not four per entity.
@@ -212,10 +213,17 @@ public final class CurateStage implements Stage {
       String view = "_cxlake_upsert_" + e.name();
       classified.where(col("_latest")).select(silverCols.toArray(Column[]::new)).createOrReplaceTempView(view);
       String on = e.key().stream().map(k -> "t." + k + " = s." + k).collect(Collectors.joining(" AND "));
-      // Silver may be compacted by a maintenance job meanwhile: the MERGE is retried on conflict.
-      DeltaRetry.write(silver, () -> spark.sql("MERGE INTO " + silver + " t USING " + view + " s ON " + on
-          + " WHEN MATCHED AND t._row_hash <> s._row_hash THEN UPDATE SET *"
-          + " WHEN NOT MATCHED THEN INSERT *"));
+      String names = java.util.Arrays.stream(spark.table(view).columns()).map(c -> "`" + c + "`")
+          .collect(Collectors.joining(", "));
+      // Silver may be compacted by a maintenance job meanwhile: the write is retried on conflict.
+      // Into an empty table (the first load, or after --full-refresh emptied it) the rows are
+      // appended: the MERGE would only find that no key matches, at the cost of a join.
+      String upsert = fullRefresh || TableVersions.latest(spark, silver) == 0
+          ? "INSERT INTO " + silver + " (" + names + ") SELECT " + names + " FROM " + view
+          : "MERGE INTO " + silver + " t USING " + view + " s ON " + on
+              + " WHEN MATCHED AND t._row_hash <> s._row_hash THEN UPDATE SET *"
+              + " WHEN NOT MATCHED THEN INSERT *";
+      DeltaRetry.write(silver, () -> spark.sql(upsert));
       spark.catalog().dropTempView(view);
 
       Map<String, Map<String, Long>> perBatch = new TreeMap<>();
