@@ -3,6 +3,7 @@ package io.cxlake.ingest;
 import io.cxlake.core.ConfigException;
 import io.cxlake.core.EntitySpec;
 import io.cxlake.core.JobRunner;
+import io.cxlake.core.Progress;
 import io.cxlake.core.SourcesConfig;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -80,25 +81,39 @@ record DerivedSource(String entity, String file, Dataset<Row> rows, LandingFile 
     return new DerivedSource(e.name(), file, rows, new LandingFile(PREFIX + e.name(), hash, modified), inputs, spark);
   }
 
-  /** An entity's landing files as one dataset of their own columns (missing columns across files as null). */
+  /**
+   * An entity's landing files as one dataset of their own columns (missing columns across files
+   * as null). A file that fails its checks is left out: its own entity's ingest rejects it and
+   * says why.
+   */
   private static Dataset<Row> view(SparkSession spark, SourcesConfig.Source s, List<LandingFile> files) {
     StructType json = IngestStage.jsonSchema(spark, s, files);
     Map<LandingFile, List<String>> headers = new java.util.HashMap<>();
+    List<LandingFile> readable = new ArrayList<>(files);
     if (s.format().equals("csv")) {
       Map<String, LandingText.Start> starts = LandingText.starts(spark, files.stream().map(LandingFile::path).toList(),
           LandingText.Reading.of(s));
       for (LandingFile f : files) {
         LandingText.Start start = starts.get(f.path());
         if (start.problem() != null) {
-          throw new io.cxlake.core.CxlakeException(start.problem());
+          readable.remove(f);
+          Progress.warn("ingest: {} is left out of the derived entities' input ({})", f.path(), start.problem());
+        } else {
+          headers.put(f, start.header());
         }
-        headers.put(f, start.header());
       }
+    } else if (s.format().equals("parquet")) {
+      // Parquet files may differ in columns: each is its own scan, and the union fills the gaps.
+      readable.forEach(f -> headers.put(f, List.of(f.path())));
+    }
+    if (readable.isEmpty()) {
+      throw new io.cxlake.core.CxlakeException("none of the " + files.size() + " landing files of " + s.path()
+          + " passed its checks (their own entity's ingest says why)");
     }
     Dataset<Row> union = null;
-    for (List<LandingFile> group : IngestStage.scans(files, headers)) {
-      Dataset<Row> raw = IngestStage.readRaw(spark, s, group, headers.get(group.get(0)), json)
-          .drop("_corrupt_record").drop(IngestStage.SCAN_COLUMNS);
+    for (List<LandingFile> group : IngestStage.scans(readable, headers)) {
+      Dataset<Row> raw = IngestStage.readRaw(spark, s, group, s.format().equals("csv") ? headers.get(group.get(0)) : null,
+          json).drop("_corrupt_record").drop(IngestStage.SCAN_COLUMNS);
       union = union == null ? raw : union.unionByName(raw, true);
     }
     return union;

@@ -88,4 +88,36 @@ class ManyLandingFilesTest {
     assertEquals(40, spark.sql("SELECT DISTINCT path FROM " + P + "_ops.ingest_file WHERE status = 'skipped_unchanged'")
         .count());
   }
+
+  @Test
+  void aDerivedEntityIsBuiltFromTheInputFilesThatPassTheirChecks() throws Exception {
+    SparkSession spark = TestSpark.session();
+    String p = "mg";
+    TestSpark.dropDatabases(p);
+    Path landing = Files.createTempDirectory("cxlake-mg-");
+    Path sources = landing.resolve("sources.yaml");
+    Files.writeString(sources, """
+        landing_root: .
+        entities:
+          orders: {path: orders/*.csv, format: csv}
+          customers:
+            query: "SELECT customer_id, min(order_ts) AS signup_date, 'GB' AS country, 'EU' AS region, 'web' AS acquisition_channel FROM orders GROUP BY 1"
+        """);
+    Path dir = Files.createDirectories(landing.resolve("orders"));
+    String header = "order_id,customer_id,order_ts,product_id,category,quantity,amount,discount,channel,status\n";
+    Files.writeString(dir.resolve("o1.csv"), header + "O1,C1,2025-03-01 10:00:00,P1,home,1,10.50,0,web,completed\n");
+    Files.writeString(dir.resolve("o2.csv"), header + "O2,C2,2025-03-02 10:00:00,P1,home,1,10.50,0,web,completed\n");
+    Files.write(dir.resolve("o3.csv"), (header + "O3,C3,2025-03-03 10:00:00,P1,maison élégante,1,10.50,0,web,completed\n")
+        .getBytes(StandardCharsets.ISO_8859_1));
+
+    JobRunner.StageOutcome out = JobRunner.run(TestSpark.context(p, sources, null), List.of(TestSpark.stage("ingest"))).get(0);
+    assertNotNull(out.result(), out.error());
+    StageResult r = out.result();
+
+    assertEquals(1, r.problems().size(), r.problems().toString());
+    assertTrue(r.problems().get(0).startsWith("orders: ") && r.problems().get(0).contains("o3.csv: not UTF-8 text"));
+    assertEquals(List.of("C1", "C2"), spark.sql("SELECT customer_id FROM " + p + "_bronze.customers ORDER BY 1")
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList(), "customers from the two good files");
+    assertEquals(2, spark.table(p + "_bronze.orders").count());
+  }
 }
