@@ -113,7 +113,7 @@ record DerivedSource(String entity, String file, Dataset<Row> rows, LandingFile 
     Dataset<Row> union = null;
     for (List<LandingFile> group : IngestStage.scans(readable, headers)) {
       Dataset<Row> raw = IngestStage.readRaw(spark, s, group, s.format().equals("csv") ? headers.get(group.get(0)) : null,
-          json).drop("_corrupt_record").drop(IngestStage.SCAN_COLUMNS);
+          json).drop("_corrupt_record");
       union = union == null ? raw : union.unionByName(raw, true);
     }
     return union;

@@ -469,8 +469,7 @@ public final class IngestStage implements Stage {
 
   /**
    * Landing files as read: their own columns (CSV and JSON as strings), malformed lines in
-   * _corrupt_record and, for file formats, each row's file as Spark read it (its URI, size and
-   * modification time: {@link #SCAN_PATH}, ...).
+   * _corrupt_record; for file formats, the scan's hidden _metadata column says each row's file.
    */
   static Dataset<Row> readRaw(SparkSession spark, SourcesConfig.Source source, List<LandingFile> files,
       List<String> csvHeader, StructType jsonSchema) {
@@ -498,22 +497,10 @@ public final class IngestStage implements Stage {
       case "delta" -> reader.format("delta").load(paths[0]);
       default -> throw new IllegalArgumentException("format " + source.format());
     };
-    if (!source.format().equals("delta")) {
-      // selected on the scan itself: the hidden column is not visible through later projections
-      Column file = scan.metadataColumn("_metadata");
-      scan = scan.select(col("*"), file.getField("file_path").as(SCAN_PATH), file.getField("file_size").as(SCAN_SIZE),
-          file.getField("file_modification_time").as(SCAN_MODIFIED));
-    }
     return source.format().equals("csv")
         ? markRepeatedHeader(scan, csvHeader, LandingText.option(source, "sep", LandingText.option(source, "delimiter", ",")))
         : scan;
   }
-
-  /** The columns {@link #readRaw} adds for the file each row came from. */
-  static final String SCAN_PATH = "_scan_path";
-  static final String SCAN_SIZE = "_scan_size";
-  static final String SCAN_MODIFIED = "_scan_modified";
-  static final String[] SCAN_COLUMNS = {SCAN_PATH, SCAN_SIZE, SCAN_MODIFIED};
 
   /**
    * A line equal to the header inside the file (files concatenated with their headers) is not a
@@ -562,7 +549,7 @@ public final class IngestStage implements Stage {
     List<Column> cols = new ArrayList<>();
     canonical.forEach((name, c) -> cols.add(c.as(name)));
     cols.add(available.contains("_corrupt_record") ? col("_corrupt_record") : lit(null).cast("string").as("_corrupt_record"));
-    cols.addAll(lineage(files, available.contains(SCAN_PATH)));
+    cols.addAll(lineage(raw, files));
     cols.add(monotonically_increasing_id().as("_row_seq"));
     Dataset<Row> out = raw.select(cols.toArray(Column[]::new));
     return e.name().equals("orders") && source.lines() && !lineIdGiven ? OrderLines.numberLines(out) : out;
@@ -574,8 +561,13 @@ public final class IngestStage implements Stage {
    * as listed (Spark gives the URI form, which escapes characters such as spaces). Otherwise
    * (a Delta source, a query) from the one listed input.
    */
-  private static List<Column> lineage(List<LandingFile> files, boolean scanned) {
-    if (!scanned) {
+  private static List<Column> lineage(Dataset<Row> raw, List<LandingFile> files) {
+    // the scan's hidden _metadata column: not a column of the file, so mapping expressions such
+    // as to_json(struct(*)) see the file's own columns only
+    Column meta;
+    try {
+      meta = raw.metadataColumn("_metadata");
+    } catch (Exception notAFileScan) { // a Delta source or a query: Spark's AnalysisException
       LandingFile f = files.get(0);
       return List.of(lit(f.path()).as("_source_file"), lit(f.size()).as("_source_size"),
           lit(new Timestamp(f.modifiedMillis())).as("_source_modified"));
@@ -588,10 +580,11 @@ public final class IngestStage implements Stage {
         renamed.add(lit(f.path()));
       }
     }
-    Column path = renamed.isEmpty() ? col(SCAN_PATH)
-        : coalesce(element_at(map(renamed.toArray(Column[]::new)), col(SCAN_PATH)), col(SCAN_PATH));
-    return List.of(path.as("_source_file"), col(SCAN_SIZE).as("_source_size"),
-        col(SCAN_MODIFIED).as("_source_modified"));
+    Column scanned = meta.getField("file_path");
+    Column path = renamed.isEmpty() ? scanned
+        : coalesce(element_at(map(renamed.toArray(Column[]::new)), scanned), scanned);
+    return List.of(path.as("_source_file"), meta.getField("file_size").as("_source_size"),
+        meta.getField("file_modification_time").as("_source_modified"));
   }
 
   private static Row ledgerRow(String entity, String path, LandingFile f, String status, Long rows,

@@ -68,19 +68,25 @@ class OrderLinesTest {
   }
 
   @Test
-  void linesAreNumberedWithinTheirFileWhenFilesAreReadInOneScan() {
+  void linesAreNumberedWithinTheirFileWhenFilesAreReadInOneScan() throws Exception {
     SourcesConfig.Source lines = source("line", "Inv LIKE 'C%'");
-    // one scan of two files, as a scan gives them: each row with its file's path, size and time
-    Dataset<Row> scan = file().withColumn(IngestStage.SCAN_PATH, lit("file:/landing/a.csv"))
-        .unionByName(file().withColumn(IngestStage.SCAN_PATH, lit("file:/landing/b%20c.csv")))
-        .withColumn(IngestStage.SCAN_SIZE, lit(100L)).withColumn(IngestStage.SCAN_MODIFIED, current_timestamp());
-    List<LandingFile> files = List.of(new LandingFile("file:/landing/a.csv", 100, 0),
-        new LandingFile("file:/landing/b c.csv", 100, 0));
+    // two files with the same lines (an order split across exports), read in one scan
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("cxlake-lines-");
+    List<LandingFile> files = new java.util.ArrayList<>();
+    for (String name : List.of("a.csv", "b c.csv")) {
+      java.nio.file.Path f = dir.resolve(name);
+      StringBuilder text = new StringBuilder("Inv,Cust,At,Sku,Qty,Price\n");
+      file().collectAsList().forEach(r -> text.append(r.mkString(",")).append('\n'));
+      java.nio.file.Files.writeString(f, text.toString());
+      files.add(new LandingFile("file:" + f, java.nio.file.Files.size(f), 0));
+    }
+    Dataset<Row> scan = spark.read().option("header", "true")
+        .csv(files.stream().map(LandingFile::path).toArray(String[]::new));
     Dataset<Row> both = IngestStage.mapped(scan, Entities.ORDERS, lines, IngestStage.mapping(Entities.ORDERS, lines), files);
     List<Row> alone = mapped(lines).orderBy("order_id", "line_id").select("order_id", "line_id").collectAsList();
-    for (String f : List.of("file:/landing/a.csv", "file:/landing/b c.csv")) {
-      assertEquals(alone, both.where(col("_source_file").equalTo(f)).orderBy("order_id", "line_id")
-          .select("order_id", "line_id").collectAsList(), "the keys of " + f + " as if it were read alone");
+    for (LandingFile f : files) {
+      assertEquals(alone, both.where(col("_source_file").equalTo(f.path())).orderBy("order_id", "line_id")
+          .select("order_id", "line_id").collectAsList(), "the keys of " + f.path() + " as if it were read alone");
     }
   }
 
