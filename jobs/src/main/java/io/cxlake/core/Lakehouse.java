@@ -66,6 +66,13 @@ public final class Lakehouse {
     if (confOverrides != null) {
       confOverrides.forEach(b::config);
     }
-    return b.getOrCreate();
+    SparkSession spark = b.getOrCreate();
+    // Without a native LAPACK, MLlib uses F2J's pure-Java one, which computes its machine
+    // constants (Dlamch) on first use without synchronisation. Two threads' first calls at once
+    // (parallel mixture fits in this JVM) can read them unset, and dlascl then never returns: a
+    // test hung so, spinning in Dlascl under a Gaussian mixture's eigSym. One call here, before
+    // any parallel work, sets them.
+    dev.ludovic.netlib.lapack.LAPACK.getInstance().dlamch("S");
+    return spark;
   }
 }
