@@ -27,18 +27,23 @@ class ManyLandingFilesTest {
   private static final String HEADER = "customer_id,signup_date,country,region,acquisition_channel,plan,birth_year,email,phone";
   private static final String REORDERED = "country,customer_id,signup_date,region,acquisition_channel,plan,birth_year,email,phone";
 
+  /** A fresh landing folder with its sources file, and the prefix's databases dropped; returns the sources file. */
+  private static Path landing(String prefix, String sourcesYaml) throws Exception {
+    TestSpark.dropDatabases(prefix);
+    Path sources = Files.createTempDirectory("cxlake-" + prefix + "-").resolve("sources.yaml");
+    Files.writeString(sources, sourcesYaml);
+    return sources;
+  }
+
   @Test
   void manyFilesLandWithTheirOwnLineageAndOnlyOnce() throws Exception {
     SparkSession spark = TestSpark.session();
-    TestSpark.dropDatabases(P);
-    Path landing = Files.createTempDirectory("cxlake-mf-");
-    Path sources = landing.resolve("sources.yaml");
-    Files.writeString(sources, """
+    Path sources = landing(P, """
         landing_root: .
         entities:
           customers: {path: customers/*.csv, format: csv}
         """);
-    Path dir = Files.createDirectories(landing.resolve("customers"));
+    Path dir = Files.createDirectories(sources.resolveSibling("customers"));
     Map<String, Integer> expected = new TreeMap<>(); // listed path -> data rows
     int id = 0;
     for (int i = 0; i < 40; i++) {
@@ -93,17 +98,14 @@ class ManyLandingFilesTest {
   void aDerivedEntityIsBuiltFromTheInputFilesThatPassTheirChecks() throws Exception {
     SparkSession spark = TestSpark.session();
     String p = "mg";
-    TestSpark.dropDatabases(p);
-    Path landing = Files.createTempDirectory("cxlake-mg-");
-    Path sources = landing.resolve("sources.yaml");
-    Files.writeString(sources, """
+    Path sources = landing(p, """
         landing_root: .
         entities:
           orders: {path: orders/*.csv, format: csv}
           customers:
             query: "SELECT customer_id, min(order_ts) AS signup_date, 'GB' AS country, 'EU' AS region, 'web' AS acquisition_channel FROM orders GROUP BY 1"
         """);
-    Path dir = Files.createDirectories(landing.resolve("orders"));
+    Path dir = Files.createDirectories(sources.resolveSibling("orders"));
     String header = "order_id,customer_id,order_ts,product_id,category,quantity,amount,discount,channel,status\n";
     Files.writeString(dir.resolve("o1.csv"), header + "O1,C1,2025-03-01 10:00:00,P1,home,1,10.50,0,web,completed\n");
     Files.writeString(dir.resolve("o2.csv"), header + "O2,C2,2025-03-02 10:00:00,P1,home,1,10.50,0,web,completed\n");
