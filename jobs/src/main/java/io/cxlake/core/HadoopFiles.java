@@ -63,6 +63,16 @@ public final class HadoopFiles {
     }
   }
 
+  /** Bytes of all files under {@code location} (a folder or file), or -1 when it cannot be read. */
+  public static long bytesUnder(String location) {
+    try {
+      Path p = new Path(qualify(location));
+      return p.getFileSystem(conf()).getContentSummary(p).getLength();
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
   /** Opens a file for reading; the caller closes the stream. */
   public static InputStream open(String location) throws IOException {
     Path p = new Path(qualify(location));

@@ -127,7 +127,13 @@ public final class JobRunner {
     ctx.spark().sparkContext().setJobGroup("cxlake:" + stage.name(), "cxlake " + stage.name() + " (run " + ctx.runId() + ")",
         false);
     ctx.spark().conf().set(COMMIT_TAG, commitTag(ctx.runId(), stage.name()));
+    CodegenChoice.Choice codegen = null;
     try {
+      codegen = CodegenChoice.apply(ctx, stage);
+      String why = codegen.describe(ctx.config().runtime().codegenMinInputMb());
+      if (why != null) {
+        Progress.info("{}: {}", stage.name(), why);
+      }
       result = stage.run(ctx);
       if (result.failed()) {
         error = String.join("; ", result.problems());
@@ -142,6 +148,9 @@ public final class JobRunner {
       error = oneLine(e);
       Progress.warn("{} failed", stage.name(), e);
     } finally {
+      if (codegen != null) {
+        codegen.restore(ctx.spark());
+      }
       ctx.spark().sparkContext().clearJobGroup();
       ctx.spark().conf().set(COMMIT_TAG, commitTag(ctx.runId(), null));
     }

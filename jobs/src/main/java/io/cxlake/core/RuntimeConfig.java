@@ -14,6 +14,8 @@ public record RuntimeConfig(
     String metastore,
     /* spark.sql.shuffle.partitions. */
     Integer shufflePartitions,
+    /* Stages whose input tables hold less than this many MB on disk run with Spark's code generation off (0: never). */
+    Integer codegenMinInputMb,
     /* Spark's console progress bar. */
     Boolean consoleProgress,
     /* Extra Spark settings, applied last but before --conf. */
@@ -38,6 +40,9 @@ public record RuntimeConfig(
     }
     if (c.shufflePartitions() == null || c.shufflePartitions() < 1 || c.shufflePartitions() > 100_000) {
       check.fail("runtime.shuffle_partitions", "must be between 1 and 100000, was " + c.shufflePartitions());
+    }
+    if (c.codegenMinInputMb() == null || c.codegenMinInputMb() < 0) {
+      check.fail("runtime.codegen_min_input_mb", "must be 0 or more, was " + c.codegenMinInputMb());
     }
     if (c.runLeaseSeconds() == null || c.runLeaseSeconds() < 10) {
       check.fail("runtime.run_lease_seconds", "must be 10 or more, was " + c.runLeaseSeconds());

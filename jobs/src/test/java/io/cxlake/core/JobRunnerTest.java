@@ -73,6 +73,39 @@ class JobRunnerTest {
   }
 
   @Test
+  void aStageReadingSmallTablesRunsInterpretedAndTheSessionIsPutBackAfterIt() {
+    JobContext ctx = TestSpark.context(P, TestSpark.repoRoot().resolve("conf/sources.yaml"), null);
+    ctx.catalog().ensureDatabases(ctx.spark());
+    ctx.spark().range(100).write().format("delta").mode("overwrite").saveAsTable(P + "_gold.codegen_in");
+    String wholeStage = "spark.sql.codegen.wholeStage";
+    String factory = "spark.sql.codegen.factoryMode";
+    String before = ctx.spark().conf().get(wholeStage) + "/" + ctx.spark().conf().get(factory);
+    List<String> seen = new ArrayList<>();
+    java.util.function.Function<JobContext, StageResult> record = c -> {
+      seen.add(c.spark().conf().get(wholeStage) + "/" + c.spark().conf().get(factory));
+      return new StageResult(0, 0, Map.of(), List.of());
+    };
+    List<Stage> stages = List.of(toy("reads_small", List.of(TableRef.gold("codegen_in")), List.of(), record),
+        toy("reads_nothing", List.of(), List.of(), record));
+    JobRunner.run(ctx, stages);
+    assertEquals(List.of("false/NO_CODEGEN", before), seen, "no declared input: its size is unknown, so compiled");
+    assertEquals(before, ctx.spark().conf().get(wholeStage) + "/" + ctx.spark().conf().get(factory));
+
+    // A few kB of table: under 1 MB, but not under 0 (never interpreted) or a size nobody knows.
+    long bytes = CodegenChoice.inputBytes(ctx, List.of(TableRef.gold("codegen_in"), TableRef.gold("no_such_table")));
+    assertTrue(bytes > 1_000 && bytes < 100_000, "bytes " + bytes);
+    assertTrue(CodegenChoice.interpreted(bytes, 1));
+    assertFalse(CodegenChoice.interpreted(1_000_000, 1), "at the threshold: compiled");
+    assertFalse(CodegenChoice.interpreted(bytes, 0));
+    assertFalse(CodegenChoice.interpreted(-1, 64));
+
+    seen.clear();
+    JobRunner.run(TestSpark.context(P, TestSpark.repoRoot().resolve("conf/sources.yaml"), null,
+        "runtime: {codegen_min_input_mb: 0}"), stages.subList(0, 1));
+    assertEquals(List.of(before), seen, "codegen_min_input_mb 0: always compiled");
+  }
+
+  @Test
   void aFailureSkipsTheStagesAfterItAndNamesTheStage() {
     TestSpark.dropDatabases(P);
     JobContext ctx = TestSpark.context(P, TestSpark.repoRoot().resolve("conf/sources.yaml"), null);

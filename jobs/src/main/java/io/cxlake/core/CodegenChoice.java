@@ -1,0 +1,100 @@
+package io.cxlake.core;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.TableIdentifier;
+
+/**
+ * Whether a stage runs on code Spark generates and compiles, or interpreted. Spark compiles
+ * generated Java (Janino) for each new query plan: tens to hundreds of milliseconds each, paid
+ * again for every distinct plan, so on small inputs compiling costs more than the compiled code
+ * saves. A stage whose input tables hold less than {@code runtime.codegen_min_input_mb} on disk
+ * therefore runs with whole-stage code generation off and expressions interpreted; results are
+ * the same either way. A stage that declares no input tables (ingest reads landing files) keeps
+ * code generation, since its input size is not known here.
+ */
+public final class CodegenChoice {
+  private CodegenChoice() {}
+
+  /** The session settings that turn code generation off, with their "off" values. */
+  static final Map<String, String> INTERPRETED = Map.of(
+      "spark.sql.codegen.wholeStage", "false",
+      // Internal to Spark but honoured outside tests: evaluate expressions instead of compiling
+      // projections, predicates and orderings (CodeGeneratorWithInterpretedFallback).
+      "spark.sql.codegen.factoryMode", "NO_CODEGEN");
+
+  /** What was chosen for one stage, and how to put the session back afterwards. */
+  public record Choice(boolean interpreted, long inputBytes, Map<String, String> previous) {
+    /** Restores the settings the session had before the stage (when they were changed). */
+    void restore(SparkSession spark) {
+      previous.forEach((k, v) -> {
+        if (v == null) {
+          spark.conf().unset(k);
+        } else {
+          spark.conf().set(k, v);
+        }
+      });
+    }
+
+    /** The log line that says why, or null when the stage runs compiled. */
+    String describe(int thresholdMb) {
+      return interpreted ? String.format("inputs %.1f MB on disk, below runtime.codegen_min_input_mb (%d): Spark code "
+          + "generation off for this stage", inputBytes / 1e6, thresholdMb) : null;
+    }
+  }
+
+  /** Chooses for {@code stage}, applies the choice to the session and returns it. */
+  static Choice apply(JobContext ctx, Stage stage) {
+    int thresholdMb = ctx.config().runtime().codegenMinInputMb();
+    long bytes = thresholdMb == 0 ? -1 : inputBytes(ctx, stage.reads());
+    if (!interpreted(bytes, thresholdMb)) {
+      return new Choice(false, bytes, Map.of());
+    }
+    SparkSession spark = ctx.spark();
+    Map<String, String> previous = new LinkedHashMap<>();
+    INTERPRETED.forEach((k, v) -> {
+      previous.put(k, spark.conf().getOption(k).getOrElse(() -> null));
+      spark.conf().set(k, v);
+    });
+    return new Choice(true, bytes, previous);
+  }
+
+  /** Interpreted when the input size is known ({@code bytes} ≥ 0) and below the threshold (0: never). */
+  static boolean interpreted(long bytes, int thresholdMb) {
+    return thresholdMb > 0 && bytes >= 0 && bytes < thresholdMb * 1_000_000L;
+  }
+
+  /**
+   * Bytes on disk under the locations of {@code tables} (data, log and files of older versions
+   * not yet vacuumed: an upper bound, which errs towards compiling); tables that do not exist
+   * count 0. -1 when nothing is declared or a location cannot be read. One metastore call and
+   * one file-system summary per table, no Spark job.
+   */
+  static long inputBytes(JobContext ctx, List<TableRef> tables) {
+    if (tables.isEmpty()) {
+      return -1;
+    }
+    SparkSession spark = ctx.spark();
+    long total = 0;
+    for (TableRef t : tables) {
+      String name = ctx.catalog().name(t);
+      TableIdentifier id = new TableIdentifier(t.name(), scala.Option.apply(name.substring(0, name.indexOf('.'))));
+      if (!spark.sessionState().catalog().tableExists(id)) {
+        continue;
+      }
+      long bytes;
+      try {
+        bytes = HadoopFiles.bytesUnder(spark.sessionState().catalog().getTableMetadata(id).location().toString());
+      } catch (Exception e) { // dropped meanwhile, or an unreadable location: size unknown
+        bytes = -1;
+      }
+      if (bytes < 0) {
+        return -1;
+      }
+      total += bytes;
+    }
+    return total;
+  }
+}
