@@ -177,12 +177,18 @@ public final class Clustering {
 
   /**
    * A sample of about {@code size} rows (all when fewer), in one partition: the rows are a few
-   * doubles each, and one partition makes each of the k sweep's many short jobs one task.
+   * doubles each, and one partition makes each of the k sweep's many short jobs one task. Which
+   * customers it holds, and their order, follow from the customer keys and the seed alone, not
+   * from how the rows happen to be partitioned: the fits' initialisations read the rows in order,
+   * and a rerun on the same data must find the same clusters (with Bernoulli sampling of
+   * unsorted rows, two demo runs gave silhouettes of 0.339 and 0.310 at k = 2).
    */
-  private static Dataset<Row> sample(Dataset<Row> rows, long n, int size, long seed) {
+  static Dataset<Row> sample(Dataset<Row> rows, long n, int size, long seed) {
     double fraction = Math.min(1.0, size / (double) n);
-    return (fraction < 1.0 ? rows.sample(false, fraction, seed) : rows).coalesce(1)
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> kept = fraction < 1.0
+        ? rows.where(pmod(xxhash64(col("customer_key"), lit(seed)), lit(1_000_000L)).lt(lit(Math.round(fraction * 1e6))))
+        : rows;
+    return kept.coalesce(1).sortWithinPartitions("customer_key").persist(StorageLevel.MEMORY_AND_DISK());
   }
 
   /** k-means samples are fitted on the driver when small enough (the same fits as MLlib's); null otherwise. */

@@ -58,6 +58,25 @@ class ClusteringTest {
   }
 
   @Test
+  void theSampleDependsOnTheKeysAndTheSeedNotOnHowTheRowsArePartitioned() {
+    Dataset<Row> data = blobs();
+    for (int size : List.of(1000, 150)) {
+      List<Row> one = Clustering.sample(data.repartition(3), 300, size, 7L).collectAsList();
+      List<Row> other = Clustering.sample(data.repartition(5).orderBy(col("customer_key").desc()), 300, size, 7L)
+          .collectAsList();
+      assertEquals(one, other, "sample of " + size);
+      assertEquals(List.copyOf(new java.util.TreeSet<>(one.stream().map(r -> r.<String>getAs("customer_key")).toList())),
+          one.stream().map(r -> r.<String>getAs("customer_key")).toList(), "in customer order");
+      if (size == 1000) {
+        assertEquals(300, one.size(), "fewer customers than the sample size: all of them");
+      } else {
+        assertTrue(one.size() > 110 && one.size() < 190, "about half: " + one.size());
+        assertNotEquals(one, Clustering.sample(data, 300, size, 8L).collectAsList(), "another seed, another sample");
+      }
+    }
+  }
+
+  @Test
   void missingValuesAreImputedWithTheMedian() {
     Dataset<Row> data = blobs().withColumn("nps_mean", when(col("customer_key").equalTo("c5"), lit(null)).otherwise(col("nps_mean")));
     Clustering.Prepared p = Clustering.prepare(data, config("kmeans").features());
