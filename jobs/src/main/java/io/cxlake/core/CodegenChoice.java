@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.catalyst.TableIdentifier;
 
 /**
  * Whether a stage runs on code Spark generates and compiles, or interpreted. Spark compiles
@@ -25,9 +24,9 @@ public final class CodegenChoice {
       // projections, predicates and orderings (CodeGeneratorWithInterpretedFallback).
       "spark.sql.codegen.factoryMode", "NO_CODEGEN");
 
-  /** What was chosen for one stage, and how to put the session back afterwards. */
-  public record Choice(boolean interpreted, long inputBytes, Map<String, String> previous) {
-    /** Restores the settings the session had before the stage (when they were changed). */
+  /** The settings a stage changed, with the values to put back afterwards (none: it compiles). */
+  public record Choice(Map<String, String> previous) {
+    /** Restores the settings the session had before the stage. */
     void restore(SparkSession spark) {
       previous.forEach((k, v) -> {
         if (v == null) {
@@ -37,20 +36,14 @@ public final class CodegenChoice {
         }
       });
     }
-
-    /** The log line that says why, or null when the stage runs compiled. */
-    String describe(int thresholdMb) {
-      return interpreted ? String.format("inputs %.1f MB on disk, below runtime.codegen_min_input_mb (%d): Spark code "
-          + "generation off for this stage", inputBytes / 1e6, thresholdMb) : null;
-    }
   }
 
-  /** Chooses for {@code stage}, applies the choice to the session and returns it. */
+  /** Chooses for {@code stage}, applies the choice to the session (saying so) and returns it. */
   static Choice apply(JobContext ctx, Stage stage) {
     int thresholdMb = ctx.config().runtime().codegenMinInputMb();
     long bytes = thresholdMb == 0 ? -1 : inputBytes(ctx, stage.reads());
     if (!interpreted(bytes, thresholdMb)) {
-      return new Choice(false, bytes, Map.of());
+      return new Choice(Map.of());
     }
     SparkSession spark = ctx.spark();
     Map<String, String> previous = new LinkedHashMap<>();
@@ -58,7 +51,9 @@ public final class CodegenChoice {
       previous.put(k, spark.conf().getOption(k).getOrElse(() -> null));
       spark.conf().set(k, v);
     });
-    return new Choice(true, bytes, previous);
+    Progress.info("{}: inputs {} MB on disk, below runtime.codegen_min_input_mb ({}): Spark code generation off for "
+        + "this stage", stage.name(), String.format("%.1f", bytes / 1e6), thresholdMb);
+    return new Choice(previous);
   }
 
   /** Interpreted when the input size is known ({@code bytes} ≥ 0) and below the threshold (0: never). */
@@ -76,18 +71,13 @@ public final class CodegenChoice {
     if (tables.isEmpty()) {
       return -1;
     }
-    SparkSession spark = ctx.spark();
     long total = 0;
     for (TableRef t : tables) {
-      String name = ctx.catalog().name(t);
-      TableIdentifier id = new TableIdentifier(t.name(), scala.Option.apply(name.substring(0, name.indexOf('.'))));
-      if (!spark.sessionState().catalog().tableExists(id)) {
-        continue;
-      }
       long bytes;
       try {
-        bytes = HadoopFiles.bytesUnder(spark.sessionState().catalog().getTableMetadata(id).location().toString());
-      } catch (Exception e) { // dropped meanwhile, or an unreadable location: size unknown
+        java.net.URI location = TableVersions.location(ctx.spark(), ctx.catalog().name(t));
+        bytes = location == null ? 0 : HadoopFiles.bytesUnder(location.toString());
+      } catch (IllegalStateException e) { // dropped meanwhile: size unknown
         bytes = -1;
       }
       if (bytes < 0) {

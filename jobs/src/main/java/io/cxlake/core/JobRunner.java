@@ -130,10 +130,6 @@ public final class JobRunner {
     CodegenChoice.Choice codegen = null;
     try {
       codegen = CodegenChoice.apply(ctx, stage);
-      String why = codegen.describe(ctx.config().runtime().codegenMinInputMb());
-      if (why != null) {
-        Progress.info("{}: {}", stage.name(), why);
-      }
       result = stage.run(ctx);
       if (result.failed()) {
         error = String.join("; ", result.problems());

@@ -53,16 +53,23 @@ public final class TableVersions {
     return latest;
   }
 
-  private static Log log(SparkSession spark, String table) {
+  /** Where a table's files are (from the metastore, no Spark job), or null when it does not exist. */
+  static java.net.URI location(SparkSession spark, String table) {
     if (!spark.catalog().tableExists(table)) {
       return null;
     }
-    java.net.URI location;
     try {
-      location = spark.sessionState().catalog()
+      return spark.sessionState().catalog()
           .getTableMetadata(spark.sessionState().sqlParser().parseTableIdentifier(table)).location();
     } catch (org.apache.spark.sql.AnalysisException e) { // dropped since tableExists, or a bad name
       throw new IllegalStateException("cannot find table " + table + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Log log(SparkSession spark, String table) {
+    java.net.URI location = location(spark, table);
+    if (location == null) {
+      return null;
     }
     Path dir = new Path(new Path(location), "_delta_log");
     try {
