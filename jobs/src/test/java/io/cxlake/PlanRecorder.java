@@ -37,7 +37,8 @@ public final class PlanRecorder extends SparkListener {
       stageOfExecution.put(start.executionId(), group.startsWith("cxlake:") ? group.substring(7) : "(no stage)");
     } else if (event instanceof SparkListenerSQLExecutionEnd end) {
       String stage = stageOfExecution.remove(end.executionId());
-      if (stage != null && end.qe() != null) {
+      // a failed execution (a test's deliberately bad query) may have no executed plan to read
+      if (stage != null && end.qe() != null && end.executionFailure().isEmpty()) {
         SparkPlan plan = end.qe().executedPlan();
         record(stage, PlanCheck.singleTaskNodes(plan), PlanCheck.windows(plan));
       }

@@ -18,7 +18,9 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The one SparkSession of the test JVM (surefire runs all classes in one fork): a temporary
- * warehouse with an embedded Derby metastore, two shuffle partitions, no UI. Test classes
+ * warehouse with an embedded Derby metastore, two shuffle partitions, no UI, and Spark's code
+ * generation off: test frames are tiny, which is where the runner turns it off too
+ * ({@code CodegenChoice}); compiling each test query's generated Java cost ~10% of the unit tests. Test classes
  * keep apart by using their own database names (a prefix per class).
  */
 public final class TestSpark {
@@ -40,7 +42,9 @@ public final class TestSpark {
           "spark.sql.shuffle.partitions", "2",
           "spark.databricks.delta.snapshotPartitions", "2",
           "spark.ui.enabled", "false",
-          "spark.ui.showConsoleProgress", "false"));
+          "spark.ui.showConsoleProgress", "false",
+          "spark.sql.codegen.wholeStage", "false",
+          "spark.sql.codegen.factoryMode", "NO_CODEGEN"));
       spark.sparkContext().addSparkListener(PlanRecorder.INSTANCE);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> spark.stop()));
     }

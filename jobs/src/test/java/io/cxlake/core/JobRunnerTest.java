@@ -79,7 +79,20 @@ class JobRunnerTest {
     ctx.spark().range(100).write().format("delta").mode("overwrite").saveAsTable(P + "_gold.codegen_in");
     String wholeStage = "spark.sql.codegen.wholeStage";
     String factory = "spark.sql.codegen.factoryMode";
+    // the test session runs interpreted (TestSpark): compiled here, as a user's session is
+    ctx.spark().conf().set(wholeStage, "true");
+    ctx.spark().conf().set(factory, "FALLBACK");
+    try {
+      choosesPerStage(ctx, wholeStage, factory);
+    } finally {
+      ctx.spark().conf().set(wholeStage, "false");
+      ctx.spark().conf().set(factory, "NO_CODEGEN");
+    }
+  }
+
+  private static void choosesPerStage(JobContext ctx, String wholeStage, String factory) {
     String before = ctx.spark().conf().get(wholeStage) + "/" + ctx.spark().conf().get(factory);
+    assertEquals("true/FALLBACK", before);
     List<String> seen = new ArrayList<>();
     java.util.function.Function<JobContext, StageResult> record = c -> {
       seen.add(c.spark().conf().get(wholeStage) + "/" + c.spark().conf().get(factory));
