@@ -118,6 +118,15 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void benchStopsBeforeGeneratingWhenItsSourcesFileIsMissing(@TempDir Path dir) throws IOException {
+    // as from a folder other than the repository: conf/sources.yaml is not beside the configuration
+    Path f = write(dir, "cxlake.yaml", "sources: no-such-sources.yaml\n");
+    Path json = dir.resolve("bench.json");
+    assertEquals(2, Main.execute("--config", f.toString(), "bench", "--scale", "0.001", "--output", json.toString()));
+    assertFalse(Files.exists(json), "nothing generated, nothing run, no figures written");
+  }
+
+  @Test
   void metricsAlertsAndQualityKeysAreValidated(@TempDir Path dir) throws IOException {
     Path f = write(dir, "bad.yaml", "metrics:\n  slices: [region, planet]\n");
     ConfigException e = assertThrows(ConfigException.class, () -> Modules.configLoader().load(f.toString()));

@@ -4,7 +4,7 @@ import io.cxlake.pipeline.Modules;
 import io.cxlake.generate.GenerateConfig;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.cxlake.core.CxlakeConfig;
+import io.cxlake.core.ConfigLoader;
 import io.cxlake.core.JobContext;
 import io.cxlake.core.JobRunner;
 import io.cxlake.core.Stage;
@@ -52,10 +52,14 @@ class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    ConfigLoader.Loaded loaded = global.loadConfig();
+    // checked before minutes of generating: ingest needs the sources file (run from the
+    // repository, or --config naming a configuration whose sources file maps generated data)
+    Modules.configLoader().loadSources(loaded.sourcesFile());
     Path work = Files.createTempDirectory("cxlake-bench-");
     Path landing = work.resolve("landing");
     List<Map<String, Object>> stages = new ArrayList<>();
-    GenerateConfig g = global.loadConfig().config().get(GenerateConfig.SECTION);
+    GenerateConfig g = loaded.config().get(GenerateConfig.SECTION);
     resetPeaks();
     long t0 = System.nanoTime();
     Generator.Summary summary = Generator.generate(new Generator.Params(scale, seed, landing, g.dirtyRate(),
