@@ -20,7 +20,7 @@ import org.apache.spark.sql.SparkSession;
  * The one SparkSession of the test JVM (surefire runs all classes in one fork): a temporary
  * warehouse with an embedded Derby metastore, two shuffle partitions, no UI, and Spark's code
  * generation off: test frames are tiny, which is where the runner turns it off too
- * ({@code CodegenChoice}); compiling each test query's generated Java cost ~10% of the unit tests. Test classes
+ * ({@code CodegenChoice}), and compiling each test query's generated Java is pure overhead there. Test classes
  * keep apart by using their own database names (a prefix per class).
  */
 public final class TestSpark {
