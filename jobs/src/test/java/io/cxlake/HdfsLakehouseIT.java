@@ -43,9 +43,7 @@ class HdfsLakehouseIT {
       String db = GeneratedLakehouse.PREFIX + "_" + layer;
       assertTrue(spark.sql("DESCRIBE DATABASE " + db).where("info_name = 'Location'").first().getString(1)
           .startsWith(lake.location + "/" + db + ".db"), db);
-      // listTables also lists the session's temporary views (other tests' read-by-path views)
-      spark.catalog().listTables(db).collectAsList().stream().filter(t -> !t.isTemporary())
-          .forEach(t -> tables.add(db + "." + t.name()));
+      tables.addAll(TestSpark.tablesIn(db));
     }
     // ingest, curate and metrics at least; the recovery tests and alerts add theirs when they ran first.
     assertTrue(tables.size() >= 30, tables.toString());

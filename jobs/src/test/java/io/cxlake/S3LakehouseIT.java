@@ -63,8 +63,7 @@ class S3LakehouseIT {
       String db = PREFIX + "_" + layer;
       assertTrue(spark.sql("DESCRIBE DATABASE " + db).where("info_name = 'Location'").first().getString(1)
           .startsWith(location + "/" + db + ".db"), db);
-      spark.catalog().listTables(db).collectAsList().stream().filter(t -> !t.isTemporary())
-          .forEach(t -> tables.add(db + "." + t.name()));
+      tables.addAll(TestSpark.tablesIn(db));
     }
     assertTrue(tables.size() >= 30, tables.toString());
     for (String t : tables) {

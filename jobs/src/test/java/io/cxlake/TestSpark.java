@@ -110,6 +110,16 @@ public final class TestSpark {
     return Modules.registry().plan(List.of(names));
   }
 
+  /**
+   * The tables of database {@code db} as "db.name", without the session's temporary views
+   * (other tests' read-by-path views). SHOW TABLES, not catalog().listTables(): Spark 4.0.1
+   * cannot decode catalog.Table rows with code generation off ("argument type mismatch").
+   */
+  public static List<String> tablesIn(String db) {
+    return session().sql("SHOW TABLES IN " + db).where("NOT isTemporary").collectAsList().stream()
+        .map(r -> db + "." + r.getString(1)).toList();
+  }
+
   /** Drops a test class's databases so it starts clean. */
   public static void dropDatabases(String prefix) {
     for (String layer : new String[] {"bronze", "silver", "gold", "ops"}) {
