@@ -37,14 +37,14 @@ public final class TestSpark {
         throw new UncheckedIOException(e);
       }
       CxlakeConfig config = Modules.configLoader().load(null).config();
-      spark = Lakehouse.open(config, warehouse.toString(), Map.of(
+      Map<String, String> conf = new java.util.HashMap<>(Map.of(
           "spark.master", "local[2]",
           "spark.sql.shuffle.partitions", "2",
           "spark.databricks.delta.snapshotPartitions", "2",
           "spark.ui.enabled", "false",
-          "spark.ui.showConsoleProgress", "false",
-          "spark.sql.codegen.wholeStage", "false",
-          "spark.sql.codegen.factoryMode", "NO_CODEGEN"));
+          "spark.ui.showConsoleProgress", "false"));
+      conf.putAll(io.cxlake.core.CodegenChoice.INTERPRETED);
+      spark = Lakehouse.open(config, warehouse.toString(), conf);
       spark.sparkContext().addSparkListener(PlanRecorder.INSTANCE);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> spark.stop()));
     }

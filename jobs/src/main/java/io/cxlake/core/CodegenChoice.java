@@ -17,8 +17,8 @@ import org.apache.spark.sql.SparkSession;
 public final class CodegenChoice {
   private CodegenChoice() {}
 
-  /** The session settings that turn code generation off, with their "off" values. */
-  static final Map<String, String> INTERPRETED = Map.of(
+  /** The session settings that turn code generation off, with their "off" values (the test session uses them too). */
+  public static final Map<String, String> INTERPRETED = Map.of(
       "spark.sql.codegen.wholeStage", "false",
       // Internal to Spark but honoured outside tests: evaluate expressions instead of compiling
       // projections, predicates and orderings (CodeGeneratorWithInterpretedFallback).

@@ -80,14 +80,15 @@ class JobRunnerTest {
     String wholeStage = "spark.sql.codegen.wholeStage";
     String factory = "spark.sql.codegen.factoryMode";
     // the test session runs interpreted (TestSpark): compiled here, as a user's session is
+    String testSession = ctx.spark().conf().get(wholeStage) + "/" + ctx.spark().conf().get(factory);
     ctx.spark().conf().set(wholeStage, "true");
     ctx.spark().conf().set(factory, "FALLBACK");
     try {
       choosesPerStage(ctx, wholeStage, factory);
     } finally {
-      ctx.spark().conf().set(wholeStage, "false");
-      ctx.spark().conf().set(factory, "NO_CODEGEN");
+      CodegenChoice.INTERPRETED.forEach(ctx.spark().conf()::set);
     }
+    assertEquals("false/NO_CODEGEN", testSession, "the test session's own settings");
   }
 
   private static void choosesPerStage(JobContext ctx, String wholeStage, String factory) {
