@@ -52,20 +52,7 @@ public final class OperationsKpis {
         .filter(s -> List.of(in.customerAttributes().columns()).contains(s)).toList();
     Dataset<Row> attrs = in.customerAttributes().select(concatKey(customerSlices));
 
-    // Orders: revenue, orders, active customers, repurchasers (two-level: per customer first).
-    // Revenue is net of credit notes; guest orders (no customer_key) count in revenue and orders
-    // only, under an unknown value of customer slices.
-    Dataset<Row> orders = in.factOrder().where(col("is_completed").or(col("status").equalTo("credit")))
-        .join(attrs, new String[] {"customer_key"}, "left");
-    orders = explodeBy(orders, col("order_date"), periodTypes, periods, slices);
-    Dataset<Row> perCustomer = Cols.group(orders, cols(KEY, "customer_key"))
-        .agg(sum(when(col("is_completed"), 1L).otherwise(0L)).as("n"), sum("net_amount").as("net"));
-    Column customer = col("customer_key").isNotNull();
-    Dataset<Row> orderFamily = Cols.group(perCustomer, KEY).agg(
-        sum("net").cast("decimal(18,2)").as("revenue"), sum("n").as("orders"),
-        count(when(customer.and(col("n").gt(0)), 1)).as("active_customers"),
-        sum(when(customer.and(col("n").geq(2)), 1L).otherwise(0L)).as("repurchasers"),
-        sum(when(customer, 0L).otherwise(col("n"))).as("guest_orders"));
+    Dataset<Row> orderFamily = orderFamily(in.factOrder(), attrs, periodTypes, periods, slices, customerSlices);
 
     // Renewals decided in the period.
     Dataset<Row> renewals = in.factRenewal().where(col("is_decided")).join(attrs, "customer_key");
@@ -128,6 +115,64 @@ public final class OperationsKpis {
   }
 
   /**
+   * Revenue, orders, active customers and repurchasers per period and slice. Revenue is net of
+   * credit notes; guest orders (no customer_key) count in revenue and orders only, under an
+   * unknown value of customer slices.
+   *
+   * <p>Active customers and repurchasers need each customer's order count per period and slice.
+   * Customer orders are shuffled once by customer_key: every per-customer roll-up below groups
+   * by a superset of it, so none moves the rows again, and each ends in a partial aggregation
+   * down to the few (period, slice) keys. Exploding every order into each period × slice and
+   * grouping that by customer moved several times the orders through one shuffle instead.
+   * Guest orders are summed apart, so they do not gather in the one task of a null key.
+   */
+  static Dataset<Row> orderFamily(Dataset<Row> factOrder, Dataset<Row> attrs, List<String> periodTypes,
+      PeriodSet periods, List<String> slices, List<String> customerSlices) {
+    Dataset<Row> orders = factOrder.where(col("is_completed").or(col("status").equalTo("credit")))
+        .withColumn("_n", when(col("is_completed"), 1L).otherwise(0L));
+    List<String> orderSlices = slices.stream()
+        .filter(s -> !customerSlices.contains(s) && List.of(orders.columns()).contains(s)).toList();
+    Column customerKey = col("customer_key").isNotNull();
+
+    Dataset<Row> guests = orders.where(not(customerKey)).join(attrs, new String[] {"customer_key"}, "left");
+    Dataset<Row> guestFamily = Cols.group(explodeBy(guests, col("order_date"), periodTypes, periods, slices), KEY)
+        .agg(sum("net_amount").as("net"), sum("_n").as("orders"), lit(0L).as("active_customers"),
+            lit(0L).as("repurchasers"), sum("_n").as("guest_orders"));
+
+    List<String> perCustomerKey = new ArrayList<>(List.of("customer_key", "period_type", "period_start"));
+    perCustomerKey.addAll(customerSlices);
+    List<String> perCustomerRowKey = new ArrayList<>(perCustomerKey);
+    perCustomerRowKey.addAll(orderSlices);
+    Dataset<Row> byCustomer = orders.where(customerKey).repartition(col("customer_key"))
+        .join(attrs, new String[] {"customer_key"}, "left");
+    byCustomer = Periods.explodePeriods(byCustomer, col("order_date"), periodTypes);
+    if (periods != null) {
+      byCustomer = byCustomer.where(periods.predicate());
+    }
+    Dataset<Row> perCustomerRow = Cols.group(byCustomer, perCustomerRowKey.toArray(String[]::new))
+        .agg(sum("_n").as("_n"), sum("net_amount").as("net"));
+    // "all" and the customer slices from each customer's totals of the period; each order slice
+    // (channel) from the customer's orders with that value.
+    List<Dataset<Row>> perSlice = new ArrayList<>();
+    perSlice.add(Periods.explodeSlices(Cols.group(perCustomerRow, perCustomerKey.toArray(String[]::new))
+        .agg(sum("_n").as("_n"), sum("net").as("net")), customerSlices));
+    for (String s : orderSlices) {
+      perSlice.add(Cols.group(perCustomerRow, "customer_key", "period_type", "period_start", s)
+          .agg(sum("_n").as("_n"), sum("net").as("net"))
+          .withColumn("slice", lit(s)).withColumn("slice_value", coalesce(col(s).cast("string"), lit(Periods.UNKNOWN))));
+    }
+    Dataset<Row> customerFamily = perSlice.stream()
+        .map(p -> Cols.group(p, KEY).agg(sum("net").as("net"), sum("_n").as("orders"),
+            count(when(col("_n").gt(0), 1)).as("active_customers"),
+            sum(when(col("_n").geq(2), 1L).otherwise(0L)).as("repurchasers"), lit(0L).as("guest_orders")))
+        .reduce(Dataset::unionByName).orElseThrow();
+    return Cols.group(customerFamily.unionByName(guestFamily), KEY).agg(
+        sum("net").cast("decimal(18,2)").as("revenue"), sum("orders").as("orders"),
+        sum("active_customers").as("active_customers"), sum("repurchasers").as("repurchasers"),
+        sum("guest_orders").as("guest_orders"));
+  }
+
+  /**
    * Inactivity churn. Each completed order o "keeps the customer active" on the period starts S
    * with o &lt; S ≤ o + D; a churn happens on o + D when the next completed order is later than
    * that (or there is none), counted only when o + D is on or before the as-of date.
@@ -146,7 +191,10 @@ public final class OperationsKpis {
     Dataset<Row> churned = Cols.group(churns, KEY).agg(countDistinct("customer_key").as("churned_customers"));
 
     // Order o keeps the customer active on starts S in (o, min(o + D, next order)]: these spans
-    // do not overlap for one customer, so each (customer, period start) comes out once.
+    // do not overlap for one customer, so each (customer, period start) comes out once. The
+    // slice values join before the spans are expanded (about D / 7 + D / 30 rows per order), so
+    // the expanded rows are only counted where they are made, never shuffled.
+    Dataset<Row> spans = days1.join(attrs, "customer_key");
     List<Dataset<Row>> active = new ArrayList<>();
     for (String t : periodTypes) {
       Column firstStart = t.equals("month") ? add_months(trunc(col("order_date"), "month"), 1)
@@ -154,13 +202,13 @@ public final class OperationsKpis {
       Column last = least(date_add(col("order_date"), days), coalesce(col("_next"), lit(java.sql.Date.valueOf("9999-12-31"))),
           asOfDate);
       Column step = expr(t.equals("month") ? "interval 1 month" : "interval 7 days");
-      Dataset<Row> a = days1.where(firstStart.leq(last))
-          .select(col("customer_key"), lit(t).as("period_type"),
-              explode(sequence(firstStart, last, step)).as("period_start"));
-      active.add(a);
+      List<Column> out = new ArrayList<>();
+      customerSlices.forEach(c -> out.add(col(c)));
+      out.add(lit(t).as("period_type"));
+      out.add(explode(sequence(firstStart, last, step)).as("period_start"));
+      active.add(spans.where(firstStart.leq(last)).select(out.toArray(Column[]::new)));
     }
-    Dataset<Row> activeAtStart = active.stream().reduce(Dataset::unionByName).orElseThrow()
-        .join(attrs, "customer_key");
+    Dataset<Row> activeAtStart = active.stream().reduce(Dataset::unionByName).orElseThrow();
     if (periods != null) {
       activeAtStart = activeAtStart.where(periods.predicate());
     }
@@ -183,19 +231,24 @@ public final class OperationsKpis {
     Dataset<Row> churns = in.factRenewal().where(col("outcome").equalTo("churned")).join(attrs, "customer_key");
     churns = explodeBy(churns, col("decided_date"), periodTypes, periods, customerSlices);
     Dataset<Row> churned = Cols.group(churns, KEY).agg(countDistinct("subscription_id").as("churned_customers"));
+    // Slice values join before the active periods are expanded, and the subscriptions are
+    // spread by id, so the distinct count of the expanded rows needs no shuffle of them.
     Dataset<Row> subs = in.subscriptions()
         .select(col("customer_key"), col("subscription_id"),
-            col("start_date"), least(coalesce(col("end_date"), asOfDate), asOfDate).as("_last"));
+            col("start_date"), least(coalesce(col("end_date"), asOfDate), asOfDate).as("_last"))
+        .join(attrs, "customer_key").repartition(col("subscription_id"));
     List<Dataset<Row>> active = new ArrayList<>();
     for (String t : periodTypes) {
       Column firstStart = t.equals("month") ? add_months(trunc(col("start_date"), "month"), 1)
           : date_add(date_trunc("week", col("start_date")).cast("date"), 7);
       Column step = expr(t.equals("month") ? "interval 1 month" : "interval 7 days");
-      active.add(subs.where(firstStart.leq(col("_last")))
-          .select(col("customer_key"), col("subscription_id"), lit(t).as("period_type"),
-              explode(sequence(firstStart, col("_last"), step)).as("period_start")));
+      List<Column> out = new ArrayList<>(List.of(col("subscription_id")));
+      customerSlices.forEach(c -> out.add(col(c)));
+      out.add(lit(t).as("period_type"));
+      out.add(explode(sequence(firstStart, col("_last"), step)).as("period_start"));
+      active.add(subs.where(firstStart.leq(col("_last"))).select(out.toArray(Column[]::new)));
     }
-    Dataset<Row> activeAtStart = active.stream().reduce(Dataset::unionByName).orElseThrow().join(attrs, "customer_key");
+    Dataset<Row> activeAtStart = active.stream().reduce(Dataset::unionByName).orElseThrow();
     if (periods != null) {
       activeAtStart = activeAtStart.where(periods.predicate());
     }
