@@ -95,6 +95,27 @@ class OperationsKpisTest {
   }
 
   @Test
+  void aCustomerIsActiveInEveryChannelTheyOrderedInAndRepurchasesWithinOne() {
+    // A: web on Jan 5, app on Jan 20 and Jan 22; B: web on Jan 10
+    Dataset<Row> kpi = build(List.of("region", "channel"), "inactivity", ", ('A', '2026-01-22', 'completed', 10, 0, 'app')");
+    Row web = row(kpi, "channel", "web");
+    assertEquals(2L, (long) web.getAs("active_customers"));
+    assertEquals(0L, (long) web.getAs("repurchasers"), "A ordered once on the web");
+    assertEquals(2L, (long) web.getAs("orders"));
+    Row app = row(kpi, "channel", "app");
+    assertEquals(1L, (long) app.getAs("active_customers"));
+    assertEquals(1L, (long) app.getAs("repurchasers"));
+    assertEquals(new java.math.BigDecimal("60.00"), app.getAs("revenue"));
+    Row all = row(kpi, "all", "all");
+    assertEquals(2L, (long) all.getAs("active_customers"));
+    assertEquals(1L, (long) all.getAs("repurchasers"));
+    Row north = row(kpi, "region", "N");
+    assertEquals(3L, (long) north.getAs("orders"));
+    assertEquals(1L, (long) north.getAs("repurchasers"));
+    assertEquals(3.0, d(north, "purchase_frequency"), 1e-9);
+  }
+
+  @Test
   void renewalRateIsRenewedOverDecided() {
     Row r = row(build(List.of("region"), "inactivity"), "all", "all");
     assertEquals(4L, (long) r.getAs("renewals_decided"));
