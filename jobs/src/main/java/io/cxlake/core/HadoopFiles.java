@@ -63,6 +63,16 @@ public final class HadoopFiles {
     }
   }
 
+  /** When the file at {@code location} was last written (ms since the epoch), or -1 when it does not exist. */
+  public static long modified(String location) {
+    try {
+      Path p = new Path(qualify(location));
+      return p.getFileSystem(conf()).getFileStatus(p).getModificationTime();
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
   /** Bytes of all files under {@code location} (a folder or file), or -1 when it cannot be read. */
   public static long bytesUnder(String location) {
     try {

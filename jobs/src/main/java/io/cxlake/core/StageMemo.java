@@ -19,20 +19,23 @@ import org.apache.spark.sql.Row;
  * resumes after it, and one killed inside a stage redoes it (its row is missing, or a table it
  * half wrote has moved on).
  *
- * <p>Stages that decide themselves what to redo (ingest, curate, metrics, alerts), read no table
- * (they read files) or write none (the report) declare no memo and always run.
+ * <p>A stage that writes files rather than tables (the report) names them: they must still be
+ * as it left them (same modification time). Stages that decide themselves what to redo
+ * (ingest, curate, metrics, alerts), read no table (they read files) or write nothing that can be
+ * checked declare no memo and always run.
  *
  * @param settings   what besides tables the result depends on, as text
  * @param inputs     the tables the stage reads
  * @param outputs    the tables it writes (or updates)
+ * @param outputFiles the files it writes (Hadoop URIs)
  * @param passOver   stages whose commits to an input are not a change of it: the customer_360
  *                   enrichment, whose MERGE only sets columns that stages contribute and none
  *                   reads back from customer_360
  * @param mayReuse   false when the stage was asked for by name ({@code run --only}): it runs, and
  *                   its state is still recorded
  */
-public record StageMemo(String settings, List<TableRef> inputs, List<TableRef> outputs, List<String> passOver,
-    boolean mayReuse) {
+public record StageMemo(String settings, List<TableRef> inputs, List<TableRef> outputs, List<String> outputFiles,
+    List<String> passOver, boolean mayReuse) {
   /** How far back a table's history is searched for a commit other than the enrichment's. */
   private static final int HISTORY_DEPTH = 50;
 
@@ -40,6 +43,7 @@ public record StageMemo(String settings, List<TableRef> inputs, List<TableRef> o
     List<TableRef> written = List.copyOf(outputs);
     inputs = inputs.stream().filter(t -> !written.contains(t)).distinct().toList();
     outputs = written;
+    outputFiles = List.copyOf(outputFiles);
     passOver = List.copyOf(passOver);
   }
 
@@ -55,11 +59,15 @@ public record StageMemo(String settings, List<TableRef> inputs, List<TableRef> o
     return s.toString();
   }
 
-  /** The output tables' versions: {@code table@version,...}. */
+  /** The output tables' versions and files' modification times: {@code table@version,...,file@ms}. */
   String outputState(JobContext ctx) {
     List<String> out = new ArrayList<>();
     for (TableRef t : outputs) {
       out.add(t + "@" + version(ctx, t, List.of()));
+    }
+    for (String f : outputFiles) {
+      long modified = HadoopFiles.modified(f);
+      out.add(f + "@" + (modified < 0 ? "-" : Long.toString(modified)));
     }
     return String.join(",", out);
   }

@@ -2,6 +2,7 @@ package io.cxlake.platform;
 
 import io.cxlake.contract.TableContract;
 import io.cxlake.core.ConfigSection;
+import io.cxlake.core.JobContext;
 import io.cxlake.core.Stage;
 import io.cxlake.core.TableRef;
 import java.util.ArrayList;
@@ -13,7 +14,7 @@ import java.util.function.Function;
  * The one declaration of a pipeline stage: its name and description (the CLI command and its
  * --help), its configuration sections, the tables it needs (required: missing or empty means
  * skipped; or at least one of a set) and may use (optional), the tables it writes (gold ones with their contracts: the
- * data dictionary and maintenance follow from them), the customer_360 columns it contributes,
+ * data dictionary and maintenance follow from them), the files it writes instead (the report's pages), the customer_360 columns it contributes,
  * whether it decides itself what to redo ({@code incremental}), and how to build it. The pipeline order follows from reads and writes
  * ({@link StageRegistry}).
  *
@@ -28,7 +29,8 @@ import java.util.function.Function;
  */
 public record StageModule(String name, String description, List<ConfigSection<?>> config, List<TableRef> requires,
     List<TableRef> requiresAny, List<TableRef> optional, List<TableRef> writes, List<TableContract> contracts, List<CustomerColumn> customerColumns,
-    boolean afterAll, boolean incremental, Function<StageRegistry, Stage> factory) {
+    boolean afterAll, boolean incremental, Function<JobContext, List<String>> writesFiles,
+    Function<StageRegistry, Stage> factory) {
 
   public StageModule {
     config = List.copyOf(config);
@@ -65,6 +67,7 @@ public record StageModule(String name, String description, List<ConfigSection<?>
     private final List<CustomerColumn> columns = new ArrayList<>();
     private boolean afterAll;
     private boolean incremental;
+    private Function<JobContext, List<String>> writesFiles = ctx -> List.of();
 
     private Builder(String name, String description) {
       this.name = name;
@@ -138,12 +141,21 @@ public record StageModule(String name, String description, List<ConfigSection<?>
       return this;
     }
 
+    /**
+     * The files the stage writes (Hadoop URIs, resolved for a run), checked like output tables:
+     * a pipeline run may leave the stage out only while they are as its last success left them.
+     */
+    public Builder writesFiles(Function<JobContext, List<String>> files) {
+      writesFiles = files;
+      return this;
+    }
+
     public StageModule build(Function<StageRegistry, Stage> factory) {
       if (afterAll && !writes.isEmpty()) {
         throw new IllegalStateException("stage '" + name + "' runs after all stages, so nothing may read what it writes");
       }
       return new StageModule(name, description, config, requires, requiresAny, optional, writes, contracts, columns,
-          afterAll, incremental, factory);
+          afterAll, incremental, writesFiles, factory);
     }
   }
 }

@@ -29,16 +29,20 @@ final class StageSettings {
 
   /**
    * The memo of a module's stage, or null when the stage always runs: it decides itself what to
-   * redo, it reads no table (what it reads, files, is not versioned here), or it writes none (the
-   * report). The customer_360 enrichment leaves customer_360.
+   * redo, it reads no table (what it reads, files, is not versioned here), or it writes neither
+   * tables nor files it names. The customer_360 enrichment leaves customer_360.
    */
   static StageMemo memo(JobContext ctx, StageModule m, boolean mayReuse) {
     List<TableRef> outputs = m.name().equals(Customer360Enrichment.NAME)
         ? List.of(TableRef.gold(Customer360Enrichment.TARGET)) : m.writes();
-    if (m.incremental() || m.reads().isEmpty() || outputs.isEmpty()) {
+    if (m.incremental() || m.reads().isEmpty()) {
       return null;
     }
-    return new StageMemo(of(ctx, m.config()), m.reads(), outputs, List.of(Customer360Enrichment.NAME), mayReuse);
+    List<String> files = m.writesFiles().apply(ctx);
+    if (outputs.isEmpty() && files.isEmpty()) {
+      return null;
+    }
+    return new StageMemo(of(ctx, m.config()), m.reads(), outputs, files, List.of(Customer360Enrichment.NAME), mayReuse);
   }
 
   static String of(JobContext ctx, List<ConfigSection<?>> sections) {

@@ -48,6 +48,15 @@ public final class ReportStage implements Stage {
       // customer_360: its latest snapshot is the as-of date
       .optional(Stream.concat(Stream.of("customer_360"), READS.stream()).map(TableRef::gold).toArray(TableRef[]::new))
       .afterAll()
+      // rebuilt when a table it reads, its settings or its pages moved; nothing to check (and so
+      // always run, then skipped) when there is no as-of date to report on
+      .writesFiles(ctx -> {
+        try {
+          return List.of(location(ctx, asOf(ctx)) + "/index.html");
+        } catch (NothingToDo e) {
+          return List.of();
+        }
+      })
       .build(registry -> new ReportStage(null));
 
   /** Pages built at once (measured at scale 1 on 2 cores: see docs/report.md). */

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,6 +58,24 @@ class UnchangedStagesTest {
 
   private static final StageRegistry REGISTRY = new StageRegistry(List.of(SOURCE, TOY), List.of());
 
+  /** Where the page stage writes, and how many times it ran. */
+  private static final AtomicReference<String> PAGE_FILE = new AtomicReference<>();
+  private static final AtomicInteger PAGES = new AtomicInteger();
+
+  /** Writes a file of the toy input instead of a table, as the report writes its pages. */
+  private static final StageModule PAGE = StageModule.define("toy_page", "Writes a page of the toy input.")
+      .requires(TableRef.gold("toy_in"))
+      .writesFiles(ctx -> List.of(PAGE_FILE.get()))
+      .build(r -> new Simple(ctx -> {
+        PAGES.incrementAndGet();
+        try {
+          Files.writeString(Path.of(java.net.URI.create(PAGE_FILE.get())),
+              "rows: " + ctx.spark().table(ctx.catalog().gold("toy_in")).count());
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }));
+
   private record Simple(java.util.function.Consumer<JobContext> body) implements Stage {
     @Override
     public String name() {
@@ -81,7 +100,11 @@ class UnchangedStagesTest {
   }
 
   private static String toyStatus(JobContext ctx, List<Stage> stages) {
-    return JobRunner.run(ctx, stages).stream().filter(o -> o.stage().equals("toy")).findFirst().orElseThrow().status();
+    return status(ctx, stages, "toy");
+  }
+
+  private static String status(JobContext ctx, List<Stage> stages, String stage) {
+    return JobRunner.run(ctx, stages).stream().filter(o -> o.stage().equals(stage)).findFirst().orElseThrow().status();
   }
 
   @Test
@@ -131,6 +154,46 @@ class UnchangedStagesTest {
   }
 
   @Test
+  void aStageWritingFilesIsLeftOutWhileTheyStandAsItLeftThem(@TempDir Path dir) throws Exception {
+    TestSpark.dropDatabases(P);
+    PAGES.set(0);
+    Path page = dir.resolve("page.html");
+    PAGE_FILE.set(page.toUri().toString());
+    StageRegistry registry = new StageRegistry(List.of(SOURCE, PAGE), List.of());
+    assertEquals("success", status(context(dir, 1, false), registry.pipeline(), "toy_page"));
+    assertEquals("unchanged", status(context(dir, 1, false), registry.pipeline(), "toy_page"));
+    assertEquals(1, PAGES.get());
+
+    Files.delete(page);
+    assertEquals("success", status(context(dir, 1, false), registry.pipeline(), "toy_page"), "its page is gone");
+    assertEquals("rows: 5", Files.readString(page));
+    // written by someone else (another modification time): written again
+    Files.setLastModifiedTime(page, java.nio.file.attribute.FileTime.fromMillis(86_400_000L));
+    assertEquals("success", status(context(dir, 1, false), registry.pipeline(), "toy_page"));
+    // an input moved
+    TestSpark.session().sql("INSERT INTO " + P + "_gold.toy_in VALUES (9)");
+    assertEquals("success", status(context(dir, 1, false), registry.pipeline(), "toy_page"));
+    assertEquals("rows: 6", Files.readString(page));
+    assertEquals("unchanged", status(context(dir, 1, false), registry.pipeline(), "toy_page"));
+    assertEquals(4, PAGES.get());
+  }
+
+  @Test
+  void theReportIsCheckedByItsIndexPageOnceThereIsAnAsOfDate(@TempDir Path dir) throws Exception {
+    TestSpark.dropDatabases(P);
+    StageModule report = io.cxlake.pipeline.Modules.registry().module("report");
+    ConfigLoader.Loaded loaded = TestSpark.config(P, TestSpark.repoRoot().resolve("conf/sources.yaml"));
+    JobContext noDate = JobContext.create(TestSpark.session(), loaded, null, null, false);
+    noDate.catalog().ensureDatabases(noDate.spark());
+    assertNull(StageSettings.memo(noDate, report, true), "no customer_360 and no texts: nothing to report on, so it runs (and is skipped)");
+    java.time.LocalDate asOf = java.time.LocalDate.of(2026, 10, 31);
+    JobContext dated = JobContext.create(TestSpark.session(), loaded, asOf, null, false);
+    io.cxlake.core.StageMemo memo = StageSettings.memo(dated, report, true);
+    assertEquals(List.of(io.cxlake.report.ReportStage.location(dated, asOf) + "/index.html"), memo.outputFiles());
+    assertTrue(memo.outputFiles().get(0).endsWith("/report/2026-10-31/index.html"), memo.outputFiles().get(0));
+  }
+
+  @Test
   void aStageThatDecidesItselfWhatToRedoOrReadsNoTableAlwaysRuns(@TempDir Path dir) throws Exception {
     JobContext ctx = context(dir, 1, false);
     assertNull(StageSettings.memo(ctx, SOURCE, true), "reads no table: what it reads (files) is not versioned here");
@@ -138,7 +201,7 @@ class UnchangedStagesTest {
         .writes(TableRef.gold("inc_out")).incremental().build(r -> null);
     assertNull(StageSettings.memo(ctx, incremental, true));
     assertNotNull(StageSettings.memo(ctx, TOY, true));
-    for (String stage : List.of("ingest", "curate", "metrics", "alerts", "report")) {
+    for (String stage : List.of("ingest", "curate", "metrics", "alerts")) {
       assertNull(StageSettings.memo(ctx, io.cxlake.pipeline.Modules.registry().module(stage), true), stage);
     }
   }
