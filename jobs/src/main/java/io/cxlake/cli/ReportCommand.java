@@ -31,6 +31,9 @@ class ReportCommand extends StageCommand {
 
   @Override
   List<Stage> stages() {
-    return List.of(Modules.registry().declared(ReportStage.NAME, new ReportStage(out)));
+    ReportStage report = new ReportStage(out);
+    // a site written to --out says nothing about <report.dir>/<as-of>, which pipeline runs check
+    return List.of(out == null ? Modules.registry().declared(ReportStage.NAME, report)
+        : Modules.registry().declaredElsewhere(ReportStage.NAME, report));
   }
 }

@@ -160,14 +160,26 @@ public final class StageRegistry {
 
   /** A stage built by hand (e.g. churn score with a chosen model) with module {@code name}'s declared tables. */
   public Stage declared(String name, Stage stage) {
-    return declared(module(name), stage, false);
+    return declared(module(name), stage, false, true);
+  }
+
+  /**
+   * The same for a stage that writes somewhere other than its module declares (the report with
+   * --out): its success records no state, so it never stands in for the declared outputs.
+   */
+  public Stage declaredElsewhere(String name, Stage stage) {
+    return declared(module(name), stage, false, false);
   }
 
   private static Stage declared(StageModule m, Stage stage, boolean mayReuse) {
+    return declared(m, stage, mayReuse, true);
+  }
+
+  private static Stage declared(StageModule m, Stage stage, boolean mayReuse, boolean recordsState) {
     return new Stage() {
       @Override
       public StageMemo memo(JobContext ctx) {
-        return StageSettings.memo(ctx, m, mayReuse);
+        return recordsState ? StageSettings.memo(ctx, m, mayReuse) : null;
       }
 
       @Override

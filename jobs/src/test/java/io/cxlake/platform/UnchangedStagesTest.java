@@ -191,6 +191,10 @@ class UnchangedStagesTest {
     io.cxlake.core.StageMemo memo = StageSettings.memo(dated, report, true);
     assertEquals(List.of(io.cxlake.report.ReportStage.location(dated, asOf) + "/index.html"), memo.outputFiles());
     assertTrue(memo.outputFiles().get(0).endsWith("/report/2026-10-31/index.html"), memo.outputFiles().get(0));
+    // `cxlake report --out DIR` writes elsewhere: its success must not stand in for that page
+    StageRegistry registry = io.cxlake.pipeline.Modules.registry();
+    assertNull(registry.declaredElsewhere("report", new io.cxlake.report.ReportStage(dir.toString())).memo(dated));
+    assertNotNull(registry.declared("report", new io.cxlake.report.ReportStage(null)).memo(dated));
   }
 
   @Test
