@@ -279,10 +279,4 @@ public final class OperationsKpis {
     customerSlices.forEach(s -> c.add(col(s)));
     return c.toArray(Column[]::new);
   }
-
-  private static String[] cols(String[] key, String extra) {
-    String[] out = java.util.Arrays.copyOf(key, key.length + 1);
-    out[key.length] = extra;
-    return out;
-  }
 }

@@ -13,10 +13,11 @@ import java.util.function.Function;
 /**
  * The one declaration of a pipeline stage: its name and description (the CLI command and its
  * --help), its configuration sections, the tables it needs (required: missing or empty means
- * skipped; or at least one of a set) and may use (optional), the tables it writes (gold ones with their contracts: the
- * data dictionary and maintenance follow from them), the files it writes instead (the report's pages), the customer_360 columns it contributes,
- * whether it decides itself what to redo ({@code incremental}), and how to build it. The pipeline order follows from reads and writes
- * ({@link StageRegistry}).
+ * skipped; or at least one of a set) and may use (optional), the tables it writes (gold ones
+ * with their contracts: the data dictionary and maintenance follow from them), the files it
+ * writes instead (the report's pages), the customer_360 columns it contributes, whether it
+ * decides itself what to redo ({@code incremental}), and how to build it. The pipeline order
+ * follows from reads and writes ({@link StageRegistry}).
  *
  * <pre>{@code
  * public static final StageModule MODULE = StageModule.define("segment", "RFM scores and segments ...")
