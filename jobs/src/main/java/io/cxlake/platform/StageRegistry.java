@@ -155,7 +155,7 @@ public final class StageRegistry {
    */
   private Stage stage(String name, boolean mayReuse) {
     StageModule m = module(name);
-    return declared(m, m.factory().apply(this), mayReuse);
+    return declared(m, m.factory().apply(this), mayReuse, true);
   }
 
   /** A stage built by hand (e.g. churn score with a chosen model) with module {@code name}'s declared tables. */
@@ -169,10 +169,6 @@ public final class StageRegistry {
    */
   public Stage declaredElsewhere(String name, Stage stage) {
     return declared(module(name), stage, false, false);
-  }
-
-  private static Stage declared(StageModule m, Stage stage, boolean mayReuse) {
-    return declared(m, stage, mayReuse, true);
   }
 
   private static Stage declared(StageModule m, Stage stage, boolean mayReuse, boolean recordsState) {
