@@ -85,4 +85,48 @@ class GeneratorTest {
     List<String> dirtyLines = Files.readAllLines(dirty.resolve("customers/customers.csv"));
     assertTrue(dirtyLines.containsAll(cleanLines));
   }
+
+  @Test
+  void theNextDayBatchHoldsTheLastDayAndWithTheRestEveryRowOfOneFolder(@TempDir Path whole, @TempDir Path rest,
+      @TempDir Path next) throws IOException {
+    Generator.Summary w = gen(whole, 5, 0.02);
+    Generator.Summary r = Generator.generate(new Generator.Params(0.003, 5, rest, 0.02, END, 24, next));
+    // the same rows in all: the text files of the two folders hold exactly the lines of the one
+    for (String entity : List.of("customers", "subscriptions", "renewals", "orders", "interactions",
+        "survey_responses", "survey_ratings", "reviews")) {
+      assertEquals(w.rowCounts().get(entity).get("total"), r.rowCounts().get(entity).get("total"), entity);
+      assertEquals(sortedRows(whole.resolve(entity)),
+          sortedRows(rest.resolve(entity), next.resolve(entity)), entity);
+    }
+    assertEquals(0L, w.rowCounts().get("orders").get("next_day"));
+    // a day's worth: orders, responses and events of the last day, in files named apart
+    for (String entity : List.of("orders", "survey_responses", "digital_events")) {
+      long held = r.rowCounts().get(entity).get("next_day");
+      assertTrue(held > 0 && held < r.rowCounts().get(entity).get("total") / 20, entity + ": " + held);
+    }
+    assertTrue(Files.exists(next.resolve("orders/orders_2026-10-next-day.csv")));
+    assertTrue(Files.exists(next.resolve("digital_events/part-next-day-00000.parquet")));
+    // the rest ends the day before: no order of the last day is left in it, every held order is of that day
+    List<String> restOrders = sortedRows(rest.resolve("orders"));
+    List<String> heldOrders = sortedRows(next.resolve("orders"));
+    assertTrue(restOrders.stream().noneMatch(l -> l.contains(",2026-10-31 ")));
+    long ofTheDay = heldOrders.stream().filter(l -> l.contains(",2026-10-31 ")).count();
+    long dirtyHeld = heldOrders.size() - ofTheDay;
+    assertTrue(dirtyHeld <= heldOrders.size() / 5, "held orders not of the last day: " + dirtyHeld);
+    JsonNode truth = new ObjectMapper().readTree(rest.resolve("_truth.json").toFile());
+    assertEquals("2026-10-31", truth.at("/generator/next_day/date").asText());
+  }
+
+  /** The rows of the CSV and JSON-lines files under the folders (headers left out), sorted. */
+  private static List<String> sortedRows(Path... dirs) throws IOException {
+    List<String> rows = new java.util.ArrayList<>();
+    for (Path dir : dirs) {
+      for (Path f : Files.isDirectory(dir) ? files(dir) : List.<Path>of()) {
+        List<String> lines = Files.readAllLines(dir.resolve(f));
+        rows.addAll(f.toString().endsWith(".csv") ? lines.subList(1, lines.size()) : lines);
+      }
+    }
+    rows.sort(null);
+    return rows;
+  }
 }

@@ -36,18 +36,26 @@ class GenerateCommand implements Callable<Integer> {
   @Option(names = "--months", description = "Months of history (default: generate.months).")
   Integer months;
 
+  @Option(names = "--next-day", paramLabel = "DIR", description = "Write the rows of the last day to DIR instead"
+      + " (same layout, file names ending -next-day): land them after a build of --out to run an incremental day.")
+  Path nextDay;
+
   @Override
   public Integer call() {
     GenerateConfig g = global.loadConfig().config().get(GenerateConfig.SECTION);
     long t0 = System.nanoTime();
     Generator.Summary s = Generator.generate(new Generator.Params(scale, seed, out,
         dirtyRate != null ? dirtyRate : g.dirtyRate(), endDate != null ? endDate : g.endDateValue(),
-        months != null ? months : g.months()));
+        months != null ? months : g.months(), nextDay));
     double secs = (System.nanoTime() - t0) / 1e9;
     System.out.printf("generated %d customers into %s in %.1f s%n", s.customers(), s.out().toAbsolutePath(), secs);
-    System.out.printf("%-18s %10s %8s%n", "entity", "rows", "dirty");
+    System.out.printf("%-18s %10s %8s %9s%n", "entity", "rows", "dirty", "next day");
     for (Map.Entry<String, Map<String, Long>> e : s.rowCounts().entrySet()) {
-      System.out.printf("%-18s %10d %8d%n", e.getKey(), e.getValue().get("total"), e.getValue().get("dirty"));
+      System.out.printf("%-18s %10d %8d %9d%n", e.getKey(), e.getValue().get("total"), e.getValue().get("dirty"),
+          e.getValue().get("next_day"));
+    }
+    if (nextDay != null) {
+      System.out.println("next day: " + nextDay.toAbsolutePath() + " (the rows dated on the end date; not in --out)");
     }
     System.out.println("truth: " + s.out().resolve("_truth.json").toAbsolutePath());
     return 0;

@@ -30,6 +30,11 @@ final class Profile {
     coldSelectSeconds = ColdSelect.measure(master == null ? "local[*]" : master);
   }
 
+  /** The floor measured by {@code other} (one child JVM serves every profile of a command). */
+  void sameFloorAs(Profile other) {
+    coldSelectSeconds = other.coldSelectSeconds;
+  }
+
   void print(PrintStream out) {
     if (profiler == null) {
       return; // the session did not open: nothing was measured

@@ -165,7 +165,8 @@ final class CustomerSimulator {
     boolean digitalUser = rnd.chance(p.digitalProb);
 
     sink.emit(Entities.CUSTOMERS, new String[] {cid, day(signupDay), country, REGIONS[region], acquisition,
-        plan >= 0 ? PLANS[plan] : null, birthYear == null ? null : String.valueOf(birthYear), email, phone}, "customers");
+        plan >= 0 ? PLANS[plan] : null, birthYear == null ? null : String.valueOf(birthYear), email, phone}, "customers",
+        signupDay);
 
     long activeStart = Math.max(signupDay, startDay);
     long churnDay = Long.MAX_VALUE;
@@ -205,7 +206,7 @@ final class CustomerSimulator {
             String.format("P%s%03d", Persona.CATEGORIES[cat].substring(0, 2).toUpperCase(), rnd.nextInt(200)),
             Persona.CATEGORIES[cat], String.valueOf(quantity), String.format("%.2f", amount),
             String.format("%.2f", discount), Persona.ORDER_CHANNELS[channel], status},
-            "orders_" + ms.toString().substring(0, 7));
+            "orders_" + ms.toString().substring(0, 7), t / 86400);
         if (rnd.chance(p.surveyProb)) {
           String tp = switch (Persona.ORDER_CHANNELS[channel]) {
             case "web" -> "website";
@@ -254,7 +255,7 @@ final class CustomerSimulator {
         sink.emit(Entities.INTERACTIONS, new String[] {String.format("I%08d", ++interactionSeq), cid, ts(t),
             firstT / 86400 > endDay ? null : ts(firstT), resolvedT / 86400 > endDay ? null : ts(resolvedT),
             CONTACT_CHANNELS[channel], CONTACT_TOUCHPOINT[category], CONTACT_CATEGORIES[category],
-            String.valueOf(complaint), String.valueOf(reopened)}, "interactions");
+            String.valueOf(complaint), String.valueOf(reopened)}, "interactions", t / 86400);
         if (rnd.chance(0.3) && resolvedT / 86400 <= endDay) {
           int nps = survey(rnd, ctx, resolvedT + 3600L * (1 + rnd.nextInt(48)), "transactional",
               CONTACT_CHANNELS[channel].equals("store") ? "store" : "call_center", "support", CONTACT_CHANNELS[channel]);
@@ -316,20 +317,22 @@ final class CustomerSimulator {
       if (churnDay <= due) {
         long decided = Math.min(Math.max(churnDay, subStart + 1), endDay);
         endDate = due;
-        sink.emit(Entities.RENEWALS, new String[] {rid, sid, cid, day(due), "churned", day(decided)}, "renewals");
+        sink.emit(Entities.RENEWALS, new String[] {rid, sid, cid, day(due), "churned", day(decided)}, "renewals", decided);
         break;
       } else if (due > endDay - 14) {
-        sink.emit(Entities.RENEWALS, new String[] {rid, sid, cid, day(due), "pending", null}, "renewals");
+        sink.emit(Entities.RENEWALS, new String[] {rid, sid, cid, day(due), "pending", null}, "renewals", due);
       } else {
-        sink.emit(Entities.RENEWALS, new String[] {rid, sid, cid, day(due), "renewed",
-            day(due - rnd.nextInt(10))}, "renewals");
+        long decided = due - rnd.nextInt(10);
+        sink.emit(Entities.RENEWALS, new String[] {rid, sid, cid, day(due), "renewed", day(decided)}, "renewals",
+            decided);
       }
     }
     if (endDate == null && churnDay <= endDay) {
       endDate = churnDay; // cancelled before the first renewal fell due
     }
     sink.emit(Entities.SUBSCRIPTIONS, new String[] {sid, cid, PLANS[plan], day(subStart),
-        endDate == null ? null : day(endDate), rnd.chance(0.7) ? "monthly" : "annual", MRR[plan]}, "subscriptions");
+        endDate == null ? null : day(endDate), rnd.chance(0.7) ? "monthly" : "annual", MRR[plan]}, "subscriptions",
+        subStart);
   }
 
   private record Context(String cid, Persona persona, int region, String language, String email, String name) {}
@@ -389,12 +392,12 @@ final class CustomerSimulator {
         cx ? String.valueOf(clamp(latent[7] + rnd.normal(0, 0.4), 1, 5)) : null,
         cx ? String.valueOf(clamp(3 + (npsLatent - NPS_INTERCEPT) / 2.5 + rnd.normal(0, 0.6), 1, 5)) : null,
         verbatim, lang,
-        type.equals("relationship") ? String.valueOf(REGION_WEIGHT[c.region]) : null}, "survey_responses");
+        type.equals("relationship") ? String.valueOf(REGION_WEIGHT[c.region]) : null}, "survey_responses", t / 86400);
     if (rnd.chance(0.85)) {
       for (int a = 0; a < ATTRIBUTES.length; a++) {
         if (rnd.chance(0.95)) {
           sink.emit(Entities.SURVEY_RATINGS, new String[] {rid, ATTRIBUTES[a],
-              String.valueOf(clamp(latent[a], 1, 5)), "1", "5"}, "survey_ratings");
+              String.valueOf(clamp(latent[a], 1, 5)), "1", "5"}, "survey_ratings", t / 86400);
         }
       }
     }
@@ -432,7 +435,7 @@ final class CustomerSimulator {
     truth.verbatim(id, "reviews", topic, sentiment, c.language, "");
     sink.emit(Entities.REVIEWS, new String[] {id, rnd.chance(0.08) ? null : c.cid,
         String.format("P%s%03d", category.substring(0, 2).toUpperCase(), rnd.nextInt(200)),
-        rnd.pick(REVIEW_SOURCES), String.valueOf(rating), text, ts(t), c.language}, "reviews");
+        rnd.pick(REVIEW_SOURCES), String.valueOf(rating), text, ts(t), c.language}, "reviews", t / 86400);
   }
 
   private void session(Rand rnd, Context c, long t) {
@@ -459,6 +462,6 @@ final class CustomerSimulator {
       return;
     }
     sink.emit(Entities.DIGITAL_EVENTS, new String[] {String.format("E%010d", ++eventSeq), c.cid, sid, ts(t),
-        feature, type, durationMs == null ? null : String.valueOf(durationMs)}, "part");
+        feature, type, durationMs == null ? null : String.valueOf(durationMs)}, "part", t / 86400);
   }
 }

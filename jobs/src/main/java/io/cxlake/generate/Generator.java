@@ -22,6 +22,12 @@ import java.util.stream.Stream;
  * Writes synthetic landing data for all nine entities in the canonical layout
  * ({@code out/<entity>/...}: CSV, JSON lines and Parquet) plus {@code _truth.json} with every
  * planted truth. The same seed, scale, end date and dirty rate give the same bytes.
+ *
+ * <p>With a next-day folder, the rows dated on the end date are written there instead, in the
+ * same layout under file names of their own: a build of {@code out} covers the history up to the
+ * day before, and copying the next-day files into {@code out} lands the last day as a daily batch
+ * of the same history would (what {@code bench --incremental-day} times). Together the two hold
+ * exactly the rows one folder would.
  */
 public final class Generator {
   /** Formats per entity: a realistic mix. */
@@ -42,8 +48,17 @@ public final class Generator {
   /** Customers at scale 1. */
   public static final int CUSTOMERS_AT_SCALE_1 = 100_000;
 
-  /** Generation parameters. */
-  public record Params(double scale, long seed, Path out, double dirtyRate, LocalDate endDate, int months) {}
+  /**
+   * Generation parameters.
+   *
+   * @param nextDay folder for the rows of {@code endDate}, or null to write them to {@code out}
+   */
+  public record Params(double scale, long seed, Path out, double dirtyRate, LocalDate endDate, int months,
+      Path nextDay) {
+    public Params(double scale, long seed, Path out, double dirtyRate, LocalDate endDate, int months) {
+      this(scale, seed, out, dirtyRate, endDate, months, null);
+    }
+  }
 
   /** What was written. */
   public record Summary(Path out, int customers, Map<String, Map<String, Long>> rowCounts,
@@ -60,6 +75,9 @@ public final class Generator {
     }
     Path out = params.out();
     clean(out);
+    if (params.nextDay() != null) {
+      clean(params.nextDay());
+    }
     int customers = Math.max(10, (int) Math.round(CUSTOMERS_AT_SCALE_1 * params.scale()));
     Rand master = new Rand(new SplittableRandom(params.seed()));
     Rand dirtyRnd = master.split();
@@ -68,7 +86,7 @@ public final class Generator {
     Map<String, Long> topicCounts = new TreeMap<>();
     long[] churned = {0};
     Path truthDir = out.resolve("_truth");
-    try (Sink sink = new Sink(out, params.dirtyRate(), dirtyRnd);
+    try (Sink sink = new Sink(out, params.nextDay(), params.endDate().toEpochDay(), params.dirtyRate(), dirtyRnd);
         BufferedWriter personas = RecordWriter.open(truthDir.resolve("personas.csv"));
         BufferedWriter verbatims = RecordWriter.open(truthDir.resolve("verbatims.csv"))) {
       for (EntitySpec e : Entities.ALL) {
@@ -121,6 +139,10 @@ public final class Generator {
     gen.put("months", params.months());
     gen.put("dirty_rate", params.dirtyRate());
     gen.put("formats", sink.formats());
+    if (params.nextDay() != null) {
+      gen.put("next_day", Map.of("date", params.endDate().toString(), "folder", params.nextDay().toString(),
+          "note", "rows dated on end_date are in this folder (row_counts.*.next_day), not in the output folder"));
+    }
     t.put("generator", gen);
     t.put("row_counts", sink.rowCounts());
     Map<String, Object> dirty = new LinkedHashMap<>();

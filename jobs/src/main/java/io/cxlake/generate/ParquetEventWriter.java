@@ -36,15 +36,18 @@ final class ParquetEventWriter extends RecordWriter {
   private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
   private final Path dir;
+  private final String prefix;
   private final long rowsPerFile;
   private final SimpleGroupFactory groups = new SimpleGroupFactory(SCHEMA);
   private ParquetWriter<Group> writer;
   private long rowsInFile;
   private int fileIndex;
 
-  ParquetEventWriter(Path dir, java.util.List<String> columns, long rowsPerFile) {
+  /** Writes {@code dir/<prefix>-00000.parquet}, ... with at most {@code rowsPerFile} rows each. */
+  ParquetEventWriter(Path dir, String prefix, java.util.List<String> columns, long rowsPerFile) {
     super(columns);
     this.dir = dir;
+    this.prefix = prefix;
     this.rowsPerFile = rowsPerFile;
   }
 
@@ -84,7 +87,7 @@ final class ParquetEventWriter extends RecordWriter {
       writer.close();
     }
     Files.createDirectories(dir);
-    Path file = dir.resolve(String.format("part-%05d.parquet", fileIndex++));
+    Path file = dir.resolve(String.format("%s-%05d.parquet", prefix, fileIndex++));
     Files.deleteIfExists(file);
     writer = ExampleParquetWriter.builder(new LocalOutputFile(file))
         .withConf(new Configuration(false))
