@@ -12,7 +12,9 @@ import org.apache.spark.sql.SparkSession;
  * saves. A stage whose input tables hold less than {@code runtime.codegen_min_input_mb} on disk
  * therefore runs with whole-stage code generation off and expressions interpreted; results are
  * the same either way. A stage that declares no input tables (ingest reads landing files) keeps
- * code generation, since its input size is not known here.
+ * code generation, since its input size is not known here, and so does a stage that declares it
+ * evaluates expressions over every row many times ({@link Stage#alwaysCompiled()}: clv's
+ * likelihood at each optimiser step, where interpreted evaluation cost minutes at scale 1).
  */
 public final class CodegenChoice {
   private CodegenChoice() {}
@@ -41,7 +43,7 @@ public final class CodegenChoice {
   /** Chooses for {@code stage}, applies the choice to the session (saying so) and returns it. */
   static Choice apply(JobContext ctx, Stage stage) {
     int thresholdMb = ctx.config().runtime().codegenMinInputMb();
-    long bytes = thresholdMb == 0 ? -1 : inputBytes(ctx, stage.reads());
+    long bytes = thresholdMb == 0 || stage.alwaysCompiled() ? -1 : inputBytes(ctx, stage.reads());
     if (!interpreted(bytes, thresholdMb)) {
       return new Choice(Map.of());
     }

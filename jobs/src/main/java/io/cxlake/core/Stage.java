@@ -35,6 +35,15 @@ public interface Stage {
   }
 
   /**
+   * True when the stage's work is evaluating expressions over every input row many times (an
+   * iterative fit in Spark SQL): compiling pays for itself at any but the smallest input, so the
+   * stage keeps Spark's code generation whatever its input size ({@link CodegenChoice}).
+   */
+  default boolean alwaysCompiled() {
+    return false;
+  }
+
+  /**
    * What says whether a pipeline run may leave the stage out ({@link StageMemo}), or null: the
    * stage always runs.
    */

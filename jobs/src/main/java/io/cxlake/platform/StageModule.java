@@ -30,7 +30,7 @@ import java.util.function.Function;
  */
 public record StageModule(String name, String description, List<ConfigSection<?>> config, List<TableRef> requires,
     List<TableRef> requiresAny, List<TableRef> optional, List<TableRef> writes, List<TableContract> contracts, List<CustomerColumn> customerColumns,
-    boolean afterAll, boolean incremental, Function<JobContext, List<String>> writesFiles,
+    boolean afterAll, boolean incremental, boolean alwaysCompiled, Function<JobContext, List<String>> writesFiles,
     Function<StageRegistry, Stage> factory) {
 
   public StageModule {
@@ -68,6 +68,7 @@ public record StageModule(String name, String description, List<ConfigSection<?>
     private final List<CustomerColumn> columns = new ArrayList<>();
     private boolean afterAll;
     private boolean incremental;
+    private boolean alwaysCompiled;
     private Function<JobContext, List<String>> writesFiles = ctx -> List.of();
 
     private Builder(String name, String description) {
@@ -143,6 +144,16 @@ public record StageModule(String name, String description, List<ConfigSection<?>
     }
 
     /**
+     * The stage evaluates expressions over every input row many times (an iterative fit in Spark
+     * SQL): it keeps Spark's code generation on inputs of any size, where other stages on small
+     * inputs run interpreted ({@link io.cxlake.core.CodegenChoice}).
+     */
+    public Builder alwaysCompiled() {
+      alwaysCompiled = true;
+      return this;
+    }
+
+    /**
      * The files the stage writes (Hadoop URIs, resolved for a run), checked like output tables:
      * a pipeline run may leave the stage out only while they are as its last success left them.
      */
@@ -156,7 +167,7 @@ public record StageModule(String name, String description, List<ConfigSection<?>
         throw new IllegalStateException("stage '" + name + "' runs after all stages, so nothing may read what it writes");
       }
       return new StageModule(name, description, config, requires, requiresAny, optional, writes, contracts, columns,
-          afterAll, incremental, writesFiles, factory);
+          afterAll, incremental, alwaysCompiled, writesFiles, factory);
     }
   }
 }

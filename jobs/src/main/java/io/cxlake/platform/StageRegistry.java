@@ -207,6 +207,11 @@ public final class StageRegistry {
       public List<TableRef> writes() {
         return m.writes();
       }
+
+      @Override
+      public boolean alwaysCompiled() {
+        return m.alwaysCompiled();
+      }
     };
   }
 

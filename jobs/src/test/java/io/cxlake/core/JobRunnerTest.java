@@ -99,10 +99,33 @@ class JobRunnerTest {
       seen.add(c.spark().conf().get(wholeStage) + "/" + c.spark().conf().get(factory));
       return new StageResult(0, 0, Map.of(), List.of());
     };
+    Stage fits = toy("fits_small", List.of(TableRef.gold("codegen_in")), List.of(), record);
+    Stage alwaysCompiled = new Stage() {
+      @Override
+      public String name() {
+        return fits.name();
+      }
+
+      @Override
+      public List<TableRef> reads() {
+        return fits.reads();
+      }
+
+      @Override
+      public StageResult run(JobContext c) {
+        return fits.run(c);
+      }
+
+      @Override
+      public boolean alwaysCompiled() {
+        return true;
+      }
+    };
     List<Stage> stages = List.of(toy("reads_small", List.of(TableRef.gold("codegen_in")), List.of(), record),
-        toy("reads_nothing", List.of(), List.of(), record));
+        toy("reads_nothing", List.of(), List.of(), record), alwaysCompiled);
     JobRunner.run(ctx, stages);
-    assertEquals(List.of("false/NO_CODEGEN", before), seen, "no declared input: its size is unknown, so compiled");
+    assertEquals(List.of("false/NO_CODEGEN", before, before), seen,
+        "no declared input: its size is unknown, so compiled; a stage always compiled reading the same small table");
     assertEquals(before, ctx.spark().conf().get(wholeStage) + "/" + ctx.spark().conf().get(factory));
 
     // A few kB of table: under 1 MB, but not under 0 (never interpreted) or a size nobody knows.
