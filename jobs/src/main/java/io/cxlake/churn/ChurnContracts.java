@@ -48,6 +48,7 @@ public final class ChurnContracts {
       .column("calibration_slope", "double", "Platt scaling: P = sigmoid(slope * log-odds + intercept), fitted on validation").notNull()
       .column("calibration_intercept", "double", "Platt scaling intercept").notNull()
       .column("model_path", "string", "Where the MLlib pipeline model is saved (warehouse/_models/churn/<run id>)").notNull()
+      .column("training_fingerprint", "string", "Native: SHA-256 of the training rows (features and labels of every cutoff up to validation), cutoffs, features, settings and cxlake version; a pipeline run whose training would have the same fingerprint scores with this model instead of fitting it again (null: recorded before fingerprints)")
       .column("reference_values", "map<string,double>", "Training median of each numeric feature: the typical value reasons compare with")
       .column("psi_edges", "array<double>", "Decile edges of the calibrated validation probabilities (bins of the PSI)")
       .column("psi_expected", "array<double>", "Share of validation rows in each PSI bin (bin 1 = highest risk)")

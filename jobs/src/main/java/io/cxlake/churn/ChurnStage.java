@@ -94,8 +94,11 @@ public final class ChurnStage implements Stage {
       ChurnInputs in = ChurnInputs.read(ctx).cached(cache);
       String runId = modelRunId;
       if (mode == Mode.TRAIN || mode == Mode.TRAIN_AND_SCORE) {
-        rowsIn += train(ctx, in, asOf, writer, counts);
-        runId = ctx.runId();
+        // the pipeline scores with a model fitted on exactly these training rows, if it has one;
+        // `churn train` always fits
+        Training t = train(ctx, in, asOf, writer, counts, mode == Mode.TRAIN_AND_SCORE);
+        rowsIn += t.rows();
+        runId = t.modelRunId();
       }
       if (mode == Mode.SCORE || mode == Mode.TRAIN_AND_SCORE) {
         rowsIn += score(ctx, in, asOf, ModelRuns.find(ctx, runId), writer, counts);
@@ -118,7 +121,11 @@ public final class ChurnStage implements Stage {
             + " days after the cutoff, among customers with a running subscription";
   }
 
-  private long train(JobContext ctx, ChurnInputs in, LocalDate asOf, GoldWriter writer, Map<String, Long> counts) {
+  /** The model a training step leaves for scoring (fitted now, or an earlier fit of the same rows) and the rows it read. */
+  private record Training(String modelRunId, long rows) {}
+
+  private Training train(JobContext ctx, ChurnInputs in, LocalDate asOf, GoldWriter writer, Map<String, Long> counts,
+      boolean reuse) {
     ChurnConfig cfg = ctx.config().get(ChurnConfig.SECTION);
     Cutoffs cutoffs = Cutoffs.plan(asOf, cfg.horizonDays(), cfg.trainingCutoffs());
     Progress.info("churn training for as-of {}: validation cutoff {}, training cutoffs {} .. {}", asOf,
@@ -153,6 +160,14 @@ public final class ChurnStage implements Stage {
             + "(reg_param {}, max_depth {}) instead of the whole grid", trainingRows, cfg.smallDataRows(),
             search.regParams().get(0), search.gbtDepths().get(0));
       }
+      String fingerprint = TrainingFingerprint.of(rows, cutoffs, features, search);
+      String sameRows = reuse ? ModelRuns.trainedOn(ctx, fingerprint) : null;
+      if (sameRows != null) {
+        Progress.info("churn: training rows, cutoffs, features and settings are those run {} trained on (fingerprint {}):"
+            + " its model scores this run instead of the same fit again", sameRows, fingerprint.substring(0, 12));
+        counts.put("training_rows_unchanged", 1L);
+        return new Training(sameRows, total);
+      }
       ChurnTrainer.Result r = ChurnTrainer.train(data, features, List.of(), logged, search);
       String path = ModelRuns.modelPath(ctx, ctx.runId());
       try {
@@ -179,12 +194,13 @@ public final class ChurnStage implements Stage {
       row.put("train_churn_rate", trainChurners / trainRows);
       row.put("validation_churn_rate", val[1] / (double) val[0]);
       row.put("model_path", path);
+      row.put("training_fingerprint", fingerprint);
       row.put("model_card", ModelCard.text(row, r));
       ModelRuns.write(ctx, writer, row, r.evaluation().deciles(), r.baseline().deciles());
       System.out.println(row.get("model_card"));
       counts.put("training_rows", trainRows);
       counts.put("validation_rows", val[0]);
-      return total;
+      return new Training(ctx.runId(), total);
     } finally {
       rows.unpersist();
     }

@@ -55,6 +55,24 @@ final class ModelRuns {
     return latest.get(0);
   }
 
+  /**
+   * The latest native training run whose training had {@code fingerprint} ({@link TrainingFingerprint})
+   * and whose saved model is still there, or null.
+   */
+  static String trainedOn(JobContext ctx, String fingerprint) {
+    String table = ctx.catalog().gold(ChurnContracts.CHURN_MODEL_RUN.name());
+    if (!ctx.spark().catalog().tableExists(table)
+        || !java.util.Arrays.asList(ctx.spark().table(table).columns()).contains("training_fingerprint")) {
+      return null; // no run yet, or only runs from before fingerprints were recorded
+    }
+    List<Row> same = ctx.spark().table(table)
+        .where(col("kind").equalTo("train").and(col("mode").equalTo("native"))
+            .and(col("training_fingerprint").equalTo(fingerprint)))
+        .orderBy(col("created_at").desc(), col("run_id").desc()).select("run_id", "model_path").limit(1).collectAsList();
+    return same.isEmpty() || !io.cxlake.core.HadoopFiles.isDirectory(same.get(0).getString(1)) ? null
+        : same.get(0).getString(0);
+  }
+
   /** A training run's saved model with what scoring needs from its row. */
   record SavedModel(String runId, String family, List<String> features, org.apache.spark.ml.PipelineModel model,
       ChurnModels.Platt platt, Map<String, Double> reference, double[] psiEdges, double[] psiExpected) {

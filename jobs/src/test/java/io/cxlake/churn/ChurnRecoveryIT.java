@@ -7,6 +7,7 @@ import io.cxlake.GeneratedLakehouse;
 import io.cxlake.TestSpark;
 import io.cxlake.contract.ContractAssert;
 import io.cxlake.contract.TableContract;
+import io.cxlake.core.JobRunner;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -135,6 +136,20 @@ class ChurnRecoveryIT {
 
   @Test
   @Order(5)
+  void aPipelineRunOnTheSameTrainingRowsScoresWithTheModelItHas() {
+    String fingerprint = run.getAs("training_fingerprint");
+    assertTrue(fingerprint != null && fingerprint.matches("[0-9a-f]{64}"), "fingerprint " + fingerprint);
+    long trainings = spark.table(lake.gold("churn_model_run")).where("kind = 'train'").count();
+    JobRunner.StageOutcome again = lake.run(new ChurnStage()).get(0);
+    assertEquals(1L, again.result().counts().get("training_rows_unchanged"), again.result().counts().toString());
+    assertEquals(trainings, spark.table(lake.gold("churn_model_run")).where("kind = 'train'").count(), "no new fit");
+    assertEquals(List.of(run.<String>getAs("run_id")), spark.table(lake.gold("churn_score"))
+        .where(col("as_of_date").equalTo(lit(run.getAs("as_of_date")))).select("model_run_id").distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList(),
+        "the scores come from the model trained on the same rows");
+  }
+
+  @Test
+  @Order(6)
   void tablesCarryTheirContracts() {
     for (TableContract c : ChurnContracts.all()) {
       ContractAssert.carries(spark, lake.gold(c.name()), c);
