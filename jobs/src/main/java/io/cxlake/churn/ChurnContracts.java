@@ -48,7 +48,6 @@ public final class ChurnContracts {
       .column("calibration_slope", "double", "Platt scaling: P = sigmoid(slope * log-odds + intercept), fitted on validation").notNull()
       .column("calibration_intercept", "double", "Platt scaling intercept").notNull()
       .column("model_path", "string", "Where the MLlib pipeline model is saved (warehouse/_models/churn/<run id>)").notNull()
-      .column("training_fingerprint", "string", "Native: SHA-256 of the training rows (features and labels of every cutoff up to validation), cutoffs, features, settings and cxlake version; a pipeline run whose training would have the same fingerprint scores with this model instead of fitting it again (null: recorded before fingerprints)")
       .column("reference_values", "map<string,double>", "Training median of each numeric feature: the typical value reasons compare with")
       .column("psi_edges", "array<double>", "Decile edges of the calibrated validation probabilities (bins of the PSI)")
       .column("psi_expected", "array<double>", "Share of validation rows in each PSI bin (bin 1 = highest risk)")
@@ -56,6 +55,8 @@ public final class ChurnContracts {
       .column("scored_customers", "bigint", "Customers scored then").min(0)
       .column("psi", "double", "Population stability index of that scoring vs the validation probabilities (<0.1 stable, >0.25 shifted)").min(0)
       .column("model_card", "string", "The model card as text").notNull()
+      // added later: new columns go last, where ALTER TABLE ADD COLUMNS puts them in existing tables
+      .column("training_fingerprint", "string", "Native: SHA-256 of the training rows (features and labels of every cutoff up to validation), cutoffs, features, settings and cxlake version; a pipeline run whose training would have the same fingerprint scores with this model instead of fitting it again (null: recorded before fingerprints)")
       .key("run_id")
       .build();
 
