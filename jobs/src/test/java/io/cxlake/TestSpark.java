@@ -19,8 +19,9 @@ import org.apache.spark.sql.SparkSession;
 /**
  * The one SparkSession of the test JVM (surefire runs all classes in one fork): a temporary
  * warehouse with an embedded Derby metastore, two shuffle partitions, no UI, and Spark's code
- * generation off: test frames are tiny, which is where the runner turns it off too
- * ({@code CodegenChoice}), and compiling each test query's generated Java is pure overhead there. Test classes
+ * generation and adaptive query execution off: test frames are tiny, which is where the runner
+ * turns both off too ({@code CodegenChoice}); compiling each test query's generated Java, and a
+ * Spark job per shuffle, are pure overhead there. Test classes
  * keep apart by using their own database names (a prefix per class).
  */
 public final class TestSpark {
@@ -44,6 +45,7 @@ public final class TestSpark {
           "spark.ui.enabled", "false",
           "spark.ui.showConsoleProgress", "false"));
       conf.putAll(io.cxlake.core.CodegenChoice.INTERPRETED);
+      conf.putAll(io.cxlake.core.CodegenChoice.NOT_ADAPTIVE);
       spark = Lakehouse.open(config, warehouse.toString(), conf);
       spark.sparkContext().addSparkListener(PlanRecorder.INSTANCE);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> spark.stop()));

@@ -15,6 +15,12 @@ import org.apache.spark.sql.SparkSession;
  * code generation, since its input size is not known here, and so does a stage that declares it
  * evaluates expressions over every row many times ({@link Stage#alwaysCompiled()}: clv's
  * likelihood at each optimiser step, where interpreted evaluation cost minutes at scale 1).
+ *
+ * <p>The same input size turns adaptive query execution off below
+ * {@code runtime.adaptive_min_input_mb}: AQE runs each shuffle of a query as a Spark job of its
+ * own and plans the query again after each, which on small inputs costs more than its
+ * coalescing and join choices save (the demo's stages launched 2,386 jobs with it and 1,475
+ * without). The shuffle partitions are few and set by the configuration either way.
  */
 public final class CodegenChoice {
   private CodegenChoice() {}
@@ -40,25 +46,39 @@ public final class CodegenChoice {
     }
   }
 
+  /** The setting that turns adaptive query execution off, with its "off" value. */
+  public static final Map<String, String> NOT_ADAPTIVE = Map.of("spark.sql.adaptive.enabled", "false");
+
   /** Chooses for {@code stage}, applies the choice to the session (saying so) and returns it. */
   static Choice apply(JobContext ctx, Stage stage) {
-    int thresholdMb = ctx.config().runtime().codegenMinInputMb();
-    long bytes = thresholdMb == 0 || stage.alwaysCompiled() ? -1 : inputBytes(ctx, stage.reads());
-    if (!interpreted(bytes, thresholdMb)) {
+    int codegenMb = stage.alwaysCompiled() ? 0 : ctx.config().runtime().codegenMinInputMb();
+    int adaptiveMb = ctx.config().runtime().adaptiveMinInputMb();
+    long bytes = codegenMb == 0 && adaptiveMb == 0 ? -1 : inputBytes(ctx, stage.reads());
+    Map<String, String> settings = new LinkedHashMap<>();
+    List<String> said = new java.util.ArrayList<>();
+    if (interpreted(bytes, codegenMb)) {
+      settings.putAll(INTERPRETED);
+      said.add("Spark code generation off (below runtime.codegen_min_input_mb, " + codegenMb + ")");
+    }
+    if (interpreted(bytes, adaptiveMb)) {
+      settings.putAll(NOT_ADAPTIVE);
+      said.add("adaptive query execution off (below runtime.adaptive_min_input_mb, " + adaptiveMb + ")");
+    }
+    if (settings.isEmpty()) {
       return new Choice(Map.of());
     }
     SparkSession spark = ctx.spark();
     Map<String, String> previous = new LinkedHashMap<>();
-    INTERPRETED.forEach((k, v) -> {
+    settings.forEach((k, v) -> {
       previous.put(k, spark.conf().getOption(k).getOrElse(() -> null));
       spark.conf().set(k, v);
     });
-    Progress.info("{}: inputs {} MB on disk, below runtime.codegen_min_input_mb ({}): Spark code generation off for "
-        + "this stage", stage.name(), String.format("%.1f", bytes / 1e6), thresholdMb);
+    Progress.info("{}: inputs {} MB on disk: {} for this stage", stage.name(), String.format("%.1f", bytes / 1e6),
+        String.join(", ", said));
     return new Choice(previous);
   }
 
-  /** Interpreted when the input size is known ({@code bytes} ≥ 0) and below the threshold (0: never). */
+  /** Below the threshold: the input size is known ({@code bytes} ≥ 0) and under it (0: never). */
   static boolean interpreted(long bytes, int thresholdMb) {
     return thresholdMb > 0 && bytes >= 0 && bytes < thresholdMb * 1_000_000L;
   }

@@ -16,6 +16,8 @@ public record RuntimeConfig(
     Integer shufflePartitions,
     /* Stages whose input tables hold less than this many MB on disk run with Spark's code generation off (0: never). */
     Integer codegenMinInputMb,
+    /* Stages whose input tables hold less than this many MB on disk run with adaptive query execution off (0: never). */
+    Integer adaptiveMinInputMb,
     /* Spark's console progress bar. */
     Boolean consoleProgress,
     /* Extra Spark settings, applied last but before --conf. */
@@ -43,6 +45,9 @@ public record RuntimeConfig(
     }
     if (c.codegenMinInputMb() == null || c.codegenMinInputMb() < 0) {
       check.fail("runtime.codegen_min_input_mb", "must be 0 or more, was " + c.codegenMinInputMb());
+    }
+    if (c.adaptiveMinInputMb() == null || c.adaptiveMinInputMb() < 0) {
+      check.fail("runtime.adaptive_min_input_mb", "must be 0 or more, was " + c.adaptiveMinInputMb());
     }
     if (c.runLeaseSeconds() == null || c.runLeaseSeconds() < 10) {
       check.fail("runtime.run_lease_seconds", "must be 10 or more, was " + c.runLeaseSeconds());

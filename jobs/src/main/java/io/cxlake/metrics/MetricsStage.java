@@ -35,7 +35,8 @@ import org.apache.spark.sql.SparkSession;
  * kpi_heart, all through the {@link GoldWriter}. Incremental: only when silver changed since
  * the last run (or the as-of date moved) is anything written; facts and dimensions are
  * rewritten whole (cheap projections), the KPI tables only in the periods the changed rows
- * touch (REPLACE WHERE); --full-refresh rebuilds everything.
+ * touch, and those of customers whose sliced attributes changed (REPLACE WHERE);
+ * --full-refresh rebuilds everything.
  */
 public final class MetricsStage implements Stage {
   public static final String NAME = "metrics";
@@ -54,6 +55,10 @@ public final class MetricsStage implements Stage {
     DAY_COLUMNS.put("survey_ratings", List.of("responded_ts"));
     DAY_COLUMNS.put("digital_events", List.of("event_ts"));
   }
+
+  /** customer_key and the dim_customer attributes KPIs can be sliced by. */
+  static final List<String> CUSTOMER_ATTRIBUTES =
+      List.of("customer_key", "region", "country", "acquisition_channel", "plan", "lifecycle_stage");
 
   /** Silver to the gold marts. */
   public static final StageModule MODULE = StageModule.define(NAME,
@@ -143,14 +148,20 @@ public final class MetricsStage implements Stage {
       }
       writer.replace(customer360, c360, "snapshot_date = DATE'" + asOf + "'");
       Dataset<Row> snapshot = gold(ctx, GoldContracts.CUSTOMER_360).where(col("snapshot_date").equalTo(lit(java.sql.Date.valueOf(asOf))));
+      String dimCustomer = ctx.catalog().gold(GoldContracts.DIM_CUSTOMER.name());
+      long dimBefore = GoldState.currentVersions(spark, List.of(dimCustomer)).get(dimCustomer);
       writer.overwrite(GoldContracts.DIM_CUSTOMER, Customer360.dimension(snapshot));
+      List<String> slices = slices(ctx, m);
+      if (plan.experience() != null) {
+        touchAttributeChanges(ctx, plan, GoldState.atVersion(spark, dimCustomer, dimBefore), gold(ctx, GoldContracts.DIM_CUSTOMER),
+            slices, asOf, m.churnInactivityDays());
+      }
       LocalDate firstDay = firstDate(spark, silver, asOf);
       writer.overwrite(GoldContracts.DIM_DATE, Facts.dates(spark, firstDay, asOf));
       writer.overwrite(GoldContracts.DIM_TOUCHPOINT, Facts.touchpoints(factResponse, factInteraction));
 
       Dataset<Row> attrs = gold(ctx, GoldContracts.DIM_CUSTOMER)
-          .select("customer_key", "region", "country", "acquisition_channel", "plan", "lifecycle_stage");
-      List<String> slices = slices(ctx, m);
+          .selectExpr(CUSTOMER_ATTRIBUTES.toArray(String[]::new));
 
       Dataset<Row> responses = ExperienceKpis.responsesWithRater(factResponse, factRating)
           .join(attrs, new String[] {"customer_key"}, "left");
@@ -255,8 +266,9 @@ public final class MetricsStage implements Stage {
       }
       List<String> dayCols = DAY_COLUMNS.get(entity);
       if (dayCols.isEmpty()) {
-        // Customer attributes slice every KPI; subscriptions feed churn and customer_360.
-        if (entity.equals("customers") || m.churnBasis().equals("subscription")) {
+        // Subscriptions are the churn basis's customer base: every period. Customers' changes
+        // are found after dim_customer is written (attributeChanges).
+        if (entity.equals("subscriptions") && m.churnBasis().equals("subscription")) {
           return new Plan(true, table + " changed", null, null, null);
         }
         reasons.add(table + " changed");
@@ -293,6 +305,47 @@ public final class MetricsStage implements Stage {
     return new Plan(true, String.join("; ", reasons) + " → periods: experience " + experience + ", operations "
         + operations + ", heart " + heart + (fromFeed.isEmpty() ? "" : "; changes read from the change feed of " + fromFeed),
         experience, operations, heart, fromFeed);
+  }
+
+  /**
+   * A customer's attributes slice every period of their activity, and renewals and contacts
+   * count only for customers in dim_customer: the customers who entered or left dim_customer,
+   * or whose sliced attribute changed (an update, or a lifecycle stage moved by the as-of
+   * date), touch the periods of their orders (and churn_inactivity_days on), renewals and
+   * contacts in kpi_operations, and of their responses in kpi_experience. kpi_heart does not
+   * read customer attributes. One aggregation to the distinct days; a full plan is left as is.
+   */
+  static void touchAttributeChanges(JobContext ctx, Plan plan, Dataset<Row> before, Dataset<Row> after,
+      List<String> slices, LocalDate asOf, int inactivityDays) {
+    List<String> compared = CUSTOMER_ATTRIBUTES.stream().filter(c -> c.equals("customer_key") || slices.contains(c)).toList();
+    Column[] cols = compared.stream().map(c -> col(c)).toArray(Column[]::new);
+    Dataset<Row> changed = before.select(cols).except(after.select(cols))
+        .union(after.select(cols).except(before.select(cols))).select("customer_key").distinct();
+    Dataset<Row> days = activityDays(ctx, "fact_order", "order_date", "orders", changed)
+        .union(activityDays(ctx, "fact_renewal", "decided_date", "renewals", changed))
+        .union(activityDays(ctx, "fact_interaction", "opened_date", "interactions", changed))
+        .union(activityDays(ctx, "fact_survey_response", "response_date", "responses", changed))
+        .distinct();
+    int touched = 0;
+    for (Row r : days.collectAsList()) { // at most four rows per day of history
+      LocalDate d = r.getDate(1).toLocalDate();
+      switch (r.getString(0)) {
+        case "orders" -> plan.operations().touch(d, inactivityDays, asOf);
+        case "responses" -> plan.experience().touch(d, 0, asOf);
+        default -> plan.operations().touch(d, 0, asOf);
+      }
+      touched++;
+    }
+    if (touched > 0) {
+      Progress.info("metrics: customers entered, left or changed a sliced attribute ({}): their activity on {} day(s) "
+          + "→ periods: experience {}, operations {}", String.join(", ", compared.subList(1, compared.size())), touched,
+          plan.experience(), plan.operations());
+    }
+  }
+
+  private static Dataset<Row> activityDays(JobContext ctx, String fact, String day, String kind, Dataset<Row> customers) {
+    return ctx.spark().table(ctx.catalog().gold(fact)).join(customers, new String[] {"customer_key"}, "left_semi")
+        .where(col(day).isNotNull()).select(lit(kind).as("kind"), col(day).as("d"));
   }
 
   /**

@@ -73,30 +73,36 @@ class JobRunnerTest {
   }
 
   @Test
-  void aStageReadingSmallTablesRunsInterpretedAndTheSessionIsPutBackAfterIt() {
+  void aStageReadingSmallTablesRunsInterpretedAndNotAdaptiveAndTheSessionIsPutBackAfterIt() {
     JobContext ctx = TestSpark.context(P, TestSpark.repoRoot().resolve("conf/sources.yaml"), null);
     ctx.catalog().ensureDatabases(ctx.spark());
     ctx.spark().range(100).write().format("delta").mode("overwrite").saveAsTable(P + "_gold.codegen_in");
     String wholeStage = "spark.sql.codegen.wholeStage";
     String factory = "spark.sql.codegen.factoryMode";
     // the test session runs interpreted (TestSpark): compiled here, as a user's session is
-    String testSession = ctx.spark().conf().get(wholeStage) + "/" + ctx.spark().conf().get(factory);
+    String adaptive = "spark.sql.adaptive.enabled";
+    String testSession = ctx.spark().conf().get(wholeStage) + "/" + ctx.spark().conf().get(factory) + "/"
+        + ctx.spark().conf().get(adaptive);
     ctx.spark().conf().set(wholeStage, "true");
     ctx.spark().conf().set(factory, "FALLBACK");
+    ctx.spark().conf().set(adaptive, "true");
     try {
-      choosesPerStage(ctx, wholeStage, factory);
+      choosesPerStage(ctx, wholeStage, factory, adaptive);
     } finally {
       CodegenChoice.INTERPRETED.forEach(ctx.spark().conf()::set);
+      CodegenChoice.NOT_ADAPTIVE.forEach(ctx.spark().conf()::set);
     }
-    assertEquals("false/NO_CODEGEN", testSession, "the test session's own settings");
+    assertEquals("false/NO_CODEGEN/false", testSession, "the test session's own settings");
   }
 
-  private static void choosesPerStage(JobContext ctx, String wholeStage, String factory) {
-    String before = ctx.spark().conf().get(wholeStage) + "/" + ctx.spark().conf().get(factory);
-    assertEquals("true/FALLBACK", before);
+  private static void choosesPerStage(JobContext ctx, String wholeStage, String factory, String adaptive) {
+    java.util.function.Function<JobContext, String> settings = c -> c.spark().conf().get(wholeStage) + "/"
+        + c.spark().conf().get(factory) + "/" + c.spark().conf().get(adaptive);
+    String before = settings.apply(ctx);
+    assertEquals("true/FALLBACK/true", before);
     List<String> seen = new ArrayList<>();
     java.util.function.Function<JobContext, StageResult> record = c -> {
-      seen.add(c.spark().conf().get(wholeStage) + "/" + c.spark().conf().get(factory));
+      seen.add(settings.apply(c));
       return new StageResult(0, 0, Map.of(), List.of());
     };
     Stage fits = toy("fits_small", List.of(TableRef.gold("codegen_in")), List.of(), record);
@@ -124,9 +130,10 @@ class JobRunnerTest {
     List<Stage> stages = List.of(toy("reads_small", List.of(TableRef.gold("codegen_in")), List.of(), record),
         toy("reads_nothing", List.of(), List.of(), record), alwaysCompiled);
     JobRunner.run(ctx, stages);
-    assertEquals(List.of("false/NO_CODEGEN", before, before), seen,
-        "no declared input: its size is unknown, so compiled; a stage always compiled reading the same small table");
-    assertEquals(before, ctx.spark().conf().get(wholeStage) + "/" + ctx.spark().conf().get(factory));
+    assertEquals(List.of("false/NO_CODEGEN/false", before, "true/FALLBACK/false"), seen,
+        "no declared input: its size is unknown, so compiled and adaptive; a stage always compiled reading the same "
+            + "small table: compiled, not adaptive");
+    assertEquals(before, settings.apply(ctx), "put back after the stages");
 
     // A few kB of table: under 1 MB, but not under 0 (never interpreted) or a size nobody knows.
     long bytes = CodegenChoice.inputBytes(ctx, List.of(TableRef.gold("codegen_in"), TableRef.gold("no_such_table")));
@@ -139,7 +146,11 @@ class JobRunnerTest {
     seen.clear();
     JobRunner.run(TestSpark.context(P, TestSpark.repoRoot().resolve("conf/sources.yaml"), null,
         "runtime: {codegen_min_input_mb: 0}"), stages.subList(0, 1));
-    assertEquals(List.of(before), seen, "codegen_min_input_mb 0: always compiled");
+    assertEquals(List.of("true/FALLBACK/false"), seen, "codegen_min_input_mb 0: always compiled");
+    seen.clear();
+    JobRunner.run(TestSpark.context(P, TestSpark.repoRoot().resolve("conf/sources.yaml"), null,
+        "runtime: {codegen_min_input_mb: 0, adaptive_min_input_mb: 0}"), stages.subList(0, 1));
+    assertEquals(List.of(before), seen, "and adaptive_min_input_mb 0: always adaptive");
   }
 
   @Test

@@ -32,10 +32,11 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * The shared generated lakehouse (scale 0.05, on HDFS) through alerts: the planted NPS drop
  * raises an alert in its slice and month, reruns change nothing, new data recomputes only the
- * periods it touches and matches a full rebuild, and every gold table carries its contract.
+ * periods it touches and matches a full rebuild (a changed or new customer: the periods of their
+ * activity), and every gold table carries its contract.
  *
- * <p>It is the one test that changes the shared silver and facts (it lands two late orders and
- * a late response), so it runs after every other test class that reads them ({@link Order} with
+ * <p>It is the one test that changes the shared silver and facts (it lands late orders, a late
+ * response, a moved and a new customer), so it runs after every other test class that reads them ({@link Order} with
  * the class orderer of junit-platform.properties).
  */
 @Order(Integer.MAX_VALUE - 1)
@@ -181,6 +182,45 @@ class GoldPipelineIT {
         .where("period_type = 'month' AND period_start = DATE'2026-05-01' AND slice = 'all'").first().getAs("run_id"),
         "orders reach forward by churn_inactivity_days");
 
+    assertIncrementalEqualsAFullRebuild();
+  }
+
+  @Test
+  @Order(7)
+  void aNewCustomerAndAMovedOneRecomputeTheirActivityPeriodsOnlyAndMatchAFullRebuild() throws Exception {
+    String oldRun = spark.sql("SELECT max(run_id) FROM " + gold("kpi_operations")).first().getString(0);
+    String silver = GeneratedLakehouse.PREFIX + "_silver.";
+    // The customer with the fewest orders moves to another region; a new one buys once in June 2025.
+    Row moved = spark.sql("SELECT c.customer_id, c.signup_date, c.country, c.region, c.acquisition_channel, c.plan, "
+        + "c.birth_year, c.email, c.phone FROM " + silver + "dim_customer c JOIN " + silver + "orders o USING (customer_id) "
+        + "GROUP BY ALL ORDER BY count(*), 1 LIMIT 1").first();
+    String otherRegion = spark.sql("SELECT min(region) FROM " + silver + "dim_customer WHERE region <> '" + moved.getString(3)
+        + "'").first().getString(0);
+    StringBuilder csv = new StringBuilder("customer_id,signup_date,country,region,acquisition_channel,plan,birth_year,email,phone\n");
+    for (int i = 0; i < moved.size(); i++) {
+      csv.append(i == 0 ? "" : ",").append(i == 3 ? otherRegion : moved.isNullAt(i) ? "" : moved.get(i).toString());
+    }
+    csv.append("\nCNEW0001,2025-06-01,US,").append(otherRegion).append(",web,,1990,,\n");
+    land("customers/customers_changed.csv", csv.toString());
+    land("orders/orders_new_customer.csv",
+        "order_id,customer_id,order_ts,product_id,category,quantity,amount,discount,channel,status\n"
+            + "ONEW0001,CNEW0001,2025-06-15 10:00:00,P1,books,1,25.00,0.00,web,completed\n");
+    run(TestSpark.stage("ingest"), TestSpark.stage("curate"), TestSpark.stage("metrics"));
+    String newRun = spark.sql("SELECT max(run_id) FROM " + gold("kpi_operations")).first().getString(0);
+    assertNotEquals(oldRun, newRun);
+    Dataset<Row> months = spark.table(gold("kpi_operations")).where("period_type = 'month' AND slice = 'all'");
+    assertEquals(newRun, months.where("period_start = DATE'2025-06-01'").first().getAs("run_id"),
+        "the new customer's order month");
+    long recomputed = months.where("run_id = '" + newRun + "'").count();
+    assertTrue(recomputed >= 1 && recomputed < months.count(),
+        recomputed + " of " + months.count() + " months recomputed: only those of the two customers' activity");
+    assertEquals(0, spark.table(gold("kpi_heart")).where("run_id = '" + newRun + "'").count(),
+        "kpi_heart reads no customer attribute: not recomputed");
+    assertIncrementalEqualsAFullRebuild();
+  }
+
+  /** The KPI tables as the incremental runs left them equal, row for row, a full rebuild. */
+  private static void assertIncrementalEqualsAFullRebuild() {
     Map<String, Dataset<Row>> incremental = new HashMap<>();
     for (String t : List.of("kpi_experience", "kpi_operations", "kpi_heart")) {
       incremental.put(t, spark.table(gold(t)).drop("run_id").localCheckpoint());
