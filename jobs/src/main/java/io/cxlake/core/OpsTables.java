@@ -81,7 +81,7 @@ public final class OpsTables {
         + "COMMENT 'Data-quality results. Grain: one row per run, table written and check.'");
     spark.sql("CREATE TABLE IF NOT EXISTS " + catalog.ops(GOLD_STATE) + " ("
         + "stage STRING NOT NULL COMMENT 'Gold stage (metrics, alerts, ...)', "
-        + "source_table STRING NOT NULL COMMENT 'Silver or gold table the stage read', "
+        + "source_table STRING NOT NULL COMMENT 'Silver or gold table the stage read (metrics also records the dim_customer it wrote: its next run compares with it)', "
         + "source_version BIGINT NOT NULL COMMENT 'Delta version of the source the stage last processed', "
         + "as_of DATE NOT NULL COMMENT 'As-of date of that run', "
         + "run_id STRING NOT NULL COMMENT 'Run that processed it', "

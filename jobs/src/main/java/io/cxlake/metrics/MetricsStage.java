@@ -89,9 +89,9 @@ public final class MetricsStage implements Stage {
    * whose changes were read from their change data feed.
    */
   record Plan(boolean anything, String reason, PeriodSet experience, PeriodSet operations, PeriodSet heart,
-      Set<String> fromFeed) {
+      Set<String> fromFeed, Long dimCustomerVersion) {
     Plan(boolean anything, String reason, PeriodSet experience, PeriodSet operations, PeriodSet heart) {
-      this(anything, reason, experience, operations, heart, Set.of());
+      this(anything, reason, experience, operations, heart, Set.of(), null);
     }
   }
 
@@ -148,14 +148,13 @@ public final class MetricsStage implements Stage {
       }
       writer.replace(customer360, c360, "snapshot_date = DATE'" + asOf + "'");
       Dataset<Row> snapshot = gold(ctx, GoldContracts.CUSTOMER_360).where(col("snapshot_date").equalTo(lit(java.sql.Date.valueOf(asOf))));
-      String dimCustomer = ctx.catalog().gold(GoldContracts.DIM_CUSTOMER.name());
-      long dimBefore = GoldState.currentVersions(spark, List.of(dimCustomer)).get(dimCustomer);
       writer.overwrite(GoldContracts.DIM_CUSTOMER, Customer360.dimension(snapshot));
+      // The version this run leaves is the one the next run compares its dim_customer with.
+      String dimCustomer = ctx.catalog().gold(GoldContracts.DIM_CUSTOMER.name());
+      versions.putAll(GoldState.currentVersions(spark, List.of(dimCustomer)));
       List<String> slices = slices(ctx, m);
-      if (plan.experience() != null) {
-        touchAttributeChanges(ctx, plan, GoldState.atVersion(spark, dimCustomer, dimBefore), gold(ctx, GoldContracts.DIM_CUSTOMER),
-            slices, asOf, m.churnInactivityDays());
-      }
+      Plan kpis = plan.experience() == null ? plan
+          : touchAttributeChanges(ctx, plan, dimCustomer, slices, asOf, m.churnInactivityDays());
       LocalDate firstDay = firstDate(spark, silver, asOf);
       writer.overwrite(GoldContracts.DIM_DATE, Facts.dates(spark, firstDay, asOf));
       writer.overwrite(GoldContracts.DIM_TOUCHPOINT, Facts.touchpoints(factResponse, factInteraction));
@@ -165,16 +164,16 @@ public final class MetricsStage implements Stage {
 
       Dataset<Row> responses = ExperienceKpis.responsesWithRater(factResponse, factRating)
           .join(attrs, new String[] {"customer_key"}, "left");
-      Dataset<Row> experience = ExperienceKpis.build(responses, m.periodTypes(), slices, plan.experience(), m.minResponses());
-      writeKpi(ctx, writer, GoldContracts.KPI_EXPERIENCE, experience, plan.experience(), asOf);
+      Dataset<Row> experience = ExperienceKpis.build(responses, m.periodTypes(), slices, kpis.experience(), m.minResponses());
+      writeKpi(ctx, writer, GoldContracts.KPI_EXPERIENCE, experience, kpis.experience(), asOf);
 
       Dataset<Row> keyedSubscriptions = subscriptions.select(Pseudonym.customerKey(col("customer_id"), secret).as("customer_key"),
           col("subscription_id"), col("start_date"), col("end_date"));
       try (CacheScope cache = CacheScope.open()) {
         Dataset<Row> operations = OperationsKpis.build(new OperationsKpis.Inputs(factOrder, factRenewal, factInteraction,
-                keyedSubscriptions, attrs), asOf, m.periodTypes(), slices, plan.operations(), m.churnBasis(),
+                keyedSubscriptions, attrs), asOf, m.periodTypes(), slices, kpis.operations(), m.churnBasis(),
             m.churnInactivityDays(), cache);
-        writeKpi(ctx, writer, GoldContracts.KPI_OPERATIONS, operations, plan.operations(), asOf);
+        writeKpi(ctx, writer, GoldContracts.KPI_OPERATIONS, operations, kpis.operations(), asOf);
       }
 
       try (CacheScope cache = CacheScope.open()) {
@@ -182,8 +181,8 @@ public final class MetricsStage implements Stage {
         Dataset<Row> responsesById = spark.table(silver.get("survey_responses"))
             .where(Facts.upTo(col("responded_ts"), asOf))
             .select(col("customer_id"), to_date(col("responded_ts")).as("response_date"), col("nps"), col("csat"));
-        Dataset<Row> heart = HeartKpis.build(events, responsesById, asOf, m.periodTypes(), plan.heart(), cache);
-        writeKpi(ctx, writer, GoldContracts.KPI_HEART, heart, plan.heart(), asOf);
+        Dataset<Row> heart = HeartKpis.build(events, responsesById, asOf, m.periodTypes(), kpis.heart(), cache);
+        writeKpi(ctx, writer, GoldContracts.KPI_HEART, heart, kpis.heart(), asOf);
       }
     } finally {
       writer.flush();
@@ -236,6 +235,10 @@ public final class MetricsStage implements Stage {
     if (prev == null) {
       return new Plan(true, "no previous state", null, null, null);
     }
+    Long dimCustomerVersion = prev.versions().get(ctx.catalog().gold(GoldContracts.DIM_CUSTOMER.name()));
+    if (dimCustomerVersion == null) {
+      return new Plan(true, "the previous run recorded no version of dim_customer (an older cxlake)", null, null, null);
+    }
     MetricsConfig m = ctx.config().get(MetricsConfig.SECTION);
     List<String> types = m.periodTypes();
     PeriodSet experience = new PeriodSet(types);
@@ -267,7 +270,7 @@ public final class MetricsStage implements Stage {
       List<String> dayCols = DAY_COLUMNS.get(entity);
       if (dayCols.isEmpty()) {
         // Subscriptions are the churn basis's customer base: every period. Customers' changes
-        // are found after dim_customer is written (attributeChanges).
+        // are found after dim_customer is written (touchAttributeChanges).
         if (entity.equals("subscriptions") && m.churnBasis().equals("subscription")) {
           return new Plan(true, table + " changed", null, null, null);
         }
@@ -304,7 +307,7 @@ public final class MetricsStage implements Stage {
     }
     return new Plan(true, String.join("; ", reasons) + " → periods: experience " + experience + ", operations "
         + operations + ", heart " + heart + (fromFeed.isEmpty() ? "" : "; changes read from the change feed of " + fromFeed),
-        experience, operations, heart, fromFeed);
+        experience, operations, heart, fromFeed, dimCustomerVersion);
   }
 
   /**
@@ -313,34 +316,44 @@ public final class MetricsStage implements Stage {
    * or whose sliced attribute changed (an update, or a lifecycle stage moved by the as-of
    * date), touch the periods of their orders (and churn_inactivity_days on), renewals and
    * contacts in kpi_operations, and of their responses in kpi_experience. kpi_heart does not
-   * read customer attributes. One aggregation to the distinct days; a full plan is left as is.
+   * read customer attributes. dim_customer is compared with the version the last recorded run
+   * left (not the one before this run's write: a run killed after writing it recorded nothing),
+   * in one aggregation to the distinct days. When that version cannot be read (vacuumed), both
+   * tables are recomputed in every period.
    */
-  static void touchAttributeChanges(JobContext ctx, Plan plan, Dataset<Row> before, Dataset<Row> after,
-      List<String> slices, LocalDate asOf, int inactivityDays) {
+  static Plan touchAttributeChanges(JobContext ctx, Plan plan, String dimCustomer, List<String> slices, LocalDate asOf,
+      int inactivityDays) {
     List<String> compared = CUSTOMER_ATTRIBUTES.stream().filter(c -> c.equals("customer_key") || slices.contains(c)).toList();
     Column[] cols = compared.stream().map(c -> col(c)).toArray(Column[]::new);
-    Dataset<Row> changed = before.select(cols).except(after.select(cols))
-        .union(after.select(cols).except(before.select(cols))).select("customer_key").distinct();
-    Dataset<Row> days = activityDays(ctx, "fact_order", "order_date", "orders", changed)
-        .union(activityDays(ctx, "fact_renewal", "decided_date", "renewals", changed))
-        .union(activityDays(ctx, "fact_interaction", "opened_date", "interactions", changed))
-        .union(activityDays(ctx, "fact_survey_response", "response_date", "responses", changed))
-        .distinct();
-    int touched = 0;
-    for (Row r : days.collectAsList()) { // at most four rows per day of history
+    List<Row> days;
+    try {
+      Dataset<Row> before = GoldState.atVersion(ctx.spark(), dimCustomer, plan.dimCustomerVersion()).select(cols);
+      Dataset<Row> after = ctx.spark().table(dimCustomer).select(cols);
+      Dataset<Row> changed = before.except(after).union(after.except(before)).select("customer_key").distinct();
+      days = activityDays(ctx, "fact_order", "order_date", "orders", changed)
+          .union(activityDays(ctx, "fact_renewal", "decided_date", "renewals", changed))
+          .union(activityDays(ctx, "fact_interaction", "opened_date", "interactions", changed))
+          .union(activityDays(ctx, "fact_survey_response", "response_date", "responses", changed))
+          .distinct().collectAsList(); // at most four rows per day of history
+    } catch (Exception unreadable) { // Delta's analysis exceptions are checked in Java terms
+      Progress.info("metrics: cannot compare {} with its version {} ({}): kpi_experience and kpi_operations are "
+          + "recomputed in every period", dimCustomer, plan.dimCustomerVersion(), JobRunner.oneLine(unreadable));
+      return new Plan(true, plan.reason(), null, null, plan.heart(), plan.fromFeed(), plan.dimCustomerVersion());
+    }
+    for (Row r : days) {
       LocalDate d = r.getDate(1).toLocalDate();
       switch (r.getString(0)) {
         case "orders" -> plan.operations().touch(d, inactivityDays, asOf);
         case "responses" -> plan.experience().touch(d, 0, asOf);
         default -> plan.operations().touch(d, 0, asOf);
       }
-      touched++;
     }
-    if (touched > 0) {
+    if (!days.isEmpty()) {
       Progress.info("metrics: customers entered, left or changed a sliced attribute ({}): their activity on {} day(s) "
-          + "→ periods: experience {}, operations {}", String.join(", ", compared.subList(1, compared.size())), touched,
-          plan.experience(), plan.operations());
+          + "→ periods: experience {}, operations {}", String.join(", ", compared.subList(1, compared.size())),
+          days.stream().map(r -> r.getDate(1)).distinct().count(), plan.experience(), plan.operations());
     }
+    return plan;
   }
 
   private static Dataset<Row> activityDays(JobContext ctx, String fact, String day, String kind, Dataset<Row> customers) {
