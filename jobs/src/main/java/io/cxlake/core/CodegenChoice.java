@@ -1,5 +1,6 @@
 package io.cxlake.core;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,12 +56,12 @@ public final class CodegenChoice {
     int adaptiveMb = ctx.config().runtime().adaptiveMinInputMb();
     long bytes = codegenMb == 0 && adaptiveMb == 0 ? -1 : inputBytes(ctx, stage.reads());
     Map<String, String> settings = new LinkedHashMap<>();
-    List<String> said = new java.util.ArrayList<>();
-    if (interpreted(bytes, codegenMb)) {
+    List<String> said = new ArrayList<>();
+    if (below(bytes, codegenMb)) {
       settings.putAll(INTERPRETED);
       said.add("Spark code generation off (below runtime.codegen_min_input_mb, " + codegenMb + ")");
     }
-    if (interpreted(bytes, adaptiveMb)) {
+    if (below(bytes, adaptiveMb)) {
       settings.putAll(NOT_ADAPTIVE);
       said.add("adaptive query execution off (below runtime.adaptive_min_input_mb, " + adaptiveMb + ")");
     }
@@ -79,7 +80,7 @@ public final class CodegenChoice {
   }
 
   /** Below the threshold: the input size is known ({@code bytes} ≥ 0) and under it (0: never). */
-  static boolean interpreted(long bytes, int thresholdMb) {
+  static boolean below(long bytes, int thresholdMb) {
     return thresholdMb > 0 && bytes >= 0 && bytes < thresholdMb * 1_000_000L;
   }
 

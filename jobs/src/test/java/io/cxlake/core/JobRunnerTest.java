@@ -138,10 +138,10 @@ class JobRunnerTest {
     // A few kB of table: under 1 MB, but not under 0 (never interpreted) or a size nobody knows.
     long bytes = CodegenChoice.inputBytes(ctx, List.of(TableRef.gold("codegen_in"), TableRef.gold("no_such_table")));
     assertTrue(bytes > 1_000 && bytes < 100_000, "bytes " + bytes);
-    assertTrue(CodegenChoice.interpreted(bytes, 1));
-    assertFalse(CodegenChoice.interpreted(1_000_000, 1), "at the threshold: compiled");
-    assertFalse(CodegenChoice.interpreted(bytes, 0));
-    assertFalse(CodegenChoice.interpreted(-1, 64));
+    assertTrue(CodegenChoice.below(bytes, 1));
+    assertFalse(CodegenChoice.below(1_000_000, 1), "at the threshold: compiled");
+    assertFalse(CodegenChoice.below(bytes, 0));
+    assertFalse(CodegenChoice.below(-1, 64));
 
     seen.clear();
     JobRunner.run(TestSpark.context(P, TestSpark.repoRoot().resolve("conf/sources.yaml"), null,
