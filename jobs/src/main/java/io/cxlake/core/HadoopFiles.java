@@ -93,7 +93,9 @@ public final class HadoopFiles {
    * The Hadoop settings to reach a file system: the running session's when there is one (it has
    * {@code spark.hadoop.*} applied), else core-site.xml from the class path plus the
    * {@code spark.hadoop.*} settings spark-submit passes as system properties, so credentials and
-   * endpoints given with {@code --conf} reach the configuration file before the session starts.
+   * endpoints given with {@code --conf} reach the configuration file before the session starts;
+   * {@code file:} is the session's too ({@link ForklessLocalFileSystem}): Hadoop keeps the first
+   * instance of a file system it makes for the rest of the process.
    */
   static Configuration conf() {
     scala.Option<SparkSession> active = SparkSession.getActiveSession();
@@ -101,6 +103,7 @@ public final class HadoopFiles {
       return active.get().sparkContext().hadoopConfiguration();
     }
     Configuration c = new Configuration();
+    ForklessLocalFileSystem.SETTINGS.forEach(c::set);
     for (Map.Entry<Object, Object> e : System.getProperties().entrySet()) {
       String key = String.valueOf(e.getKey());
       if (key.startsWith("spark.hadoop.")) {

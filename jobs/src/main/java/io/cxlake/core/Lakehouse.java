@@ -47,6 +47,8 @@ public final class Lakehouse {
         // Upserted tables (silver MERGE) use deletion vectors: half the MERGE cost (PERFORMANCE.md).
         .config("spark.databricks.delta.properties.defaults.enableDeletionVectors", "true")
         .enableHiveSupport();
+    // file: without a forked chmod / readlink per file written (runtime.spark_conf and --conf may override)
+    ForklessLocalFileSystem.SETTINGS.forEach((key, value) -> b.config("spark.hadoop." + key, value));
     if ("embedded-derby".equals(rt.metastore())) {
       if (!warehouse.startsWith("file:")) {
         throw new ConfigException("configuration", "runtime.metastore",
