@@ -5,10 +5,8 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
-import java.nio.file.attribute.PosixFilePermission;
-import java.util.EnumSet;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
-import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.ChecksumFs;
 import org.apache.hadoop.fs.DelegateToFileSystem;
@@ -52,7 +50,8 @@ public class ForklessLocalFileSystem extends LocalFileSystem {
         return;
       }
       try {
-        Files.setPosixFilePermissions(pathToFile(p).toPath(), posix(permission.toShort()));
+        // without the sticky bit FsPermission prints as POSIX does (rw-r-----)
+        Files.setPosixFilePermissions(pathToFile(p).toPath(), PosixFilePermissions.fromString(permission.toString()));
       } catch (UnsupportedOperationException notPosix) {
         super.setPermission(p, permission);
       }
@@ -102,20 +101,5 @@ public class ForklessLocalFileSystem extends LocalFileSystem {
     public boolean isValidName(String src) {
       return true; // any name is valid on the local file system
     }
-  }
-
-  /** The nine permission bits (owner, group, others; read, write, execute) as java.nio's set. */
-  static Set<PosixFilePermission> posix(short mode) {
-    PosixFilePermission[] byBit = {
-        PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
-        PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
-        PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ};
-    Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
-    for (int bit = 0; bit < byBit.length; bit++) {
-      if ((mode & (1 << bit)) != 0) {
-        set.add(byBit[bit]);
-      }
-    }
-    return set;
   }
 }
