@@ -17,7 +17,9 @@ public record ClvConfig(
     /* Holdout buckets by calibration repeat purchases: 0 .. this − 1 and this or more. */
     Integer frequencyBuckets,
     /* Fewer customers with a completed order, or fewer repeat buyers than this, and the stage is skipped. */
-    Integer minCustomers) {
+    Integer minCustomers,
+    /* A run within this many days after the latest fit scores with its parameters instead of fitting; 0 = fit every run. */
+    Integer refitDays) {
 
   public static final List<String> TIME_UNITS = List.of("week", "day");
 
@@ -35,6 +37,9 @@ public record ClvConfig(
     }
     check.positive(c.frequencyBuckets(), "clv.frequency_buckets");
     check.positive(c.minCustomers(), "clv.min_customers");
+    if (c.refitDays() == null || c.refitDays() < 0) {
+      check.fail("clv.refit_days", "must be 0 (fit on every run) or more, was " + c.refitDays());
+    }
   }
 
   /** Days in one time unit. */

@@ -12,7 +12,7 @@ public final class ClvContracts {
 
   public static final TableContract CUSTOMER_CLV = TableContract.table("customer_clv",
           "one row per as-of date and customer with a completed order by then")
-      .describe("Customer lifetime value: the BG/NBD purchase summary of each customer (repeat purchase days x, t_x, T), P(alive), expected purchases and expected spend per purchase (Gamma-Gamma) over clv.horizon, and their discounted product, the CLV. Rows of an as-of date are replaced when the stage reruns for it.")
+      .describe("Customer lifetime value: the BG/NBD purchase summary of each customer (repeat purchase days x, t_x, T), P(alive), expected purchases and expected spend per purchase (Gamma-Gamma) over clv.horizon, and their discounted product, the CLV. Rows of an as-of date are replaced when the stage reruns for it. The parameters are fitted at most every clv.refit_days days: a run in between scores with the latest fit's (fit_as_of_date).")
       .column("as_of_date", "date", "As-of date: completed orders up to and including this day").notNull()
       .column("customer_key", "string", KEY).notNull()
       .column("first_purchase_date", "date", "Day of the customer's first completed order").notNull()
@@ -26,6 +26,7 @@ public final class ClvContracts {
       .column("expected_spend", "double", "Expected spend per purchase (Gamma-Gamma: the customer's mean shrunk toward the population's)").notNull()
       .column("horizon", "int", "Horizon of expected_purchases and clv, in time_unit (clv.horizon)").notNull().min(1)
       .column("clv", "double", "Expected spend over the horizon, discounted month by month at clv.annual_discount_rate").notNull()
+      .column("fit_as_of_date", "date", "As-of date of the fit (clv_model, fit full) whose parameters scored the row: this as-of date, or an earlier one within clv.refit_days").notNull()
       .invariant("summary_consistent", "last_purchase_age <= customer_age AND (repeat_purchases = 0) = (last_purchase_age = 0 AND mean_repeat_spend IS NULL)",
           "t_x lies within T; a customer without repeat purchases has t_x 0 and no repeat spend")
       .key("as_of_date", "customer_key").partitionBy("as_of_date").zorderBy("customer_key")
@@ -33,7 +34,7 @@ public final class ClvContracts {
 
   public static final TableContract CLV_MODEL = TableContract.table("clv_model",
           "one row per as-of date, fit (full or calibration), model and parameter")
-      .describe("Model card of the CLV models: maximum-likelihood estimates of BG/NBD (r, alpha, a, b) and Gamma-Gamma (p, q, gamma) with standard errors from the observed information, the log-likelihood, the customers fitted and the data window. The full fit scores customer_clv; the calibration fit (data up to as-of − clv.holdout) is checked in clv_holdout.")
+      .describe("Model card of the CLV models: maximum-likelihood estimates of BG/NBD (r, alpha, a, b) and Gamma-Gamma (p, q, gamma) with standard errors from the observed information, the log-likelihood, the customers fitted and the data window. The full fit scores customer_clv; the calibration fit (data up to as-of − clv.holdout) is checked in clv_holdout. Only the runs that fit write rows: a run within clv.refit_days of a fit scores with it and adds none.")
       .column("as_of_date", "date", "As-of date of the run").notNull()
       .column("fit", "string", "full (orders up to the as-of date) or calibration (up to calibration_end)").notNull().accepted("full", "calibration")
       .column("model", "string", "bg_nbd (purchase frequency and dropout) or gamma_gamma (spend per purchase)").notNull().accepted("bg_nbd", "gamma_gamma")
@@ -51,7 +52,7 @@ public final class ClvContracts {
 
   public static final TableContract CLV_HOLDOUT = TableContract.table("clv_holdout",
           "one row per as-of date and calibration frequency bucket, plus one for all customers")
-      .describe("Calibration check of BG/NBD: fitted on orders up to calibration_end = as-of − clv.holdout, the expected repeat purchases in the holdout (calibration_end, as-of] against the actual ones, per bucket of calibration repeat purchases (the classic plot of Fader, Hardie & Lee 2005, figure 4).")
+      .describe("Calibration check of BG/NBD: fitted on orders up to calibration_end = as-of − clv.holdout, the expected repeat purchases in the holdout (calibration_end, as-of] against the actual ones, per bucket of calibration repeat purchases (the classic plot of Fader, Hardie & Lee 2005, figure 4). Written by the runs that fit (clv_model).")
       .column("as_of_date", "date", "As-of date of the run").notNull()
       .column("calibration_end", "date", "Last order day of the calibration data").notNull()
       .column("bucket", "string", "Repeat purchases in calibration: 0, 1, ..., 'N+' (clv.frequency_buckets), or all").notNull()

@@ -68,34 +68,18 @@ public final class ClvStage implements Stage {
     GoldWriter writer = new GoldWriter(ctx);
     Map<String, Long> counts = new LinkedHashMap<>();
     try (CacheScope cache = CacheScope.open()) {
-      LocalDate calibrationEnd = asOf.minusDays(Math.round(cfg.holdout() * cfg.unitDays()));
       Dataset<Row> summary = cache.keep(ClvSummary.build(factOrder, asOf, cfg.unitDays()));
-      Dataset<Row> calibration = cfg.holdout() > 0
-          ? cache.keep(ClvSummary.build(factOrder, calibrationEnd, cfg.unitDays())) : null;
-      // The two windows are fitted side by side: each fit is many small Spark jobs.
-      List<Attempt> fits = Parallel.map(calibration == null ? List.of(summary) : List.of(summary, calibration),
-          rows -> Attempt.of(rows, cfg, rows == summary ? asOf : calibrationEnd));
-      if (fits.get(0).skipped() != null) {
-        throw fits.get(0).skipped();
-      }
-      Models full = fits.get(0).models();
-      counts.put("customers", full.purchases().customers());
-      counts.put("repeat_buyers", full.spend().customers());
-      List<Row> card = new ArrayList<>(modelCard(asOf, "full", full, cfg));
-      writer.replace(ClvContracts.CUSTOMER_CLV, score(summary, full, cfg, asOf), where);
-      Dataset<Row> holdout = null;
-      if (calibration != null && fits.get(1).models() != null) {
-        Models cal = fits.get(1).models();
-        card.addAll(modelCard(asOf, "calibration", cal, cfg));
-        holdout = holdout(calibration, ClvSummary.purchasesBetween(factOrder, calibrationEnd, asOf), cal, cfg, asOf,
-            calibrationEnd);
-      } else if (calibration != null) {
-        Progress.warn("clv: no calibration check: {} (clv.holdout = {} {}s)", fits.get(1).skipped().getMessage(),
-            cfg.holdout(), cfg.timeUnit());
-      }
-      writer.replace(ClvContracts.CLV_MODEL, spark.createDataFrame(card, ClvContracts.CLV_MODEL.schema()), where);
-      if (holdout != null) {
-        writer.replace(ClvContracts.CLV_HOLDOUT, holdout, where);
+      Models reused = ctx.fullRefresh() ? null : latestFit(ctx, cfg, asOf);
+      if (reused != null) {
+        // no fit, no model card or holdout rows for this date: both stay with the fit's
+        Progress.info("clv: scored with the parameters fitted as of {} (a fit less than clv.refit_days = {} days before {})",
+            reused.dataEnd(), cfg.refitDays(), asOf);
+        counts.put("customers", summary.count());
+        counts.put("fitted", 0L);
+        writer.replace(ClvContracts.CUSTOMER_CLV, score(summary, reused, cfg, asOf), where);
+      } else {
+        fitAndScore(ctx, cfg, asOf, factOrder, summary, writer, counts, cache);
+        counts.put("fitted", 1L);
       }
     } finally {
       writer.flush();
@@ -103,6 +87,87 @@ public final class ClvStage implements Stage {
     print(ctx, asOf);
     counts.put("tables_written", (long) writer.tablesWritten());
     return new StageResult(counts.get("customers"), writer.rowsWritten(), counts, writer.problems());
+  }
+
+  /** Fits both windows (as-of, and calibration for the holdout check), scores, and writes the model card and the check. */
+  private static void fitAndScore(JobContext ctx, ClvConfig cfg, LocalDate asOf, Dataset<Row> factOrder, Dataset<Row> summary,
+      GoldWriter writer, Map<String, Long> counts, CacheScope cache) {
+    String where = "as_of_date = DATE'" + asOf + "'";
+    LocalDate calibrationEnd = asOf.minusDays(Math.round(cfg.holdout() * cfg.unitDays()));
+    Dataset<Row> calibration = cfg.holdout() > 0
+        ? cache.keep(ClvSummary.build(factOrder, calibrationEnd, cfg.unitDays())) : null;
+    // The two windows are fitted side by side: each fit is many small Spark jobs.
+    List<Attempt> fits = Parallel.map(calibration == null ? List.of(summary) : List.of(summary, calibration),
+        rows -> Attempt.of(rows, cfg, rows == summary ? asOf : calibrationEnd));
+    if (fits.get(0).skipped() != null) {
+      throw fits.get(0).skipped();
+    }
+    Models full = fits.get(0).models();
+    counts.put("customers", full.purchases().customers());
+    counts.put("repeat_buyers", full.spend().customers());
+    List<Row> card = new ArrayList<>(modelCard(asOf, "full", full, cfg));
+    writer.replace(ClvContracts.CUSTOMER_CLV, score(summary, full, cfg, asOf), where);
+    Dataset<Row> holdout = null;
+    if (calibration != null && fits.get(1).models() != null) {
+      Models cal = fits.get(1).models();
+      card.addAll(modelCard(asOf, "calibration", cal, cfg));
+      holdout = holdout(calibration, ClvSummary.purchasesBetween(factOrder, calibrationEnd, asOf), cal, cfg, asOf,
+          calibrationEnd);
+    } else if (calibration != null) {
+      Progress.warn("clv: no calibration check: {} (clv.holdout = {} {}s)", fits.get(1).skipped().getMessage(),
+          cfg.holdout(), cfg.timeUnit());
+    }
+    writer.replace(ClvContracts.CLV_MODEL, ctx.spark().createDataFrame(card, ClvContracts.CLV_MODEL.schema()), where);
+    if (holdout != null) {
+      writer.replace(ClvContracts.CLV_HOLDOUT, holdout, where);
+    }
+  }
+
+  /**
+   * The parameters of the latest full fit at most clv.refit_days − 1 days before the as-of
+   * date (never after it: that fit saw later orders), in the same time unit; null when a run
+   * must fit (none, clv.refit_days 0, or the table not there yet).
+   */
+  static Models latestFit(JobContext ctx, ClvConfig cfg, LocalDate asOf) {
+    String table = ctx.catalog().gold(ClvContracts.CLV_MODEL.name());
+    if (cfg.refitDays() == 0 || !ctx.spark().catalog().tableExists(table)) {
+      return null;
+    }
+    Column window = col("as_of_date").leq(lit(Date.valueOf(asOf)))
+        .and(col("as_of_date").gt(lit(Date.valueOf(asOf.minusDays(cfg.refitDays())))));
+    Dataset<Row> full = ctx.spark().table(table).where(col("fit").equalTo("full").and(col("time_unit").equalTo(cfg.timeUnit()))
+        .and(window));
+    Row latest = full.agg(max("as_of_date")).first();
+    if (latest.isNullAt(0)) {
+      return null;
+    }
+    LocalDate fitted = latest.getDate(0).toLocalDate();
+    Map<String, Row> byParameter = new java.util.HashMap<>();
+    full.where(col("as_of_date").equalTo(lit(latest.getDate(0))))
+        .select("model", "parameter", "estimate", "customers", "frequency_spend_correlation").collectAsList()
+        .forEach(r -> byParameter.put(r.getString(0) + "." + r.getString(1), r));
+    SummaryFit.Fit purchases = stored(byParameter, "bg_nbd", BgNbd.MODEL);
+    SummaryFit.Fit spend = stored(byParameter, "gamma_gamma", GammaGamma.MODEL);
+    if (purchases == null || spend == null) {
+      return null;
+    }
+    Row gg = byParameter.get("gamma_gamma." + GammaGamma.MODEL.names().get(0));
+    return new Models(purchases, spend, gg.isNullAt(4) ? Double.NaN : gg.getDouble(4), fitted);
+  }
+
+  /** A model's estimates from its model card rows (only what scoring reads), or null when one is missing. */
+  private static SummaryFit.Fit stored(Map<String, Row> byParameter, String model, SummaryLikelihood spec) {
+    double[] theta = new double[spec.names().size()];
+    long customers = 0;
+    for (int i = 0; i < theta.length; i++) {
+      Row r = byParameter.get(model + "." + spec.names().get(i));
+      if (r == null) {
+        return null;
+      }
+      theta[i] = r.getDouble(2);
+      customers = r.getLong(3);
+    }
+    return new SummaryFit.Fit(theta, new double[theta.length], Double.NaN, customers, 0, 0);
   }
 
   /** The fits of one window, or why there are none. */
@@ -155,7 +220,8 @@ public final class ClvStage implements Stage {
         ClvPredictions.expectedPurchases(p, cfg.horizon()).as("expected_purchases"),
         spend.as("expected_spend"), lit(cfg.horizon()).as("horizon"),
         spend.multiply(ClvPredictions.discountedPurchases(p, cfg.horizon(), unitsPerYear, cfg.annualDiscountRate()))
-            .as("clv"));
+            .as("clv"),
+        lit(Date.valueOf(m.dataEnd())).as("fit_as_of_date"));
   }
 
   /** clv_holdout rows: predicted against actual repeat purchase days in the holdout, per calibration bucket. */

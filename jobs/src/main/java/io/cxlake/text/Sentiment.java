@@ -28,11 +28,19 @@ public final class Sentiment {
   static final String[] LABELS = {"negative", "neutral", "positive"};
 
   /**
+   * A fitted sentiment scorer: the TF-IDF and logistic regression pipeline of the languages with
+   * enough weakly labelled texts ({@code modelled}; null pipeline when there are none); every
+   * other language gets the lexicon score.
+   */
+  public record Model(PipelineModel pipeline, List<String> modelled) {}
+
+  /**
    * @param scored          the input rows plus sentiment_score, sentiment_label, sentiment_method (model | lexicon)
    * @param holdoutAccuracy accuracy against the weak labels on the held-out fifth of the labelled texts (NaN without a model)
+   * @param model           what scored them, to be saved for texts that come later
    */
   public record Result(Dataset<Row> scored, double holdoutAccuracy, long holdoutRows, long trainingRows,
-      List<String> lexiconLanguages) {}
+      List<String> lexiconLanguages, Model model) {}
 
   /** Weak label 0 (negative), 1 (neutral), 2 (positive) from the NPS of a survey or the rating of a review. */
   public static Column weakLabel(Column nps, Column rating) {
@@ -47,7 +55,13 @@ public final class Sentiment {
     return when(size(tokens).geq(2), concat(tokens, bigrams)).otherwise(tokens);
   }
 
+  private static Column heldOut(VoiceConfig cfg) {
+    return pmod(xxhash64(col("id"), lit((long) cfg.seed())), lit(5)).equalTo(0);
+  }
+
   /**
+   * Fits the model on the weakly labelled texts (all but a held-out fifth) and scores every text.
+   *
    * @param texts id, language, tokens (array), label (weak label or null)
    * @param cache keeps the predictions until the caller has written them
    */
@@ -58,37 +72,62 @@ public final class Sentiment {
     for (Row r : counts) {
       (r.getLong(1) >= cfg.minLabelled() ? modelled : lexicon).add(r.getString(0));
     }
-    Column isModelled = col("language").isin(modelled.toArray());
-    Column lexScore = Lexicon.score(col("tokens"), col("language"));
-    Column lexLabel = when(lexScore.gt(cfg.neutralBand()), "positive").when(lexScore.lt(-cfg.neutralBand()), "negative")
-        .otherwise("neutral");
-    Dataset<Row> withTerms = texts.withColumn("terms", terms(col("tokens")))
-        .withColumn("holdout", pmod(xxhash64(col("id"), lit((long) cfg.seed())), lit(5)).equalTo(0));
     if (modelled.isEmpty()) {
-      Dataset<Row> out = texts.withColumn("sentiment_score", lexScore).withColumn("sentiment_label", lexLabel)
-          .withColumn("sentiment_method", lit("lexicon"));
-      return new Result(out, Double.NaN, 0, 0, lexicon);
+      Model none = new Model(null, List.of());
+      return new Result(apply(texts, none, cfg), Double.NaN, 0, 0, lexicon, none);
     }
-    Dataset<Row> train = withTerms.where(col("label").isNotNull().and(isModelled).and(not(col("holdout"))));
-    PipelineModel model = new Pipeline().setStages(new PipelineStage[] {
+    Dataset<Row> withTerms = texts.withColumn("terms", terms(col("tokens")));
+    Dataset<Row> train = withTerms.where(col("label").isNotNull().and(col("language").isin(modelled.toArray()))
+        .and(not(heldOut(cfg))));
+    Model model = new Model(new Pipeline().setStages(new PipelineStage[] {
         new CountVectorizer().setInputCol("terms").setOutputCol("tf").setVocabSize(50_000).setMinDF(2),
         new IDF().setInputCol("tf").setOutputCol("features"),
         new LogisticRegression().setFamily("multinomial").setLabelCol("label").setFeaturesCol("features")
-            .setRegParam(0.01).setElasticNetParam(0).setMaxIter(100)}).fit(train);
+            .setRegParam(0.01).setElasticNetParam(0).setMaxIter(100)}).fit(train), List.copyOf(modelled));
     // kept: the held-out accuracy and the write both read the predictions
-    Dataset<Row> predicted = cache.keep(model.transform(withTerms)
-        .withColumn("p", org.apache.spark.ml.functions.vector_to_array(col("probability"), "float64")));
+    Dataset<Row> predicted = cache.keep(predict(withTerms, model));
+    Row acc = predicted.where(heldOut(cfg).and(col("label").isNotNull()).and(col("language").isin(modelled.toArray())))
+        .agg(avg(when(col("prediction").equalTo(col("label")), 1.0).otherwise(0.0)), count(lit(1))).first();
+    long trainRows = train.count();
+    return new Result(label(predicted, model, cfg), acc.isNullAt(0) ? Double.NaN : acc.getDouble(0), acc.getLong(1),
+        trainRows, lexicon, model);
+  }
+
+  /**
+   * Scores texts with a model fitted earlier: its languages get its prediction, the others the
+   * lexicon (a language it has not seen included).
+   *
+   * @param texts id, language, tokens (array)
+   */
+  public static Dataset<Row> apply(Dataset<Row> texts, Model model, VoiceConfig cfg) {
+    if (model.pipeline() == null) {
+      return label(texts, model, cfg);
+    }
+    return label(predict(texts.withColumn("terms", terms(col("tokens"))), model), model, cfg);
+  }
+
+  private static Dataset<Row> predict(Dataset<Row> withTerms, Model model) {
+    return model.pipeline().transform(withTerms)
+        .withColumn("p", org.apache.spark.ml.functions.vector_to_array(col("probability"), "float64"));
+  }
+
+  /** sentiment_score, sentiment_label and sentiment_method from the prediction (modelled languages) or the lexicon. */
+  private static Dataset<Row> label(Dataset<Row> rows, Model model, VoiceConfig cfg) {
+    Column lexScore = Lexicon.score(col("tokens"), col("language"));
+    Column lexLabel = when(lexScore.gt(cfg.neutralBand()), "positive").when(lexScore.lt(-cfg.neutralBand()), "negative")
+        .otherwise("neutral");
+    if (model.pipeline() == null) {
+      return rows.withColumn("sentiment_score", lexScore).withColumn("sentiment_label", lexLabel)
+          .withColumn("sentiment_method", lit("lexicon"));
+    }
+    Column isModelled = col("language").isin(model.modelled().toArray());
     Column modelScore = element_at(col("p"), 3).minus(element_at(col("p"), 1));
     Column modelLabel = element_at(array(lit(LABELS[0]), lit(LABELS[1]), lit(LABELS[2])),
         col("prediction").cast("int").plus(1));
-    Dataset<Row> out = predicted
+    return rows
         .withColumn("sentiment_score", when(isModelled, modelScore).otherwise(lexScore))
         .withColumn("sentiment_label", when(isModelled, modelLabel).otherwise(lexLabel))
-        .withColumn("sentiment_method", when(isModelled, lit("model")).otherwise(lit("lexicon")));
-    Row acc = out.where(col("holdout").and(col("label").isNotNull()).and(isModelled))
-        .agg(avg(when(col("prediction").equalTo(col("label")), 1.0).otherwise(0.0)), count(lit(1))).first();
-    long trainRows = train.count();
-    out = out.drop("terms", "holdout", "tf", "features", "rawPrediction", "probability", "prediction", "p");
-    return new Result(out, acc.isNullAt(0) ? Double.NaN : acc.getDouble(0), acc.getLong(1), trainRows, lexicon);
+        .withColumn("sentiment_method", when(isModelled, lit("model")).otherwise(lit("lexicon")))
+        .drop("terms", "tf", "features", "rawPrediction", "probability", "prediction", "p");
   }
 }

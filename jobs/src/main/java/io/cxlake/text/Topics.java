@@ -6,6 +6,9 @@ import io.cxlake.core.CxlakeConfig;
 import io.cxlake.core.Progress;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.clustering.LDA;
 import org.apache.spark.ml.clustering.LDAModel;
 import org.apache.spark.ml.feature.CountVectorizerModel;
@@ -26,9 +29,43 @@ public final class Topics {
   /** One learned topic. key = language-number, e.g. en-3. */
   public record Topic(String key, String language, int number, String label, List<String> terms, List<Double> weights) {}
 
-  /** assigned: id, topic_key, topic_mix (array<double>); languages without enough texts have no rows. */
+  /**
+   * One language's fitted topic model as a pipeline from a text's words to its topic mix: the
+   * sentiment terms left out (StopWordsRemover: words → content), the vocabulary
+   * (CountVectorizerModel: content → counts) and the LDA model (counts → topicDistribution).
+   * Saved with the fit, it assigns topics to texts that come later.
+   */
+  public record LanguageModel(String language, PipelineModel pipeline) {
+    String[] vocabulary() {
+      return ((CountVectorizerModel) pipeline.stages()[1]).vocabulary();
+    }
+
+    LDAModel lda() {
+      return (LDAModel) pipeline.stages()[2];
+    }
+
+    /** The topics with their labels and eight top terms. */
+    List<Topic> topics() {
+      String[] vocab = vocabulary();
+      List<Topic> out = new ArrayList<>();
+      for (Row t : lda().describeTopics(8).collectAsList()) {
+        int number = t.getInt(0) + 1;
+        List<Integer> idx = t.getList(1);
+        List<Double> w = t.getList(2);
+        List<String> terms = idx.stream().map(i -> vocab[i]).toList();
+        out.add(new Topic(language + "-" + number, language, number,
+            String.join(" / ", terms.subList(0, Math.min(3, terms.size()))), terms, w));
+      }
+      return out;
+    }
+  }
+
+  /**
+   * assigned: id, topic_key, topic_mix (array<double>); languages without enough texts have no
+   * rows. {@code models}: one per language with topics, to be saved.
+   */
   public record Result(Dataset<Row> assigned, List<Topic> topics, java.util.Map<String, Integer> k,
-      List<Dataset<Row>> cached) {
+      List<Dataset<Row>> cached, List<LanguageModel> models) {
     /** Frees the persisted topic assignments; call once {@link #assigned} is written. */
     public void release() {
       cached.forEach(Dataset::unpersist);
@@ -74,10 +111,10 @@ public final class Topics {
   public static Result fit(Dataset<Row> texts, VoiceConfig cfg) {
     List<Topic> topics = new ArrayList<>();
     java.util.Map<String, Integer> ks = new java.util.LinkedHashMap<>();
-    Dataset<Row> assigned = null;
-    List<Dataset<Row>> cached = new ArrayList<>();
+    List<Dataset<Row>> assigned = new ArrayList<>();
+    List<LanguageModel> models = new ArrayList<>();
     java.util.Map<String, List<String>> sentimentTerms = sentimentTerms(texts, cfg.minDocFreq());
-    Dataset<Row> docs = texts.withColumn("words", TextPrep.without(col("tokens"), Lexicon.all()));
+    Dataset<Row> docs = words(texts);
     // a fixed number, not the input's: AQE leaves a repartition to a given number as it is
     int partitions = texts.sparkSession().sessionState().conf().numShufflePartitions();
     List<Row> sizes = docs.groupBy("language").count().orderBy(col("count").desc()).collectAsList();
@@ -91,10 +128,10 @@ public final class Topics {
           drop.stream().sorted().limit(12).toList());
       // A hash-set filter (StopWordsRemover), not a literal list in the plan: the sentiment terms
       // grow with the vocabulary, and checking each token against a list would be O(tokens x terms).
-      Dataset<Row> one = new StopWordsRemover().setInputCol("words").setOutputCol("content")
-          .setStopWords(drop.toArray(new String[0])).setCaseSensitive(true)
-          .transform(docs.where(col("language").equalTo(lang)).select("id", "words"))
-          .select(col("id"), col("content").as("words"))
+      StopWordsRemover remover = new StopWordsRemover().setInputCol("words").setOutputCol("content")
+          .setStopWords(drop.toArray(new String[0])).setCaseSensitive(true);
+      Dataset<Row> language = docs.where(col("language").equalTo(lang)).select("id", "words");
+      Dataset<Row> one = remover.transform(language).select("id", "content")
           // Online LDA seeds each partition's document initialisation with seed + partition index,
           // so the same texts in other files would get other topics: a fixed layout by text id.
           .repartition(partitions, col("id")).sortWithinPartitions("id");
@@ -103,38 +140,69 @@ public final class Topics {
         Progress.info("topics {}: no term occurs in {} texts; no topics", lang, cfg.minDocFreq());
         continue;
       }
-      CountVectorizerModel cv = new CountVectorizerModel(vocab).setInputCol("words").setOutputCol("counts");
+      CountVectorizerModel cv = new CountVectorizerModel(vocab).setInputCol("content").setOutputCol("counts");
       Dataset<Row> vectors = cv.transform(one).persist(StorageLevel.MEMORY_AND_DISK());
       try {
-        int k = cfg.topics() > 0 ? cfg.topics() : chooseK(vectors.where(size(col("words")).geq(2)), cfg);
         // LDA learns from words that occur together; a text with one content word has nothing to
         // teach it (it is still assigned below)
-        LDAModel model = bestOf(vectors.where(size(col("words")).geq(2)), k, cfg, lang);
+        Dataset<Row> learning = vectors.where(size(col("content")).geq(2));
+        int k = cfg.topics() > 0 ? cfg.topics() : chooseK(learning, cfg);
+        LDAModel lda = bestOf(learning, k, cfg, lang);
+        // no estimator among the stages: fit only checks the columns and puts the three together
+        LanguageModel model = new LanguageModel(lang,
+            new Pipeline().setStages(new PipelineStage[] {remover, cv, lda}).fit(language));
         ks.put(lang, k);
-        for (Row t : model.describeTopics(8).collectAsList()) {
-          int number = t.getInt(0) + 1;
-          List<Integer> idx = t.getList(1);
-          List<Double> w = t.getList(2);
-          List<String> terms = idx.stream().map(i -> vocab[i]).toList();
-          topics.add(new Topic(lang + "-" + number, lang, number, String.join(" / ", terms.subList(0, Math.min(3,
-              terms.size()))), terms, w));
-        }
-        Dataset<Row> a = model.transform(vectors)
-            .withColumn("topic_mix", org.apache.spark.ml.functions.vector_to_array(col("topicDistribution"), "float64"))
-            .withColumn("topic_key", concat(lit(lang + "-"),
-                array_position(col("topic_mix"), array_max(col("topic_mix"))).cast("string")))
-            .select("id", "topic_key", "topic_mix")
+        models.add(model);
+        topics.addAll(model.topics());
+        Dataset<Row> a = mix(lda.transform(vectors), lang)
             // the fitted model's transform is not cheap to recompute per consumer; persisted (not
             // a local checkpoint) so that a lost executor's blocks are recomputed from lineage
             .persist(StorageLevel.MEMORY_AND_DISK());
         a.count();
-        cached.add(a);
-        assigned = assigned == null ? a : assigned.unionByName(a);
+        assigned.add(a);
       } finally {
         vectors.unpersist();
       }
     }
-    return new Result(assigned, topics, ks, cached);
+    return new Result(union(assigned), topics, ks, assigned, models);
+  }
+
+  /**
+   * Topics of texts from models fitted earlier; texts of a language without a model get none.
+   *
+   * @param texts id, language, tokens
+   */
+  public static Result assign(Dataset<Row> texts, List<LanguageModel> models) {
+    Dataset<Row> docs = words(texts);
+    List<Dataset<Row>> assigned = new ArrayList<>();
+    List<Topic> topics = new ArrayList<>();
+    java.util.Map<String, Integer> ks = new java.util.LinkedHashMap<>();
+    for (LanguageModel m : models) {
+      Dataset<Row> a = mix(m.pipeline().transform(docs.where(col("language").equalTo(m.language())).select("id", "words")),
+          m.language()).persist(StorageLevel.MEMORY_AND_DISK());
+      assigned.add(a);
+      topics.addAll(m.topics());
+      ks.put(m.language(), m.lda().getK());
+    }
+    return new Result(union(assigned), topics, ks, assigned, models);
+  }
+
+  /** The tokens without sentiment lexicon words: what topic models learn from. */
+  private static Dataset<Row> words(Dataset<Row> texts) {
+    return texts.withColumn("words", TextPrep.without(col("tokens"), Lexicon.all()));
+  }
+
+  /** id, topic_mix and the dominant topic_key from an LDA model's topicDistribution. */
+  private static Dataset<Row> mix(Dataset<Row> distributions, String lang) {
+    return distributions
+        .withColumn("topic_mix", org.apache.spark.ml.functions.vector_to_array(col("topicDistribution"), "float64"))
+        .withColumn("topic_key", concat(lit(lang + "-"),
+            array_position(col("topic_mix"), array_max(col("topic_mix"))).cast("string")))
+        .select("id", "topic_key", "topic_mix");
+  }
+
+  private static Dataset<Row> union(List<Dataset<Row>> parts) {
+    return parts.stream().reduce(Dataset::unionByName).orElse(null);
   }
 
   /**
@@ -144,7 +212,7 @@ public final class Topics {
    * LDA's random initial topics it gets. Bounded by the configured size, so collecting it is safe.
    */
   static String[] vocabulary(Dataset<Row> docs, int size, int minDocs) {
-    return docs.select(col("id"), explode(col("words")).as("term"))
+    return docs.select(col("id"), explode(col("content")).as("term"))
         .groupBy("id", "term").count()
         .groupBy("term").agg(sum("count").as("occurrences"), count(lit(1)).as("texts"))
         .where(col("texts").geq(minDocs))

@@ -36,7 +36,11 @@ public record VoiceConfig(
     /* Negativity of the pain score (texts × negativity): sentiment (share of negative texts) | detractors (share of NPS 0-6). */
     String painNegativity,
     /* Seed of splits and LDA. */
-    Integer seed) {
+    Integer seed,
+    /* Refit the sentiment and topic models when the as-of date is this many days after the last fit; 0 = every run. */
+    Integer refitDays,
+    /* Refit when the texts added since the last fit exceed this share of the texts it learned from. */
+    Double refitGrowth) {
 
   /** The "voice" section of conf/cxlake.yaml. */
   public static final ConfigSection<VoiceConfig> SECTION = new ConfigSection<>("voice", VoiceConfig.class, VoiceConfig::validate);
@@ -70,6 +74,12 @@ public record VoiceConfig(
     }
     if (c.seed() == null) {
       check.fail("voice.seed", "must be set");
+    }
+    if (c.refitDays() == null || c.refitDays() < 0) {
+      check.fail("voice.refit_days", "must be 0 (refit on every run) or more, was " + c.refitDays());
+    }
+    if (c.refitGrowth() == null || !(c.refitGrowth() >= 0)) {
+      check.fail("voice.refit_growth", "must be 0 or more (a share: 0.2 = 20% more texts), was " + c.refitGrowth());
     }
   }
 }

@@ -11,9 +11,10 @@ public final class VoiceContracts {
 
   public static final TableContract VOICE_RESPONSE = TableContract.table("voice_response",
           "one row per verbatim (survey response with a comment, or review) up to the as-of date")
-      .describe("Verbatims after PII redaction (SPEC §8.6): the redacted text, its language, counts of redactions per type, sentiment (learned from the scores, or a lexicon) and the LDA topic mix. No raw text or PII reaches this table. Rebuilt on each run.")
-      .column("run_id", "string", RUN_ID).notNull()
-      .column("as_of_date", "date", "Texts up to this day").notNull()
+      .describe("Verbatims after PII redaction (SPEC §8.6): the redacted text, its language, counts of redactions per type, sentiment (learned from the scores, or a lexicon) and the LDA topic mix. No raw text or PII reaches this table. A run that fits the models (voice_model) scores every text; the runs between fits score only new and changed texts with the latest fit and keep the other rows as they were.")
+      .column("run_id", "string", "Run that scored the text (cx_ops.pipeline_run.run_id)").notNull()
+      .column("as_of_date", "date", "As-of date of the run that scored the text").notNull()
+      .column("model_run_id", "string", "Run whose fitted models scored the text (voice_model.run_id)").notNull()
       .column("source", "string", "survey (a survey response's comment) or review").notNull().accepted("survey", "review")
       .column("text_id", "string", "response_id of the survey response, or review_id").notNull()
       .column("customer_key", "string", "Pseudonymous customer key; null for reviews of unknown customers")
@@ -82,7 +83,23 @@ public final class VoiceContracts {
       .key("as_of_date", "customer_key").zorderBy("as_of_date")
       .build();
 
+  public static final TableContract VOICE_MODEL = TableContract.table("voice_model",
+          "one row per fit of the voice models")
+      .describe("Each fit of the sentiment model and the per-language topic models: when, on what, with which settings, and where the models are saved. Between fits (voice.refit_days, voice.refit_growth), new and changed texts are scored with the latest fit's models; the fit's topics label voice_response and voice_topic.")
+      .column("run_id", "string", "Run that fitted the models (voice_response.model_run_id)").notNull()
+      .column("as_of_date", "date", "The models learned from texts up to this day").notNull()
+      .column("fitted_at", "timestamp", "When the fit was recorded (UTC)").notNull()
+      .column("texts", "bigint", "Texts up to the as-of date when the models were fitted").notNull().min(1)
+      .column("sentiment_training_texts", "bigint", "Weakly labelled texts the sentiment model learned from (0: lexicon only)").notNull().min(0)
+      .column("sentiment_holdout_accuracy", "double", "Accuracy against the weak labels on the held-out fifth (null: lexicon only)").range(0, 1)
+      .column("model_languages", "array<string>", "Languages scored by the learned sentiment model").notNull()
+      .column("topic_k", "map<string,int>", "Topics per language that has a topic model").notNull()
+      .column("settings", "string", "The voice settings the models depend on and the cxlake version; other settings refit").notNull()
+      .column("model_path", "string", "Folder of the saved models (sentiment/, topics-<language>/)").notNull()
+      .key("run_id").zorderBy("as_of_date")
+      .build();
+
   public static List<TableContract> all() {
-    return List.of(VOICE_RESPONSE, VOICE_TOPIC, VOICE_CUSTOMER);
+    return List.of(VOICE_RESPONSE, VOICE_TOPIC, VOICE_CUSTOMER, VOICE_MODEL);
   }
 }

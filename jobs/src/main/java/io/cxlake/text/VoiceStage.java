@@ -36,7 +36,8 @@ import org.apache.spark.sql.types.StructType;
  * Voice of the customer: verbatims of survey responses and reviews up to the as-of date are
  * redacted (before anything else touches them), tokenized per language, scored for sentiment
  * and assigned LDA topics; writes voice_response, voice_topic and voice_customer, and the
- * sentiment column of the customer_360 snapshot.
+ * sentiment column of the customer_360 snapshot. The models are fitted now and then
+ * ({@link VoiceFits}); in between, a run scores only the texts that are new or changed.
  */
 public final class VoiceStage implements Stage {
   public static final String NAME = "voice";
@@ -78,26 +79,48 @@ public final class VoiceStage implements Stage {
         counts.put("redacted_" + Redaction.TYPES.get(i).toLowerCase(), redactions.isNullAt(i) ? 0 : redactions.getLong(i));
       }
       Progress.info("voice for as-of {}: {} texts; redacted {}", asOf, n, counts);
-      long t0 = System.nanoTime();
-      Sentiment.Result sentiment = Sentiment.score(texts.withColumn("label", Sentiment.weakLabel(col("nps"), col("rating"))),
-          cfg, cache);
-      Progress.info("sentiment: model on {} weakly labelled texts, held-out accuracy {} on {}; lexicon for {} ({} s)",
-          sentiment.trainingRows(), String.format("%.3f", sentiment.holdoutAccuracy()), sentiment.holdoutRows(),
-          sentiment.lexiconLanguages(), secs(t0));
-      counts.put("sentiment_holdout_accuracy_permille", Math.round(sentiment.holdoutAccuracy() * 1000));
-      long t1 = System.nanoTime();
-      Topics.Result topics = Topics.fit(texts.withColumn("label", Sentiment.weakLabel(col("nps"), col("rating"))), cfg);
-      Progress.info("topics: k per language {} ({} s)", topics.k(), secs(t1));
+      VoiceFits.Fit fit = VoiceFits.usable(ctx, cfg, asOf, n);
+      Sentiment.Result fitted = null;
+      Dataset<Row> scored;
+      Topics.Result topics;
+      Dataset<Row> unchanged = null;
+      if (fit == null) {
+        long t0 = System.nanoTime();
+        Dataset<Row> labelled = texts.withColumn("label", Sentiment.weakLabel(col("nps"), col("rating")));
+        fitted = Sentiment.score(labelled, cfg, cache);
+        Progress.info("sentiment: model on {} weakly labelled texts, held-out accuracy {} on {}; lexicon for {} ({} s)",
+            fitted.trainingRows(), String.format("%.3f", fitted.holdoutAccuracy()), fitted.holdoutRows(),
+            fitted.lexiconLanguages(), secs(t0));
+        counts.put("sentiment_holdout_accuracy_permille", Math.round(fitted.holdoutAccuracy() * 1000));
+        long t1 = System.nanoTime();
+        topics = Topics.fit(labelled, cfg);
+        Progress.info("topics: k per language {} ({} s)", topics.k(), secs(t1));
+        scored = fitted.scored().drop("label");
+        counts.put("texts_scored", n);
+      } else {
+        unchanged = VoiceFits.unchanged(ctx.spark().table(ctx.catalog().gold(VoiceContracts.VOICE_RESPONSE.name())), texts);
+        Dataset<Row> changed = cache.keep(VoiceFits.toScore(texts, unchanged));
+        long m = changed.count();
+        Progress.info("voice: {} of {} texts new or changed: scored with the models run {} fitted on the texts up to {};"
+            + " the others keep their scores", m, n, fit.runId(), fit.asOf());
+        scored = Sentiment.apply(changed, fit.sentiment(), cfg);
+        topics = Topics.assign(changed, fit.topics());
+        counts.put("texts_scored", m);
+      }
+      counts.put("models_fitted", fit == null ? 1L : 0L);
+      String modelRun = fit == null ? ctx.runId() : fit.runId();
       Dataset<Row> topicTable = topicTable(ctx, topics.topics());
       try {
-        Dataset<Row> scored = sentiment.scored().drop("label");
         Dataset<Row> out = (topics.assigned() == null
             ? scored.withColumn("topic_key", lit(null).cast("string")).withColumn("topic_mix", lit(null).cast("array<double>"))
             : scored.join(topics.assigned(), new String[] {"id"}, "left"))
             .join(topicTable.select("topic_key", "topic_label"), new String[] {"topic_key"}, "left")
             .withColumn("run_id", lit(ctx.runId())).withColumn("as_of_date", lit(Date.valueOf(asOf)))
+            .withColumn("model_run_id", lit(modelRun))
             .withColumn("text_id", col("id")).withColumn("tokens", size(col("tokens")));
-        writer.overwrite(VoiceContracts.VOICE_RESPONSE, out);
+        Column[] columns = VoiceFits.responseColumns();
+        writer.overwrite(VoiceContracts.VOICE_RESPONSE,
+            unchanged == null ? out : out.select(columns).unionByName(unchanged.select(columns)));
       } finally {
         topics.release();
       }
@@ -105,6 +128,9 @@ public final class VoiceStage implements Stage {
       writer.overwrite(VoiceContracts.VOICE_TOPIC, PainPoints.build(written, topicTable, cfg, asOf)
           .withColumn("run_id", lit(ctx.runId())));
       writer.replace(VoiceContracts.VOICE_CUSTOMER, customers(written, cfg, asOf), "as_of_date = DATE'" + asOf + "'");
+      if (fitted != null && writer.problems().isEmpty()) {
+        VoiceFits.record(ctx, writer, cfg, asOf, n, fitted, topics);
+      }
       counts.put("topics", (long) topics.topics().size());
       print(ctx, topics);
       return new StageResult(n, writer.rowsWritten(), counts, writer.problems());

@@ -49,7 +49,7 @@ class TopicsLayoutTest {
 
   private static VoiceConfig config() {
     return new VoiceConfig(List.of("en"), 300, 0.2, 3, List.of(2, 4), 30, 2, 10_000, 200, 3, 100, 180, 20,
-        "sentiment", 42);
+        "sentiment", 42, 28, 0.2);
   }
 
   private static Map<String, String> assignments(Topics.Result result) {
@@ -96,7 +96,7 @@ class TopicsLayoutTest {
         RowFactory.create("a", List.of("zeta", "alpha", "beta", "beta")),
         RowFactory.create("b", List.of("zeta", "alpha", "beta", "gamma")),
         RowFactory.create("c", List.of("alpha", "zeta", "gamma"))),
-        new StructType().add("id", "string").add("words", DataTypes.createArrayType(DataTypes.StringType)));
+        new StructType().add("id", "string").add("content", DataTypes.createArrayType(DataTypes.StringType)));
     // alpha, beta and zeta occur 3 times each (a tie, broken by term), gamma twice
     assertArrayEquals(new String[] {"alpha", "beta", "zeta", "gamma"}, Topics.vocabulary(docs, 10, 2));
     assertArrayEquals(new String[] {"alpha", "beta"}, Topics.vocabulary(docs, 2, 2), "the cut at the size");
