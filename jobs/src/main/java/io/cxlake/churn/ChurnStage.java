@@ -160,13 +160,17 @@ public final class ChurnStage implements Stage {
             + "(reg_param {}, max_depth {}) instead of the whole grid", trainingRows, cfg.smallDataRows(),
             search.regParams().get(0), search.gbtDepths().get(0));
       }
-      String fingerprint = TrainingFingerprint.of(rows, cutoffs, features, search);
+      TrainingFingerprint.Fingerprint fp = TrainingFingerprint.of(rows, cutoffs, features, search);
+      String fingerprint = fp.whole();
       String sameRows = reuse ? ModelRuns.trainedOn(ctx, fingerprint) : null;
       if (sameRows != null) {
         Progress.info("churn: training rows, cutoffs, features and settings are those run {} trained on (fingerprint {}):"
             + " its model scores this run instead of the same fit again", sameRows, fingerprint.substring(0, 12));
         counts.put("training_rows_unchanged", 1L);
         return new Training(sameRows, total);
+      }
+      if (reuse) {
+        ModelRuns.logWhatMoved(ctx, fp);
       }
       ChurnTrainer.Result r = ChurnTrainer.train(data, features, List.of(), logged, search);
       String path = ModelRuns.modelPath(ctx, ctx.runId());
@@ -195,6 +199,7 @@ public final class ChurnStage implements Stage {
       row.put("validation_churn_rate", val[1] / (double) val[0]);
       row.put("model_path", path);
       row.put("training_fingerprint", fingerprint);
+      row.put("training_column_sums", fp.columns());
       row.put("model_card", ModelCard.text(row, r));
       ModelRuns.write(ctx, writer, row, r.evaluation().deciles(), r.baseline().deciles());
       System.out.println(row.get("model_card"));

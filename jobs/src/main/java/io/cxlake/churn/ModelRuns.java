@@ -6,6 +6,7 @@ import io.cxlake.contract.GoldWriter;
 import io.cxlake.contract.TableContract;
 import io.cxlake.core.CxlakeException;
 import io.cxlake.core.JobContext;
+import io.cxlake.core.Progress;
 import io.delta.tables.DeltaTable;
 import java.sql.Date;
 import java.time.LocalDate;
@@ -71,6 +72,29 @@ final class ModelRuns {
         .orderBy(col("created_at").desc(), col("run_id").desc()).select("run_id", "model_path").limit(1).collectAsList();
     return same.isEmpty() || !io.cxlake.core.HadoopFiles.isDirectory(same.get(0).getString(1)) ? null
         : same.get(0).getString(0);
+  }
+
+  /**
+   * Says why the latest native training's model cannot score this run: which columns of the
+   * training rows differ from its, or that the cutoffs, features, settings or version did.
+   */
+  static void logWhatMoved(JobContext ctx, TrainingFingerprint.Fingerprint fp) {
+    String table = ctx.catalog().gold(ChurnContracts.CHURN_MODEL_RUN.name());
+    if (!ctx.spark().catalog().tableExists(table)
+        || !java.util.Arrays.asList(ctx.spark().table(table).columns()).contains("training_column_sums")) {
+      return;
+    }
+    List<Row> latest = ctx.spark().table(table)
+        .where(col("kind").equalTo("train").and(col("mode").equalTo("native")).and(col("training_column_sums").isNotNull()))
+        .orderBy(col("created_at").desc(), col("run_id").desc()).select("run_id", "training_column_sums").limit(1)
+        .collectAsList();
+    if (latest.isEmpty()) {
+      return;
+    }
+    List<String> moved = fp.movedSince(scala.jdk.javaapi.CollectionConverters.asJava(
+        latest.get(0).<scala.collection.Map<String, String>>getAs("training_column_sums")));
+    Progress.info("churn: the training differs from run {}'s: {}; training", latest.get(0).getString(0),
+        moved.isEmpty() ? "same rows, other cutoffs, features, settings or cxlake version" : "rows differ in " + moved);
   }
 
   /** A training run's saved model with what scoring needs from its row. */

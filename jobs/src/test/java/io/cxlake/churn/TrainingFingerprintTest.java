@@ -32,7 +32,7 @@ class TrainingFingerprintTest {
   }
 
   private static String of(Dataset<Row> rows, ChurnConfig cfg) {
-    return TrainingFingerprint.of(rows, CUTOFFS, FEATURES, cfg);
+    return TrainingFingerprint.of(rows, CUTOFFS, FEATURES, cfg).whole();
   }
 
   @Test
@@ -51,8 +51,28 @@ class TrainingFingerprintTest {
     assertNotEquals(fp, of(rows().union(rows().limit(1)), cfg), "a row twice");
     assertNotEquals(fp, of(rows().where("customer_key = 'a'"), cfg), "rows left out");
     assertNotEquals(fp, of(rows(), TestSpark.section(ChurnConfig.SECTION, "churn: {seed: 8}")), "another seed");
-    assertNotEquals(fp, TrainingFingerprint.of(rows(), Cutoffs.plan(LocalDate.of(2026, 11, 30), 90, 2), FEATURES, cfg),
-        "other cutoffs");
-    assertNotEquals(fp, TrainingFingerprint.of(rows(), CUTOFFS, FEATURES.subList(0, 1), cfg), "other features");
+    assertNotEquals(fp, TrainingFingerprint.of(rows(), Cutoffs.plan(LocalDate.of(2026, 11, 30), 90, 2), FEATURES, cfg)
+        .whole(), "other cutoffs");
+    assertNotEquals(fp, TrainingFingerprint.of(rows(), CUTOFFS, FEATURES.subList(0, 1), cfg).whole(), "other features");
+  }
+
+  @Test
+  void aValueOnARoundingTieCountsTheSameWhicheverSideItsLastBitsFall() {
+    ChurnConfig cfg = TestSpark.section(ChurnConfig.SECTION, "churn: {}");
+    // the mean of 8 contacts' 4-decimal hours: (0.1234 + 0.1235 + 6 x 0.12346) / 8 = 0.1234565, a tie at 6
+    // decimals; summed in another order it comes out a bit below or above, and rounded once it went either way
+    double tie = 0.1234565;
+    Dataset<Row> at = rows().withColumn("orders_90d", lit(tie));
+    TrainingFingerprint.Fingerprint fp = TrainingFingerprint.of(at, CUTOFFS, FEATURES, cfg);
+    for (double bits : new double[] {Math.nextDown(tie), Math.nextUp(tie), Math.nextDown(Math.nextDown(tie))}) {
+      assertEquals(fp.whole(), of(rows().withColumn("orders_90d", lit(bits)), cfg), () -> "for " + bits);
+    }
+    // a column that moved is named, and only that one
+    TrainingFingerprint.Fingerprint moved = TrainingFingerprint.of(
+        at.withColumn("recency_days", col("recency_days").plus(lit(1.0))), CUTOFFS, FEATURES, cfg);
+    assertEquals(List.of("recency_days"), moved.movedSince(fp.columns()));
+    assertEquals(List.of(), fp.movedSince(fp.columns()));
+    assertEquals(List.of("cutoff_date", "customer_key", "recency_days", "orders_90d", "label"),
+        List.copyOf(fp.columns().keySet()));
   }
 }
