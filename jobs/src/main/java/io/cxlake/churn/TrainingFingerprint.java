@@ -67,14 +67,8 @@ final class TrainingFingerprint {
       columns.put(names[i], row.getString(i + 2));
     }
     String whole = sha256(String.join("\n", row.getString(0), row.getString(1), String.join(",", names),
-        cutoffs.toString(), features.toString(), cfg.toString(), version()));
+        cutoffs.toString(), features.toString(), cfg.toString(), io.cxlake.core.CxlakeVersion.current()));
     return new Fingerprint(whole, columns);
-  }
-
-  /** The jar's version; "dev" when run from classes (tests, an IDE). */
-  private static String version() {
-    String v = TrainingFingerprint.class.getPackage().getImplementationVersion();
-    return v == null ? "dev" : v;
   }
 
   private static String sha256(String text) {

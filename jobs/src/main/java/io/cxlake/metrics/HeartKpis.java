@@ -32,7 +32,7 @@ public final class HeartKpis {
 
   /**
    * Digital events up to the as-of date, by source customer id (HEART only outputs aggregates,
-   * so no key needs hashing). The stage caches this: six aggregations below read it.
+   * so no key needs hashing). {@link #build} caches the part it rolls up.
    */
   public static Dataset<Row> events(Dataset<Row> digitalEvents, LocalDate asOf) {
     return digitalEvents.where(Facts.upTo(col("event_ts"), asOf))
@@ -49,9 +49,19 @@ public final class HeartKpis {
     return build(ev, responses, asOf, periodTypes, periods, CacheScope.none());
   }
 
-  /** As above; {@code cache} keeps the daily and per-user roll-ups that several figures read. */
-  public static Dataset<Row> build(Dataset<Row> ev, Dataset<Row> responses, LocalDate asOf,
+  /**
+   * As above; {@code cache} keeps the events read and the daily and per-user roll-ups that several
+   * figures read. When only some periods are recomputed, only the events from the start of the
+   * period before the earliest of them are rolled up (retention compares with the previous
+   * period); two narrow passes over the older events keep the figures exact: each user's first
+   * use of a feature (adoption), and which sessions began before (a session counts in the
+   * period of its first event).
+   */
+  public static Dataset<Row> build(Dataset<Row> allEvents, Dataset<Row> responses, LocalDate asOf,
       List<String> periodTypes, PeriodSet periods, CacheScope cache) {
+    LocalDate from = periods == null ? null : periods.firstDayWithPrevious();
+    Column older = from == null ? lit(false) : col("event_date").lt(lit(java.sql.Date.valueOf(from)));
+    Dataset<Row> ev = cache.keep(from == null ? allEvents : allEvents.where(not(older)));
     Dataset<Row> factResponse = responses.withColumnRenamed("customer_id", "customer_key");
     Dataset<Row> feat = ev.where(col("event_type").isin(FEATURE_EVENTS.toArray()));
     String[] pk = {"period_type", "period_start"};
@@ -84,7 +94,8 @@ public final class HeartKpis {
     // Session length over all of the session's events; a session counts for each feature it used.
     // One pass over the events per session: its length and the features it used; the session
     // counts in the period of its first event.
-    Dataset<Row> sessions = ev.groupBy("session_id").agg(
+    Dataset<Row> sessions = (from == null ? ev : ev.join(allEvents.where(older).select("session_id"),
+        new String[] {"session_id"}, "left_anti")).groupBy("session_id").agg(
         round((unix_seconds(max("event_ts")).minus(unix_seconds(min("event_ts")))).divide(60.0), 1).as("session_minutes"),
         min("event_date").as("session_date"),
         collect_set(when(col("event_type").isin(FEATURE_EVENTS.toArray()), col("feature"))).as("features"));
@@ -95,7 +106,9 @@ public final class HeartKpis {
         .agg(expr("percentile(session_minutes, 0.5)").as("median_session_minutes"));
 
     // Adoption: first use of the feature ever, counted in the period it falls in.
-    Dataset<Row> firstUse = daily.groupBy("customer_key", "feature").agg(min("event_date").as("first_use"));
+    Dataset<Row> firstUse = (from == null ? daily
+        : allEvents.where(col("event_type").isin(FEATURE_EVENTS.toArray())))
+        .groupBy("customer_key", "feature").agg(min("event_date").as("first_use"));
     Dataset<Row> adopters = filter(Periods.explodePeriods(firstUse, col("first_use"), periodTypes), periods)
         .groupBy(Cols.cols(key)).agg(count(lit(1)).as("new_users"));
 

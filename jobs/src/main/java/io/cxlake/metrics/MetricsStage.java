@@ -177,7 +177,7 @@ public final class MetricsStage implements Stage {
       }
 
       try (CacheScope cache = CacheScope.open()) {
-        Dataset<Row> events = cache.keep(HeartKpis.events(digital, asOf));
+        Dataset<Row> events = HeartKpis.events(digital, asOf); // HeartKpis caches the part it rolls up
         Dataset<Row> responsesById = spark.table(silver.get("survey_responses"))
             .where(Facts.upTo(col("responded_ts"), asOf))
             .select(col("customer_id"), to_date(col("responded_ts")).as("response_date"), col("nps"), col("csat"));

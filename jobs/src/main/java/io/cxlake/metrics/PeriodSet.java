@@ -48,6 +48,22 @@ public final class PeriodSet {
     return this;
   }
 
+  /**
+   * The first day of the period before the earliest marked one (over all grains): figures that
+   * compare a period with the previous one need the rows from there on. Null when none is marked.
+   */
+  public LocalDate firstDayWithPrevious() {
+    LocalDate first = null;
+    for (Map.Entry<String, TreeSet<LocalDate>> e : starts.entrySet()) {
+      if (!e.getValue().isEmpty()) {
+        LocalDate p = e.getValue().first();
+        LocalDate previous = e.getKey().equals("month") ? p.minusMonths(1) : p.minusWeeks(1);
+        first = first == null || previous.isBefore(first) ? previous : first;
+      }
+    }
+    return first;
+  }
+
   public boolean isEmpty() {
     return starts.values().stream().allMatch(TreeSet::isEmpty);
   }

@@ -46,12 +46,11 @@ final class VoiceFits {
 
   /** What the models depend on: a change of any of these settings, or of cxlake, refits. */
   static String settings(VoiceConfig c) {
-    String version = VoiceFits.class.getPackage().getImplementationVersion();
     return "languages=" + c.languages() + " min_labelled=" + c.minLabelled() + " neutral_band=" + c.neutralBand()
         + " topics=" + c.topics() + " topic_range=" + c.topicRange() + " lda_iterations=" + c.ldaIterations()
         + " topic_restarts=" + c.topicRestarts() + " topic_sample=" + c.topicSample() + " vocabulary=" + c.vocabulary()
         + " min_doc_freq=" + c.minDocFreq() + " min_topic_docs=" + c.minTopicDocs() + " seed=" + c.seed()
-        + " cxlake=" + (version == null ? "dev" : version);
+        + " cxlake=" + io.cxlake.core.CxlakeVersion.current();
   }
 
   /** What the latest recorded fit learned from, as far as the refit rules ask. */
@@ -135,17 +134,26 @@ final class VoiceFits {
     return xxhash64(INPUT_COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new));
   }
 
-  /** The rows of voice_response whose text is still there, unchanged: kept as they are. */
-  static Dataset<Row> unchanged(Dataset<Row> previous, Dataset<Row> texts) {
-    return previous.withColumn("_input", inputHash())
+  /**
+   * The ids of the voice_response rows whose text is still there, unchanged: those rows are kept
+   * as they are. Only the ids, so that a stage can cache them: both the texts to score and the
+   * rows to keep are read from them.
+   */
+  static Dataset<Row> unchangedIds(Dataset<Row> previous, Dataset<Row> texts) {
+    return previous.select(col("text_id"), inputHash().as("_input"))
         .join(texts.withColumn("text_id", col("id")).select(col("text_id"), inputHash().as("_input")),
             new String[] {"text_id", "_input"}, "left_semi")
-        .drop("_input");
+        .select("text_id");
+  }
+
+  /** The rows of voice_response kept as they are: those of {@link #unchangedIds}. */
+  static Dataset<Row> kept(Dataset<Row> previous, Dataset<Row> unchangedIds) {
+    return previous.join(unchangedIds, new String[] {"text_id"}, "left_semi");
   }
 
   /** The texts not among the unchanged rows: new, or changed since they were scored. */
-  static Dataset<Row> toScore(Dataset<Row> texts, Dataset<Row> unchanged) {
-    return texts.join(unchanged.select(col("text_id").as("id")), new String[] {"id"}, "left_anti");
+  static Dataset<Row> toScore(Dataset<Row> texts, Dataset<Row> unchangedIds) {
+    return texts.join(unchangedIds.withColumnRenamed("text_id", "id"), new String[] {"id"}, "left_anti");
   }
 
   /** Saves a fit's models and records it in voice_model: the last write of a run, so a killed run leaves no record. */

@@ -98,8 +98,10 @@ public final class VoiceStage implements Stage {
         scored = fitted.scored().drop("label");
         counts.put("texts_scored", n);
       } else {
-        unchanged = VoiceFits.unchanged(ctx.spark().table(ctx.catalog().gold(VoiceContracts.VOICE_RESPONSE.name())), texts);
-        Dataset<Row> changed = cache.keep(VoiceFits.toScore(texts, unchanged));
+        Dataset<Row> previous = ctx.spark().table(ctx.catalog().gold(VoiceContracts.VOICE_RESPONSE.name()));
+        Dataset<Row> unchangedIds = cache.keep(VoiceFits.unchangedIds(previous, texts));
+        unchanged = VoiceFits.kept(previous, unchangedIds);
+        Dataset<Row> changed = cache.keep(VoiceFits.toScore(texts, unchangedIds));
         long m = changed.count();
         Progress.info("voice: {} of {} texts new or changed: scored with the models run {} fitted on the texts up to {};"
             + " the others keep their scores", m, n, fit.runId(), fit.asOf());

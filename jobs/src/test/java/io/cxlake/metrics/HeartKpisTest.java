@@ -24,7 +24,12 @@ class HeartKpisTest {
   }
 
   private static Dataset<Row> heart() {
-    Dataset<Row> events = spark.sql("SELECT customer_id, session_id, TIMESTAMP(ts) AS event_ts, feature, event_type, "
+    LocalDate asOf = LocalDate.of(2026, 2, 28);
+    return HeartKpis.build(HeartKpis.events(events(), asOf), responses(), asOf, List.of("month"), null);
+  }
+
+  private static Dataset<Row> events() {
+    return spark.sql("SELECT customer_id, session_id, TIMESTAMP(ts) AS event_ts, feature, event_type, "
         + "CAST(duration_ms AS BIGINT) AS duration_ms FROM VALUES "
         + "('u1', 's1', '2026-01-05 10:00:00', 'app', 'session_start', NULL), "
         + "('u1', 's1', '2026-01-05 10:01:00', 'search', 'task_start', NULL), "
@@ -37,10 +42,11 @@ class HeartKpisTest {
         + "('u4', 's5', '2026-02-04 08:10:00', 'search', 'feature_use', NULL), "
         + "('u2', 's6', '2026-02-05 08:00:00', 'app', 'session_start', NULL) "
         + "AS t(customer_id, session_id, ts, feature, event_type, duration_ms)");
-    Dataset<Row> responses = spark.sql("SELECT id AS customer_id, DATE(d) AS response_date, nps, csat FROM VALUES "
+  }
+
+  private static Dataset<Row> responses() {
+    return spark.sql("SELECT id AS customer_id, DATE(d) AS response_date, nps, csat FROM VALUES "
         + "('u1', '2026-01-20', 10, 4), ('u2', '2026-01-21', 3, 2), ('u3', '2026-01-22', 9, 5) AS t(id, d, nps, csat)");
-    LocalDate asOf = LocalDate.of(2026, 2, 28);
-    return HeartKpis.build(HeartKpis.events(events, asOf), responses, asOf, List.of("month"), null);
   }
 
   private static Row month(Dataset<Row> heart, String start) {
@@ -69,6 +75,42 @@ class HeartKpisTest {
     assertEquals(2L, (long) jan.getAs("happiness_responses"));
     assertEquals(3.0, d(jan, "happiness_csat_mean"), 1e-9);
     assertEquals(0.0, d(jan, "happiness_nps"), 1e-9);
+  }
+
+  /**
+   * An incremental run recomputing March rolls up the events from February on only; the older
+   * ones still decide who adopts search in March (u2 first used it in January, and not in February)
+   * and which session
+   * counts in March (s7 began in January: it counts there, however late its last event).
+   */
+  @Test
+  void recomputingSomePeriodsGivesTheirRowsOfAFullBuild() {
+    Dataset<Row> march = events().unionByName(spark.sql("SELECT customer_id, session_id, TIMESTAMP(ts) AS event_ts, "
+        + "feature, event_type, CAST(duration_ms AS BIGINT) AS duration_ms FROM VALUES "
+        + "('u1', 's7', '2026-01-31 23:50:00', 'search', 'feature_use', NULL), "
+        + "('u1', 's7', '2026-03-02 00:10:00', 'search', 'task_success', 20000), "
+        + "('u1', 's7', '2026-03-02 00:40:00', 'app', 'page_view', NULL), "
+        + "('u4', 's8', '2026-03-03 09:00:00', 'search', 'feature_use', NULL), "
+        + "('u5', 's9', '2026-03-04 09:00:00', 'search', 'feature_use', NULL), "
+        + "('u5', 's9', '2026-03-04 09:04:00', 'search', 'task_fail', 10000), "
+        + "('u2', 's10', '2026-03-05 09:00:00', 'search', 'feature_use', NULL) "
+        + "AS t(customer_id, session_id, ts, feature, event_type, duration_ms)"));
+    LocalDate asOf = LocalDate.of(2026, 3, 31);
+    PeriodSet onlyMarch = new PeriodSet(List.of("month", "week")).touch(LocalDate.of(2026, 3, 4), 0, asOf);
+    assertEquals(LocalDate.of(2026, 2, 1), onlyMarch.firstDayWithPrevious());
+    Dataset<Row> full = HeartKpis.build(HeartKpis.events(march, asOf), responses(), asOf, List.of("month", "week"), null)
+        .where(onlyMarch.predicate());
+    Dataset<Row> recomputed = HeartKpis.build(HeartKpis.events(march, asOf), responses(), asOf, List.of("month", "week"),
+        onlyMarch);
+    List<String> fullRows = full.orderBy("period_type", "feature").collectAsList().stream().map(Row::toString).toList();
+    List<Row> recomputedRows = recomputed.orderBy("period_type", "feature").collectAsList();
+    assertEquals(2, fullRows.size(), "search in the month and the week of 2026-03-02: " + fullRows);
+    assertEquals(fullRows, recomputedRows.stream().map(Row::toString).toList());
+    Row m = recomputedRows.get(0);
+    assertEquals("month", m.getAs("period_type"));
+    assertEquals(1L, (long) m.getAs("new_users"), "only u5 is new to search; u2 used it in January");
+    assertEquals(2L, (long) m.getAs("retained_users"), "u1 (in February through s4) and u4");
+    assertEquals(0.0, d(m, "median_session_minutes"), 1e-9, "s8 and s10 (0), s9 (4 min): s7 counts in January");
   }
 
   @Test
