@@ -52,10 +52,14 @@ class DeltaRetryTest {
     return path;
   }
 
-  /** A MERGE setting v = 1 on every row, whose source blocks the first time while {@code other} commits. */
+  /**
+   * A MERGE setting v = 1 on every row, whose source blocks the first time while {@code other}
+   * commits. One partition, so one task: two tasks could both see the latch up and both wait,
+   * holding both cores, and the other writer could not run until the wait timed out.
+   */
   private static void merge(String path) {
     DeltaTable.forPath(spark, path).as("t")
-        .merge(spark.range(10).as(Encoders.LONG()).map(new WaitForOtherWriter(), Encoders.LONG()).toDF("id")
+        .merge(spark.range(0, 10, 1, 1).as(Encoders.LONG()).map(new WaitForOtherWriter(), Encoders.LONG()).toDF("id")
             .selectExpr("id", "1 AS v").as("s"), "t.id = s.id")
         .whenMatched().updateAll().execute();
   }
