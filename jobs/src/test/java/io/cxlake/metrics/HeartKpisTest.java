@@ -79,9 +79,9 @@ class HeartKpisTest {
 
   /**
    * An incremental run recomputing March rolls up the events from February on only; the older
-   * ones still decide who adopts search in March (u2 first used it in January, and not in February)
-   * and which session
-   * counts in March (s7 began in January: it counts there, however late its last event).
+   * ones still decide who adopts search in March (u2 first used it in January, and not in
+   * February) and which session counts in March (s7 began in January: it counts there, however
+   * late its last event).
    */
   @Test
   void recomputingSomePeriodsGivesTheirRowsOfAFullBuild() {
