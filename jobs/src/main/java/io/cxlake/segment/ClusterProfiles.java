@@ -38,6 +38,9 @@ public final class ClusterProfiles {
     }
     Row p = assigned.agg(pop.get(0), pop.subList(1, pop.size()).toArray(Column[]::new)).first();
     long total = p.getLong(0);
+    if (total == 0) {
+      return List.of(); // nobody qualified on this day (a model fitted earlier assigns no one)
+    }
     List<Column> per = new ArrayList<>();
     for (String f : features) {
       per.add(avg(f));

@@ -32,20 +32,23 @@ import org.apache.spark.storage.StorageLevel;
 /**
  * customer_cluster and cluster_profile for one as-of date (latest customer_360 snapshot unless
  * --as-of); replaces that date's rows, then updates the snapshot's cluster columns in customer_360.
+ * A run fits (k sweep, stability, scaling) at most every segmentation.cluster.refit_days and
+ * records the fit in cluster_model; the runs in between assign with it ({@link ClusterFits}).
  */
 public final class ClusterStage implements Stage {
   public static final String NAME = "cluster";
 
   /** Customer clusters. */
   public static final StageModule MODULE = StageModule.define(NAME,
-          "Clusters customers on the configured features (k by silhouette), writes customer_cluster and "
-              + "cluster_profile with plain-language labels.")
+          "Clusters customers on the configured features (k by silhouette; fitted every "
+              + "segmentation.cluster.refit_days, assigned with the latest fit in between), writes customer_cluster, "
+              + "cluster_profile with plain-language labels and cluster_model.")
       .config(SegmentationConfig.SECTION)
       .requires(GoldContracts.CUSTOMER_360, GoldContracts.FACT_ORDER)   // customers qualify by their orders
       .optional(GoldContracts.FACT_INTERACTION, GoldContracts.FACT_SURVEY_RESPONSE,
           SegmentContracts.CUSTOMER_RFM, SegmentContracts.CUSTOMER_VALUE)
       .optional(TableRef.silver(Entities.DIGITAL_EVENTS.silverTable()))
-      .writes(SegmentContracts.CUSTOMER_CLUSTER, SegmentContracts.CLUSTER_PROFILE)
+      .writes(SegmentContracts.CUSTOMER_CLUSTER, SegmentContracts.CLUSTER_PROFILE, SegmentContracts.CLUSTER_MODEL)
       .contributes(
           CustomerColumn.of("cluster_id", "int", "Segment: cluster number (customer_cluster; 1 = largest); null when not clustered", SegmentContracts.CUSTOMER_CLUSTER, "cluster_id")
               .checked(b -> b.min(1)),
@@ -85,36 +88,53 @@ public final class ClusterStage implements Stage {
     GoldWriter writer = new GoldWriter(ctx);
     Dataset<Row> assigned = null;
     Clustering.Prepared prepared = null;
+    boolean fitted = false;
     try {
       Dataset<Row> eligible = features.where(col("completed_orders").geq(cfg.minOrders()))
           .select(concatCols("customer_key", names));
+      ClusterFits.Fit reused = ClusterFits.usable(ctx, cfg, snap.asOf());
       long t0 = System.nanoTime();
-      prepared = Clustering.prepare(eligible, cfg.features());
+      prepared = reused == null ? Clustering.prepare(eligible, cfg.features())
+          : Clustering.prepare(eligible, cfg.features(), reused.scaling());
       prepared.rows().persist(StorageLevel.MEMORY_AND_DISK());
       Progress.info("features of {} snapshot customers ready in {} s", customers, secs(t0));
-      long t1 = System.nanoTime();
-      Clustering.Result result = Clustering.fit(prepared, cfg);
-      Progress.info("k selection and fit in {} s", secs(t1));
-      assigned = result.assigned().persist(StorageLevel.MEMORY_AND_DISK());
+      ClusterFits.Figures figures;
+      Clustering.Result result = null;
+      if (reused == null) {
+        long t1 = System.nanoTime();
+        result = Clustering.fit(prepared, cfg);
+        Progress.info("k selection and fit in {} s", secs(t1));
+        assigned = result.assigned();
+        figures = new ClusterFits.Figures(result.algorithm(), result.k(), result.silhouette(), result.silhouetteByK(),
+            result.stabilityAri(), snap.asOf());
+      } else {
+        assigned = Clustering.assignWith(reused.model(), reused.clusterIds(), prepared.rows());
+        figures = reused.figures();
+      }
+      assigned = assigned.persist(StorageLevel.MEMORY_AND_DISK());
       List<ClusterProfiles.Profile> profiles = ClusterProfiles.build(assigned, names, cfg.labelMinZ());
       Map<Integer, String> labels = ClusterProfiles.labels(profiles);
 
       Column label = lit("not clustered: fewer than " + cfg.minOrders() + " completed orders in the last "
           + cfg.windowDays() + " days");
-      Column byId = null;
+      Column byId = lit(null).cast("string");
       for (Map.Entry<Integer, String> e : labels.entrySet()) {
-        Column cond = col("cluster_id").equalTo(e.getKey());
-        byId = byId == null ? when(cond, e.getValue()) : byId.when(cond, e.getValue());
+        byId = when(col("cluster_id").equalTo(e.getKey()), e.getValue()).otherwise(byId);
       }
       Dataset<Row> clusterRows = features.select("customer_key", "completed_orders")
           .join(assigned.select("customer_key", "cluster_id", "distance"), new String[] {"customer_key"}, "left")
           .select(lit(Date.valueOf(snap.asOf())).as("as_of_date"), col("customer_key"), col("cluster_id"),
               when(col("cluster_id").isNotNull(), byId).otherwise(label).as("cluster_label"),
               col("cluster_id").isNotNull().as("is_clustered"), col("completed_orders"), col("distance"),
-              lit(cfg.algorithm()).as("algorithm"));
+              lit(cfg.algorithm()).as("algorithm"), lit(Date.valueOf(figures.fitAsOf())).as("fit_as_of_date"));
       writer.replace(SegmentContracts.CUSTOMER_CLUSTER, clusterRows, snap.where());
-      writer.replace(SegmentContracts.CLUSTER_PROFILE, profileRows(ctx, snap, cfg, result, profiles), snap.where());
-      print(result, profiles);
+      writer.replace(SegmentContracts.CLUSTER_PROFILE, profileRows(ctx, snap, cfg, figures, profiles), snap.where());
+      if (result != null) {
+        ClusterFits.record(ctx, writer, cfg, snap.asOf(), profiles.stream().mapToLong(ClusterProfiles.Profile::customers).sum(),
+            result, prepared.scaling());
+        fitted = true;
+      }
+      print(figures, profiles, snap.asOf());
     } finally {
       writer.flush();
       if (assigned != null) {
@@ -128,6 +148,7 @@ public final class ClusterStage implements Stage {
     }
     Map<String, Long> counts = new LinkedHashMap<>();
     counts.put("tables_written", (long) writer.tablesWritten());
+    counts.put("fitted", fitted ? 1L : 0L);
     return new StageResult(customers, writer.rowsWritten(), counts, writer.problems());
   }
 
@@ -151,7 +172,7 @@ public final class ClusterStage implements Stage {
   }
 
   private static Dataset<Row> profileRows(JobContext ctx, Snapshot snap, SegmentationConfig.Cluster cfg,
-      Clustering.Result result, List<ClusterProfiles.Profile> profiles) {
+      ClusterFits.Figures result, List<ClusterProfiles.Profile> profiles) {
     Map<String, String> transforms = ClusterProfiles.transforms(cfg.features());
     List<Row> rows = new ArrayList<>();
     for (ClusterProfiles.Profile p : profiles) {
@@ -160,7 +181,7 @@ public final class ClusterStage implements Stage {
             Math.round(p.sharePct() * 1e4) / 1e4, s.feature(), ClusterFeatures.CATALOGUE.get(s.feature()).description(),
             transforms.get(s.feature()), round6(s.clusterMean()), round6(s.populationMean()), round6(s.populationSd()),
             round6(s.z()), p.labelFeatures().contains(s.feature()), result.algorithm(), result.k(),
-            round6(result.silhouette()), round6(result.stabilityAri())));
+            round6(result.silhouette()), round6(result.stabilityAri()), Date.valueOf(result.fitAsOf())));
       }
     }
     StructType schema = new StructType()
@@ -172,7 +193,7 @@ public final class ClusterStage implements Stage {
         .add("population_sd", DataTypes.DoubleType).add("z_score", DataTypes.DoubleType)
         .add("in_label", DataTypes.BooleanType).add("algorithm", DataTypes.StringType)
         .add("k", DataTypes.IntegerType).add("silhouette", DataTypes.DoubleType)
-        .add("stability_ari", DataTypes.DoubleType);
+        .add("stability_ari", DataTypes.DoubleType).add("fit_as_of_date", DataTypes.DateType);
     List<Column> ks = new ArrayList<>();
     List<Column> sils = new ArrayList<>();
     result.silhouetteByK().forEach((k, s) -> {
@@ -191,10 +212,13 @@ public final class ClusterStage implements Stage {
     return Math.round(x * 1e6) / 1e6;
   }
 
-  private static void print(Clustering.Result result, List<ClusterProfiles.Profile> profiles) {
+  private static void print(ClusterFits.Figures result, List<ClusterProfiles.Profile> profiles, java.time.LocalDate asOf) {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format("Clusters: %s, k=%d (silhouette %.3f; by k: %s), stability ARI %.3f between two seeds",
         result.algorithm(), result.k(), result.silhouette(), format(result.silhouetteByK()), result.stabilityAri()));
+    if (!result.fitAsOf().equals(asOf)) {
+      sb.append(" (the fit as of ").append(result.fitAsOf()).append(')');
+    }
     for (ClusterProfiles.Profile p : profiles) {
       sb.append(String.format("%n  %d  %7d customers %5.1f%%  %s", p.clusterId(), p.customers(), p.sharePct(), p.label()));
     }

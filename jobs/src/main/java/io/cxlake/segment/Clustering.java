@@ -37,15 +37,27 @@ public final class Clustering {
   /** Added to every standardised feature: see {@link #prepare}. */
   static final double OFFSET = 1.0;
 
+  /**
+   * What standard scaling learned from the customers of a fit, per feature: the population
+   * median a missing value takes (original units), and the mean and population sd after the
+   * transform. A model assigns only rows scaled with its own fit's figures.
+   */
+  public record Scaling(Map<String, Double> medians, Map<String, Double> means, Map<String, Double> sds) {}
+
   /** Standardised rows: customer_key, the imputed raw features and the vector {@code features}. */
-  public record Prepared(Dataset<Row> rows, List<String> features, Map<String, Double> medians) {}
+  public record Prepared(Dataset<Row> rows, List<String> features, Scaling scaling) {}
 
-  /** The outcome: assignments (customer_key, cluster_id 1..k by size, distance) and the fit's figures. */
+  /** The outcome: assignments (customer_key, cluster_id 1..k, distance), the model and its figures. */
   public record Result(Dataset<Row> assigned, int k, double silhouette, Map<Integer, Double> silhouetteByK,
-      double stabilityAri, String algorithm) {}
+      double stabilityAri, String algorithm, Model<?> model, Map<Integer, Integer> clusterIds) {}
 
-  /** Imputes, transforms and standardises the configured features of the eligible customers. */
+  /** Imputes, transforms and standardises the configured features with figures learned from these customers. */
   public static Prepared prepare(Dataset<Row> eligible, List<SegmentationConfig.ClusterFeature> features) {
+    return prepare(eligible, features, scaling(eligible, features));
+  }
+
+  /** The population medians, then the means and sds of the transformed, imputed features: two aggregations. */
+  static Scaling scaling(Dataset<Row> eligible, List<SegmentationConfig.ClusterFeature> features) {
     List<String> names = features.stream().map(SegmentationConfig.ClusterFeature::name).toList();
     List<Column> medianAggs = new ArrayList<>();
     for (String f : names) {
@@ -53,11 +65,8 @@ public final class Clustering {
     }
     Row med = eligible.agg(medianAggs.get(0), medianAggs.subList(1, medianAggs.size()).toArray(Column[]::new)).first();
     Map<String, Double> medians = new LinkedHashMap<>();
-    Dataset<Row> imputed = eligible;
     for (int i = 0; i < names.size(); i++) {
-      double m = med.isNullAt(i) ? 0.0 : med.getDouble(i);
-      medians.put(names.get(i), m);
-      imputed = imputed.withColumn(names.get(i), coalesce(col(names.get(i)).cast("double"), lit(m)));
+      medians.put(names.get(i), med.isNullAt(i) ? 0.0 : med.getDouble(i));
     }
     List<Column> stats = new ArrayList<>();
     for (SegmentationConfig.ClusterFeature f : features) {
@@ -65,22 +74,42 @@ public final class Clustering {
       stats.add(avg(t));
       stats.add(stddev_pop(t));
     }
-    Row s = imputed.agg(stats.get(0), stats.subList(1, stats.size()).toArray(Column[]::new)).first();
-    Dataset<Row> scaled = imputed;
+    Row s = imputed(eligible, medians).agg(stats.get(0), stats.subList(1, stats.size()).toArray(Column[]::new)).first();
+    Map<String, Double> means = new LinkedHashMap<>();
+    Map<String, Double> sds = new LinkedHashMap<>();
+    for (int i = 0; i < names.size(); i++) {
+      means.put(names.get(i), s.isNullAt(2 * i) ? 0 : s.getDouble(2 * i));
+      sds.put(names.get(i), s.isNullAt(2 * i + 1) ? 0 : s.getDouble(2 * i + 1));
+    }
+    return new Scaling(medians, means, sds);
+  }
+
+  private static Dataset<Row> imputed(Dataset<Row> eligible, Map<String, Double> medians) {
+    Dataset<Row> out = eligible;
+    for (Map.Entry<String, Double> m : medians.entrySet()) {
+      out = out.withColumn(m.getKey(), coalesce(col(m.getKey()).cast("double"), lit(m.getValue())));
+    }
+    return out;
+  }
+
+  /** Imputes, transforms and standardises the configured features with the given figures. */
+  static Prepared prepare(Dataset<Row> eligible, List<SegmentationConfig.ClusterFeature> features, Scaling scaling) {
+    List<String> names = features.stream().map(SegmentationConfig.ClusterFeature::name).toList();
+    Dataset<Row> scaled = imputed(eligible, scaling.medians());
     List<String> zCols = new ArrayList<>();
-    for (int i = 0; i < features.size(); i++) {
-      double mean = s.isNullAt(2 * i) ? 0 : s.getDouble(2 * i);
-      double sd = s.isNullAt(2 * i + 1) ? 0 : s.getDouble(2 * i + 1);
-      String z = "_z_" + names.get(i);
+    for (SegmentationConfig.ClusterFeature f : features) {
+      double mean = scaling.means().get(f.name());
+      double sd = scaling.sds().get(f.name());
+      String z = "_z_" + f.name();
       // A constant feature carries no information: 0 for everyone instead of a division by 0.
       // The + OFFSET moves no distance; Spark's bisecting k-means cannot split a cluster whose
       // centre is exactly the origin (its split perturbation scales with the centre's norm).
-      scaled = scaled.withColumn(z, (sd > 0 ? transformed(features.get(i)).minus(mean).divide(sd) : lit(0.0)).plus(OFFSET));
+      scaled = scaled.withColumn(z, (sd > 0 ? transformed(f).minus(mean).divide(sd) : lit(0.0)).plus(OFFSET));
       zCols.add(z);
     }
     Dataset<Row> rows = new VectorAssembler().setInputCols(zCols.toArray(String[]::new)).setOutputCol("features")
         .transform(scaled).drop(zCols.toArray(String[]::new));
-    return new Prepared(rows, names, medians);
+    return new Prepared(rows, names, scaling);
   }
 
   private static Column transformed(SegmentationConfig.ClusterFeature f) {
@@ -166,13 +195,70 @@ public final class Clustering {
     } finally {
       second.unpersist();
     }
-    Dataset<Row> assigned = chosen.model().transform(rows);
-    Dataset<Row> both = assigned.select(col("customer_key"), col("prediction").as("a"))
+    Dataset<Row> predicted = predict(chosen.model(), rows);
+    Dataset<Row> both = predicted.select(col("customer_key"), col("prediction").as("a"))
         .join(other.model().transform(rows).select(col("customer_key"), col("prediction").as("b")), "customer_key");
     double stability = AdjustedRand.of(both, "a", "b");
-    assigned = assigned.drop("probability"); // the mixture's per-component probabilities (no-op otherwise)
-    return new Result(renumber(assigned, chosen.centres()), bestK, silhouettes.get(bestK), silhouettes, stability,
-        cfg.algorithm());
+    Map<Integer, Integer> ids = idsBySize(predicted);
+    return new Result(assign(predicted, chosen.centres(), ids), bestK, silhouettes.get(bestK), silhouettes, stability,
+        cfg.algorithm(), chosen.model(), ids);
+  }
+
+  /** The model's cluster number of each row (column prediction); the mixture's probabilities dropped. */
+  private static Dataset<Row> predict(Model<?> model, Dataset<Row> rows) {
+    return model.transform(rows).drop("probability");
+  }
+
+  /**
+   * Assigns prepared rows with a saved fit's model: cluster ids by the fit's map, so that a
+   * customer's id names the same cluster from one run to the next. A number the map lacks (a
+   * mixture component empty at the fit) gets the next free id.
+   */
+  static Dataset<Row> assignWith(Model<?> model, Map<Integer, Integer> clusterIds, Dataset<Row> rows) {
+    Map<Integer, Integer> ids = new LinkedHashMap<>(clusterIds);
+    double[][] centres = centres(model);
+    int next = ids.values().stream().mapToInt(Integer::intValue).max().orElse(0) + 1;
+    for (int prediction = 0; prediction < centres.length; prediction++) {
+      if (!ids.containsKey(prediction)) {
+        ids.put(prediction, next++);
+      }
+    }
+    return assign(predict(model, rows), centres, ids);
+  }
+
+  /** Saves a fitted model (MLlib's format) to a Hadoop path. */
+  static void save(Model<?> model, String path) {
+    try {
+      ((org.apache.spark.ml.util.MLWritable) model).write().overwrite().save(path);
+    } catch (java.io.IOException e) {
+      throw new io.cxlake.core.CxlakeException("could not save the clustering model to " + path + ": " + e.getMessage());
+    }
+  }
+
+  /** Loads a model {@link #save} saved. */
+  static Model<?> load(String algorithm, String path) {
+    return switch (algorithm) {
+      case "kmeans" -> KMeansModel.load(path);
+      case "bisecting_kmeans" -> BisectingKMeansModel.load(path);
+      case "gaussian_mixture" -> GaussianMixtureModel.load(path);
+      default -> throw new IllegalStateException("algorithm " + algorithm);
+    };
+  }
+
+  /** Cluster centres in standardised units, by the model's cluster number (the mixture's component means). */
+  private static double[][] centres(Model<?> model) {
+    if (model instanceof KMeansModel m) {
+      return arrays(m.clusterCenters());
+    }
+    if (model instanceof BisectingKMeansModel m) {
+      return arrays(m.clusterCenters());
+    }
+    GaussianMixtureModel m = (GaussianMixtureModel) model;
+    Vector[] means = new Vector[m.gaussians().length];
+    for (int i = 0; i < means.length; i++) {
+      means[i] = m.gaussians()[i].mean();
+    }
+    return arrays(means);
   }
 
   /**
@@ -231,21 +317,17 @@ public final class Clustering {
     switch (cfg.algorithm()) {
       case "kmeans" -> {
         KMeansModel m = corpus.fit(new KMeans().setK(k).setSeed(seed).setMaxIter(cfg.maxIter()).setFeaturesCol("features"));
-        return new Fitted(m, m.transform(rows), arrays(m.clusterCenters()), m.summary().trainingCost());
+        return new Fitted(m, m.transform(rows), centres(m), m.summary().trainingCost());
       }
       case "bisecting_kmeans" -> {
         BisectingKMeansModel m = new BisectingKMeans().setK(k).setSeed(seed).setMaxIter(cfg.maxIter())
             .setFeaturesCol("features").fit(rows);
-        return new Fitted(m, m.transform(rows), arrays(m.clusterCenters()), m.summary().trainingCost());
+        return new Fitted(m, m.transform(rows), centres(m), m.summary().trainingCost());
       }
       case "gaussian_mixture" -> {
         GaussianMixtureModel m = new GaussianMixture().setK(k).setSeed(seed).setMaxIter(cfg.maxIter())
             .setFeaturesCol("features").fit(rows);
-        Vector[] means = new Vector[m.gaussians().length];
-        for (int i = 0; i < means.length; i++) {
-          means[i] = m.gaussians()[i].mean();
-        }
-        return new Fitted(m, m.transform(rows).drop("probability"), arrays(means), -m.summary().logLikelihood());
+        return new Fitted(m, m.transform(rows).drop("probability"), centres(m), -m.summary().logLikelihood());
       }
       default -> throw new IllegalStateException("algorithm " + cfg.algorithm());
     }
@@ -260,17 +342,28 @@ public final class Clustering {
   }
 
   /**
-   * Cluster ids 1..k by size (largest first, ties by the algorithm's id) so the numbering does
-   * not depend on the algorithm's internal order; adds the distance to the cluster's centre in
-   * standardised units.
+   * Cluster ids 1..k by size (largest first, ties by the algorithm's number), so the numbering
+   * does not depend on the algorithm's internal order: the algorithm's number to the id. k rows.
    */
-  static Dataset<Row> renumber(Dataset<Row> predicted, double[][] centres) {
+  static Map<Integer, Integer> idsBySize(Dataset<Row> predicted) {
     List<Row> sizes = predicted.groupBy("prediction").count()
         .orderBy(col("count").desc(), col("prediction")).collectAsList();
-    Column id = null;
+    Map<Integer, Integer> ids = new LinkedHashMap<>();
     for (int i = 0; i < sizes.size(); i++) {
-      Column cond = col("prediction").equalTo(sizes.get(i).getInt(0));
-      id = id == null ? when(cond, i + 1) : id.when(cond, i + 1);
+      ids.put(sizes.get(i).getInt(0), i + 1);
+    }
+    return ids;
+  }
+
+  /**
+   * The cluster id of each row's prediction and the distance to its cluster's centre in
+   * standardised units.
+   */
+  static Dataset<Row> assign(Dataset<Row> predicted, double[][] centres, Map<Integer, Integer> ids) {
+    Column id = null;
+    for (Map.Entry<Integer, Integer> e : ids.entrySet()) {
+      Column cond = col("prediction").equalTo(e.getKey());
+      id = id == null ? when(cond, e.getValue()) : id.when(cond, e.getValue());
     }
     List<Column> centreArrays = new ArrayList<>();
     for (double[] c : centres) {

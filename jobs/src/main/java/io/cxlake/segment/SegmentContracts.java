@@ -73,19 +73,20 @@ public final class SegmentContracts {
           "one row per as-of date and customer (every customer signed up by the as-of date)")
       .describe("Cluster of each customer on the configured behavioural and experience features (SPEC §8.3); customers with too little history are listed, not clustered.")
       .with(SegmentContracts::asOfAndCustomer)
-      .column("cluster_id", "int", "Cluster 1..k, numbered by size (1 = largest); null when not clustered").min(1)
+      .column("cluster_id", "int", "Cluster 1..k, numbered by size at the fit (1 = largest then); null when not clustered").min(1)
       .column("cluster_label", "string", "Plain-language label of the cluster, or why the customer was not clustered").notNull()
       .column("is_clustered", "boolean", "Whether the customer had enough history (segmentation.cluster.min_orders) to be clustered").notNull()
       .column("completed_orders", "bigint", "Completed orders in the clustering window").notNull().min(0)
       .column("distance", "double", "Euclidean distance to the cluster centre in standardised units (small = typical member)").min(0)
       .with(SegmentContracts::algorithm)
+      .column("fit_as_of_date", "date", "As-of date of the fit (cluster_model) whose model assigned the clusters: this as-of date, or an earlier one within segmentation.cluster.refit_days").notNull()
       .invariant("clustered_has_id", "is_clustered = (cluster_id IS NOT NULL)", "clustered customers and only they have a cluster")
       .key("as_of_date", "customer_key").partitionBy("as_of_date").zorderBy("cluster_id")
       .build();
 
   public static final TableContract CLUSTER_PROFILE = TableContract.table("cluster_profile",
           "one row per as-of date, cluster and feature")
-      .describe("Profile of each cluster in original units: per feature the cluster mean, the mean and standard deviation of all clustered customers, and the z-score; with size, share, label and the fit's figures (k, silhouette by k, stability).")
+      .describe("Profile of each cluster on the as-of date in original units: per feature the cluster mean, the mean and standard deviation of all clustered customers, and the z-score; with size, share, label and the figures of the fit whose model assigned the clusters (k, silhouette by k, stability). A cluster no customer is assigned to on the date has no rows.")
       .column("as_of_date", "date", AS_OF).notNull()
       .column("cluster_id", "int", "Cluster 1..k (1 = largest)").notNull().min(1)
       .column("cluster_label", "string", "Plain-language label from the features with the largest |z| (segmentation.cluster.label_min_z)").notNull()
@@ -104,10 +105,32 @@ public final class SegmentContracts {
       .column("silhouette", "double", "Silhouette of the chosen k on the selection sample (squared Euclidean, -1..1)").range(-1, 1)
       .column("silhouette_by_k", "map<int,double>", "Silhouette of every k tried (empty entries: k fixed in config)")
       .column("stability_ari", "double", "Adjusted Rand index between the fits with seed and stability_seed (1 = identical)").range(-1, 1)
+      .column("fit_as_of_date", "date", "As-of date of the fit (cluster_model) whose model and figures these are").notNull()
       .key("as_of_date", "cluster_id", "feature").partitionBy("as_of_date")
       .build();
 
+  public static final TableContract CLUSTER_MODEL = TableContract.table("cluster_model",
+          "one row per fit of the clustering model")
+      .describe("Each fit of the clustering model: when, on how many customers, the chosen k and its figures, the scaling the model was fitted on (population medians for missing values, mean and standard deviation of each transformed feature), how the algorithm's cluster numbers map to cluster ids, and where the model is saved. Between fits (segmentation.cluster.refit_days) a run assigns customers with the latest fit's model and scaling, so a customer keeps the cluster id of a cluster that did not move.")
+      .column("run_id", "string", "Run that fitted the model").notNull()
+      .column("as_of_date", "date", "The model learned from customers as of this day").notNull()
+      .column("fitted_at", "timestamp", "When the fit was recorded (UTC)").notNull()
+      .with(SegmentContracts::algorithm)
+      .column("customers", "bigint", "Customers clustered at the fit (enough completed orders)").notNull().min(1)
+      .column("k", "int", "Number of clusters").notNull().min(1)
+      .column("silhouette", "double", "Silhouette of the chosen k on the selection sample (squared Euclidean, -1..1)").range(-1, 1)
+      .column("silhouette_by_k", "map<int,double>", "Silhouette of every k tried (empty entries: k fixed in config)")
+      .column("stability_ari", "double", "Adjusted Rand index between the fits with seed and stability_seed (1 = identical)").range(-1, 1)
+      .column("feature_medians", "map<string,double>", "Per feature: the population median a missing value is replaced with (original units)").notNull()
+      .column("feature_means", "map<string,double>", "Per feature: the mean after its transform, subtracted in standard scaling").notNull()
+      .column("feature_sds", "map<string,double>", "Per feature: the population standard deviation after its transform, divided by in standard scaling (0: the feature is constant and scales to 0)").notNull()
+      .column("cluster_ids", "map<int,int>", "The algorithm's cluster number (0-based) to cluster_id (1 = the largest at the fit)").notNull()
+      .column("settings", "string", "The clustering settings the model depends on and the cxlake version; other settings refit").notNull()
+      .column("model_path", "string", "Folder of the saved model (MLlib format)").notNull()
+      .key("run_id").zorderBy("as_of_date")
+      .build();
+
   public static List<TableContract> all() {
-    return List.of(CUSTOMER_RFM, CUSTOMER_VALUE, CUSTOMER_CLUSTER, CLUSTER_PROFILE);
+    return List.of(CUSTOMER_RFM, CUSTOMER_VALUE, CUSTOMER_CLUSTER, CLUSTER_PROFILE, CLUSTER_MODEL);
   }
 }

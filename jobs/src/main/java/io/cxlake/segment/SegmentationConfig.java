@@ -153,6 +153,9 @@ public record SegmentationConfig(Rfm rfm, Value value, Cluster cluster) {
     if (c.labelMinZ() == null || c.labelMinZ() < 0) {
       check.fail("segmentation.cluster.label_min_z", "must be 0 or more, was " + c.labelMinZ());
     }
+    if (c.refitDays() == null || c.refitDays() < 0) {
+      check.fail("segmentation.cluster.refit_days", "must be 0 (fit on every run) or more, was " + c.refitDays());
+    }
     List<SegmentationConfig.ClusterFeature> features = c.features() == null ? List.of() : c.features();
     if (features.size() < 2) {
       check.fail("segmentation.cluster.features", "must list at least two features");
@@ -232,6 +235,8 @@ public record SegmentationConfig(Rfm rfm, Value value, Cluster cluster) {
       Integer restarts,
       /* A profile feature with |z| at least this names the cluster's label. */
       Double labelMinZ,
+      /* A run less than this many days after the latest fit assigns with its model (0 = fit every run). */
+      Integer refitDays,
       /* Features and their transform before standard scaling: log (ln(1+x)) or none. */
       java.util.List<ClusterFeature> features) {}
 

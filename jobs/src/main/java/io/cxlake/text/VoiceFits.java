@@ -77,7 +77,7 @@ final class VoiceFits {
     }
     try {
       return load(last);
-    } catch (RuntimeException unreadable) {
+    } catch (Exception unreadable) { // Spark's AnalysisException (path not found) is checked in Java terms
       Progress.info("voice: fitting the models (the saved models of run {} cannot be read: {})", last.getString(0),
           JobRunner.oneLine(unreadable));
       return null;

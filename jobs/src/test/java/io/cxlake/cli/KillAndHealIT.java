@@ -140,7 +140,11 @@ class KillAndHealIT {
       if (!when && !nestedDoubles && !f.name().contains("run_id") && !f.name().endsWith("batch_id")
           && !f.name().endsWith("_path")) {
         Column c = rows.col("`" + f.name() + "`");
-        if (f.dataType() instanceof org.apache.spark.sql.types.MapType) {
+        if (f.dataType() instanceof org.apache.spark.sql.types.MapType map) {
+          if (map.valueType().equals(DataTypes.DoubleType)) {
+            // fitted figures by feature (cluster_model's scaling): rounded like the doubles below
+            c = org.apache.spark.sql.functions.transform_values(c, (k, v) -> org.apache.spark.sql.functions.bround(v, 4));
+          }
           // set operations cannot compare maps: their entries, sorted
           c = org.apache.spark.sql.functions.array_sort(org.apache.spark.sql.functions.map_entries(c));
         } else if (f.dataType().equals(DataTypes.DoubleType)) {

@@ -81,7 +81,7 @@ class ClusteringTest {
     Dataset<Row> data = blobs().withColumn("nps_mean", when(col("customer_key").equalTo("c5"), lit(null)).otherwise(col("nps_mean")));
     Clustering.Prepared p = Clustering.prepare(data, config("kmeans").features());
     Row median = data.agg(percentile_approx(col("nps_mean"), lit(0.5), lit(10000))).first();
-    assertEquals(median.getDouble(0), p.medians().get("nps_mean"), 1e-9);
+    assertEquals(median.getDouble(0), p.scaling().medians().get("nps_mean"), 1e-9);
     assertEquals(median.getDouble(0), p.rows().where("customer_key = 'c5'").first().<Double>getAs("nps_mean"), 1e-9);
   }
 }

@@ -100,7 +100,11 @@ class SegmentationRecoveryIT {
   void aRerunGivesTheSameClusters() {
     List<Row> before = spark.table(lake.gold("customer_cluster")).select("customer_key", "cluster_id", "distance")
         .orderBy("customer_key").collectAsList();
+    long fits = spark.table(lake.gold("cluster_model")).count();
     lake.run(TestSpark.plan("cluster"));
+    // the rerun assigned with the first run's model (segmentation.cluster.refit_days): no second fit
+    assertEquals(fits, spark.table(lake.gold("cluster_model")).count());
+    assertEquals(0, spark.table(lake.gold("customer_cluster")).where("fit_as_of_date <> as_of_date").count());
     List<Row> after = spark.table(lake.gold("customer_cluster")).select("customer_key", "cluster_id", "distance")
         .orderBy("customer_key").collectAsList();
     assertEquals(before, after);

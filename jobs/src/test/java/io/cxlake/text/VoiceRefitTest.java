@@ -132,6 +132,10 @@ class VoiceRefitTest {
         + " AND slice_type = 'all'").agg(org.apache.spark.sql.functions.sum("texts")).first().getLong(0),
         "pain points over every text, kept and new");
 
+    // the saved models gone (a deleted folder): the next run fits instead of failing
+    spark.sql("UPDATE " + ctx2.catalog().gold("voice_model") + " SET model_path = model_path || '-gone'");
+    JobContext ctx3 = context(next.plusDays(1));
+    assertNull(VoiceFits.usable(ctx3, ctx3.config().get(VoiceConfig.SECTION), next.plusDays(1), 62));
   }
 
   @Test
