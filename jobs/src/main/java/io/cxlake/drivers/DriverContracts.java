@@ -9,7 +9,7 @@ public final class DriverContracts {
 
   public static final TableContract KEY_DRIVER = TableContract.table("key_driver",
           "one row per run (as-of date) x outcome x slice x driver")
-      .describe("Key-driver analysis (SPEC §8.5): for each outcome (NPS, CSAT, CES, or a behavioural outcome such as repurchase or renewal after the response) and slice, each rated attribute's standardized coefficient, Johnson's relative weight with a bootstrap confidence interval, significance against a pure-noise probe, performance, importance-performance quadrant and Kano class. Slices with too few responses are present with status skipped. Rows of an as-of date are replaced when the analysis reruns for it.")
+      .describe("Key-driver analysis (SPEC §8.5): for each outcome (NPS, CSAT, CES, or a behavioural outcome such as repurchase or renewal after the response) and slice, each rated attribute's standardized coefficient, Johnson's relative weight with a bootstrap confidence interval, significance against a pure-noise probe, performance, importance-performance quadrant and Kano class. Slices with too few responses are present with status skipped. Rows of an as-of date are replaced when the analysis reruns for it. The analysis runs at most every drivers.refit_days: the days in between have no rows of their own, and the latest as-of date up to a day is the analysis that stands for it.")
       .column("run_id", "string", "Run that computed the rows (cx_ops.pipeline_run.run_id)").notNull()
       .column("as_of_date", "date", "As-of date: responses of drivers.lookback_days up to this day").notNull()
       .column("window_start", "date", "First response day analysed").notNull()
@@ -51,6 +51,7 @@ public final class DriverContracts {
       .column("kano_class", "string", "dissatisfier (mostly penalty), delighter (mostly reward), performance (both), indifferent (neither)")
       .accepted("dissatisfier", "delighter", "performance", "indifferent")
       .column("bootstrap_resamples", "int", "Bootstrap resamples behind the intervals").min(0)
+      .column("settings", "string", "The drivers settings of the analysis and the cxlake version: a run less than drivers.refit_days after an analysis with the same settings leaves it standing").notNull()
       .invariant("ok_rows_have_weights", "status <> 'ok' OR (raw_weight IS NOT NULL AND importance_rank IS NOT NULL)",
           "an analysed driver has a weight and a rank")
       .invariant("ci_ordered", "raw_weight_ci_low IS NULL OR raw_weight_ci_low <= raw_weight_ci_high",

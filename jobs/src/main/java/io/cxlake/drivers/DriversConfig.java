@@ -29,13 +29,33 @@ public record DriversConfig(
     /* Penalty/reward (Kano) split. */
     Kano kano,
     /* Seed of the bootstrap weights and the noise probe. */
-    Integer seed) {
+    Integer seed,
+    /* A run less than this many days after the latest analysis with these settings leaves it standing (0 = analyse every run). */
+    Integer refitDays) {
   /** Slice dimensions the stage knows. */
   public static final java.util.List<String> SLICES = java.util.List.of("region", "channel", "touchpoint",
       "journey_stage", "survey_type", "segment");
   /** Outcome types: continuous ones get OLS, binary ones logistic regression. */
   public static final java.util.List<String> OUTCOME_TYPES = java.util.List.of("nps", "csat", "ces", "repurchase",
       "renewal");
+
+  /**
+   * What an analysis depends on: every drivers setting but refit_days, and the cxlake version.
+   * An analysis recorded with other settings is not left standing.
+   */
+  public String settings() {
+    StringBuilder sb = new StringBuilder();
+    for (java.lang.reflect.RecordComponent c : DriversConfig.class.getRecordComponents()) {
+      if (!c.getName().equals("refitDays")) {
+        try {
+          sb.append(c.getName()).append('=').append(c.getAccessor().invoke(this)).append(' ');
+        } catch (ReflectiveOperationException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }
+    return sb.append("cxlake=").append(io.cxlake.core.CxlakeVersion.current()).toString();
+  }
 
   /** The "drivers" section of conf/cxlake.yaml. */
   public static final ConfigSection<DriversConfig> SECTION = new ConfigSection<>("drivers", DriversConfig.class, DriversConfig::validate);
@@ -81,6 +101,9 @@ public record DriversConfig(
       check.fail("drivers.slices", "lists a slice twice");
     }
     check.positive(d.minResponses(), "drivers.min_responses");
+    if (d.refitDays() == null || d.refitDays() < 0) {
+      check.fail("drivers.refit_days", "must be 0 (analyse on every run) or more, was " + d.refitDays());
+    }
     check.positive(d.lookbackDays(), "drivers.lookback_days");
     if (d.bootstrap() == null || d.bootstrap() < 20 || d.bootstrap() > 10_000) {
       check.fail("drivers.bootstrap", "must be between 20 and 10000 resamples, was " + d.bootstrap());

@@ -61,6 +61,12 @@ public final class DriversStage implements Stage {
     DriversConfig cfg = ctx.config().get(DriversConfig.SECTION);
     SparkSession spark = ctx.spark();
     LocalDate asOf = AsOf.resolve(ctx);
+    LocalDate standing = standingAnalysis(ctx, cfg, asOf);
+    if (standing != null) {
+      Progress.info("key drivers: the analysis as of {} stands for {} (less than drivers.refit_days = {} days before it, "
+          + "the same settings; --full-refresh or refit_days 0 analyses every run)", standing, asOf, cfg.refitDays());
+      return new StageResult(0, 0, Map.of("analysed", 0L, "tables_written", 0L), List.of());
+    }
     LocalDate windowStart = asOf.minusDays(cfg.lookbackDays() - 1L);
     Dataset<Row> responses = GoldRead.table(ctx, GoldContracts.FACT_SURVEY_RESPONSE.name());
     Dataset<Row> ratings = GoldRead.table(ctx, GoldContracts.FACT_SURVEY_RATING.name());
@@ -88,11 +94,12 @@ public final class DriversStage implements Stage {
       rowsIn = rows.count();
       results = analyse(spark, rows, attributes, slices, cfg, counts);
     }
-    Dataset<Row> out = spark.createDataFrame(toRows(results, ctx.runId(), asOf, windowStart),
+    Dataset<Row> out = spark.createDataFrame(toRows(results, ctx.runId(), asOf, windowStart, cfg.settings()),
         DriverContracts.KEY_DRIVER.schema());
     GoldWriter writer = new GoldWriter(ctx);
     writer.replace(DriverContracts.KEY_DRIVER, out, "as_of_date = DATE'" + asOf + "'");
     print(results);
+    counts.put("analysed", 1L);
     counts.put("responses_rated", rowsIn);
     counts.put("drivers", (long) attributes.size());
     counts.put("groups_skipped", results.stream().filter(r -> r.status().equals("skipped")).map(DriversStage::groupOf)
@@ -100,6 +107,24 @@ public final class DriversStage implements Stage {
     counts.put("groups_unfit", results.stream().filter(r -> r.status().equals("unfit")).map(DriversStage::groupOf)
         .distinct().count());
     return new StageResult(rowsIn, writer.rowsWritten(), counts, writer.problems());
+  }
+
+  /**
+   * The as-of date of the latest analysis that stands for {@code asOf}: at most refit_days − 1
+   * days before it (never after: that one saw later responses), with this run's settings; null
+   * when this run analyses (--full-refresh, refit_days 0, no such analysis).
+   */
+  static LocalDate standingAnalysis(JobContext ctx, DriversConfig cfg, LocalDate asOf) {
+    String table = ctx.catalog().gold(DriverContracts.KEY_DRIVER.name());
+    if (ctx.fullRefresh() || cfg.refitDays() == 0 || !ctx.spark().catalog().tableExists(table)
+        || !java.util.Arrays.asList(ctx.spark().table(table).columns()).contains("settings")) {
+      return null;
+    }
+    Row latest = ctx.spark().table(table).where(col("as_of_date").leq(lit(Date.valueOf(asOf)))
+            .and(col("as_of_date").gt(lit(Date.valueOf(asOf.minusDays(cfg.refitDays())))))
+            .and(col("settings").equalTo(cfg.settings())))
+        .agg(max("as_of_date")).first();
+    return latest.isNullAt(0) ? null : latest.getDate(0).toLocalDate();
   }
 
   /** All aggregations and fits; the rows are the persisted response-level table. */
@@ -184,7 +209,7 @@ public final class DriversStage implements Stage {
     return r.outcome() + "|" + r.sliceType() + "|" + r.sliceValue();
   }
 
-  static List<Row> toRows(List<DriverResult> results, String runId, LocalDate asOf, LocalDate windowStart) {
+  static List<Row> toRows(List<DriverResult> results, String runId, LocalDate asOf, LocalDate windowStart, String settings) {
     List<Row> rows = new ArrayList<>(results.size());
     for (DriverResult r : results) {
       rows.add(RowFactory.create(runId, Date.valueOf(asOf), Date.valueOf(windowStart), r.outcome(), r.outcomeType(),
@@ -192,7 +217,7 @@ public final class DriversStage implements Stage {
           r.rSquared(), r.coefficient(), r.coefficientPerPoint(), r.pValue(), r.rawWeight(), r.rawCiLow(), r.rawCiHigh(), r.rescaled(),
           r.rescaledCiLow(), r.rescaledCiHigh(), r.noiseWeight(), r.overNoiseCiLow(), r.significant(), r.rank(), r.performance(),
           r.meanRating(), r.top2Pct(), r.poorPct(), r.excellentPct(), r.quadrant(), r.kanoPenalty(), r.kanoReward(),
-          r.kanoClass(), r.resamples()));
+          r.kanoClass(), r.resamples(), settings));
     }
     return rows;
   }

@@ -531,10 +531,19 @@ public final class Pages {
   Page drivers() {
     return new Page("drivers.html", "Drivers", "What moves NPS, CSAT, CES and the X→O outcomes, and where each driver "
         + "stands.", List.of(section("Key drivers", "key_driver", "drivers",
-            onAsOf.and(col("slice_type").equalTo("all")).and(col("status").equalTo("ok")), this::keyDrivers)));
+            col("as_of_date").leq(lit(java.sql.Date.valueOf(asOf))).and(col("slice_type").equalTo("all"))
+                .and(col("status").equalTo("ok")), this::keyDrivers)));
   }
 
-  private Section keyDrivers(Dataset<Row> kd) {
+  /** The analysis that stands for the as-of date: the latest up to it (drivers.refit_days). */
+  private Section keyDrivers(Dataset<Row> upToAsOf) {
+    Row latest = upToAsOf.agg(max("as_of_date")).first();
+    if (latest.isNullAt(0)) {
+      return null;
+    }
+    Dataset<Row> kd = upToAsOf.where(col("as_of_date").equalTo(lit(latest.getDate(0))));
+    String analysed = latest.getDate(0).toLocalDate().equals(asOf) ? ""
+        : " The analysis as of " + latest.getDate(0) + " (drivers are analysed every drivers.refit_days).";
     List<Row> rows = collect(kd.select("outcome", "outcome_type", "model", "driver", "importance_pct", "importance_ci_low",
         "importance_ci_high", "significant", "performance", "quadrant", "kano_class", "kano_penalty", "kano_reward",
         "responses", "r_squared").orderBy(col("outcome"), col("importance_pct").desc_nulls_last(), col("driver")), MAX_ROWS);
@@ -586,7 +595,7 @@ public final class Pages {
         .note("Relative importance (Johnson's relative weights) with bootstrap intervals; (n.s.): the driver does not beat "
             + "the noise probe. " + (xo.isEmpty() ? "No X→O outcome (repurchase or renewal) was modelled."
             : "X→O outcomes (experience to operational behaviour): " + String.join(", ", xo) + ".")
-            + " Pick an outcome above each chart.")
+            + " Pick an outcome above each chart." + analysed)
         .chart(new Chart(null, "Importance with intervals", "bar", null, obj("selectLabel", "Outcome", "variants", importance)))
         .chart(new Chart(null, "Importance-performance quadrant", "scatter",
             "Dashed lines: the drivers' means. Important and below par = fix first.",
