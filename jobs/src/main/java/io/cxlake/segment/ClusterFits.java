@@ -28,7 +28,11 @@ final class ClusterFits {
 
   /** The figures of the fit whose model assigned a run's clusters. */
   record Figures(String algorithm, int k, double silhouette, Map<Integer, Double> silhouetteByK, double stabilityAri,
-      LocalDate fitAsOf) {}
+      LocalDate fitAsOf) {
+    static Figures of(Clustering.Result fit, LocalDate asOf) {
+      return new Figures(fit.algorithm(), fit.k(), fit.silhouette(), fit.silhouetteByK(), fit.stabilityAri(), asOf);
+    }
+  }
 
   /** A recorded fit a run assigns with. */
   record Fit(Model<?> model, Clustering.Scaling scaling, Map<Integer, Integer> clusterIds, Figures figures, String runId) {}

@@ -50,7 +50,7 @@ public final class ClusterStage implements Stage {
       .optional(TableRef.silver(Entities.DIGITAL_EVENTS.silverTable()))
       .writes(SegmentContracts.CUSTOMER_CLUSTER, SegmentContracts.CLUSTER_PROFILE, SegmentContracts.CLUSTER_MODEL)
       .contributes(
-          CustomerColumn.of("cluster_id", "int", "Segment: cluster number (customer_cluster; 1 = largest); null when not clustered", SegmentContracts.CUSTOMER_CLUSTER, "cluster_id")
+          CustomerColumn.of("cluster_id", "int", "Segment: cluster number (customer_cluster; 1 = the largest at the fit); null when not clustered", SegmentContracts.CUSTOMER_CLUSTER, "cluster_id")
               .checked(b -> b.min(1)),
           CustomerColumn.of("cluster_label", "string", "Segment: plain-language label of the cluster", SegmentContracts.CUSTOMER_CLUSTER, "cluster_label"))
       .build(registry -> new ClusterStage());
@@ -105,8 +105,7 @@ public final class ClusterStage implements Stage {
         result = Clustering.fit(prepared, cfg);
         Progress.info("k selection and fit in {} s", secs(t1));
         assigned = result.assigned();
-        figures = new ClusterFits.Figures(result.algorithm(), result.k(), result.silhouette(), result.silhouetteByK(),
-            result.stabilityAri(), snap.asOf());
+        figures = ClusterFits.Figures.of(result, snap.asOf());
       } else {
         assigned = Clustering.assignWith(reused.model(), reused.clusterIds(), prepared.rows());
         figures = reused.figures();
@@ -172,7 +171,7 @@ public final class ClusterStage implements Stage {
   }
 
   private static Dataset<Row> profileRows(JobContext ctx, Snapshot snap, SegmentationConfig.Cluster cfg,
-      ClusterFits.Figures result, List<ClusterProfiles.Profile> profiles) {
+      ClusterFits.Figures fit, List<ClusterProfiles.Profile> profiles) {
     Map<String, String> transforms = ClusterProfiles.transforms(cfg.features());
     List<Row> rows = new ArrayList<>();
     for (ClusterProfiles.Profile p : profiles) {
@@ -180,8 +179,8 @@ public final class ClusterStage implements Stage {
         rows.add(RowFactory.create(Date.valueOf(snap.asOf()), p.clusterId(), p.label(), p.customers(),
             Math.round(p.sharePct() * 1e4) / 1e4, s.feature(), ClusterFeatures.CATALOGUE.get(s.feature()).description(),
             transforms.get(s.feature()), round6(s.clusterMean()), round6(s.populationMean()), round6(s.populationSd()),
-            round6(s.z()), p.labelFeatures().contains(s.feature()), result.algorithm(), result.k(),
-            round6(result.silhouette()), round6(result.stabilityAri()), Date.valueOf(result.fitAsOf())));
+            round6(s.z()), p.labelFeatures().contains(s.feature()), fit.algorithm(), fit.k(),
+            round6(fit.silhouette()), round6(fit.stabilityAri()), Date.valueOf(fit.fitAsOf())));
       }
     }
     StructType schema = new StructType()
@@ -196,7 +195,7 @@ public final class ClusterStage implements Stage {
         .add("stability_ari", DataTypes.DoubleType).add("fit_as_of_date", DataTypes.DateType);
     List<Column> ks = new ArrayList<>();
     List<Column> sils = new ArrayList<>();
-    result.silhouetteByK().forEach((k, s) -> {
+    fit.silhouetteByK().forEach((k, s) -> {
       ks.add(lit(k));
       sils.add(lit(round6(s)));
     });
@@ -212,12 +211,12 @@ public final class ClusterStage implements Stage {
     return Math.round(x * 1e6) / 1e6;
   }
 
-  private static void print(ClusterFits.Figures result, List<ClusterProfiles.Profile> profiles, java.time.LocalDate asOf) {
+  private static void print(ClusterFits.Figures fit, List<ClusterProfiles.Profile> profiles, java.time.LocalDate asOf) {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format("Clusters: %s, k=%d (silhouette %.3f; by k: %s), stability ARI %.3f between two seeds",
-        result.algorithm(), result.k(), result.silhouette(), format(result.silhouetteByK()), result.stabilityAri()));
-    if (!result.fitAsOf().equals(asOf)) {
-      sb.append(" (the fit as of ").append(result.fitAsOf()).append(')');
+        fit.algorithm(), fit.k(), fit.silhouette(), format(fit.silhouetteByK()), fit.stabilityAri()));
+    if (!fit.fitAsOf().equals(asOf)) {
+      sb.append(" (the fit as of ").append(fit.fitAsOf()).append(')');
     }
     for (ClusterProfiles.Profile p : profiles) {
       sb.append(String.format("%n  %d  %7d customers %5.1f%%  %s", p.clusterId(), p.customers(), p.sharePct(), p.label()));
