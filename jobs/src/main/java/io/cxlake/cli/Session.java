@@ -56,6 +56,7 @@ final class Session implements AutoCloseable {
     try {
       if (writingCommand != null) {
         taken = RunLease.acquire(spark, loaded.config(), runId, writingCommand);
+        Lakehouse.setAsideHalfMadeMetastore(loaded.config(), spark);
       }
       long t1 = System.currentTimeMillis();
       ctx = JobContext.create(spark, loaded, runId, g.asOf, g.landing, g.fullRefresh);

@@ -1,7 +1,11 @@
 package io.cxlake.core;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
@@ -76,5 +80,38 @@ public final class Lakehouse {
     // any parallel work, sets them.
     dev.ludovic.netlib.lapack.LAPACK.getInstance().dlamch("S");
     return spark;
+  }
+
+  /**
+   * Sets aside an embedded-Derby metastore whose creation never finished, so this run creates a
+   * new one: Derby writes {@code service.properties} last, and a process killed before that
+   * (while it creates {@code seg0} and {@code log}) leaves a directory that Derby refuses to open
+   * or to create again, so that every later run would fail. Called by the run holding the run
+   * lease, before the metastore first opens: no other writer can be creating it. Such a metastore
+   * holds no table yet (creating it is a run's first catalog step), so nothing is lost.
+   *
+   * @return the directory it was moved to, or null when there was nothing to set aside
+   */
+  public static Path setAsideHalfMadeMetastore(CxlakeConfig config, SparkSession spark) {
+    if (!"embedded-derby".equals(config.runtime().metastore())) {
+      return null;
+    }
+    return setAsideHalfMadeMetastore(Path.of(URI.create(spark.conf().get("spark.sql.warehouse.dir"))));
+  }
+
+  static Path setAsideHalfMadeMetastore(Path warehouse) {
+    Path metastore = warehouse.resolve("metastore_db");
+    if (!Files.isDirectory(metastore) || Files.exists(metastore.resolve("service.properties"))) {
+      return null;
+    }
+    Path aside = warehouse.resolve("metastore_db.unfinished-" + Instant.now().toEpochMilli());
+    try {
+      Files.move(metastore, aside);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not move the unfinished metastore " + metastore + " aside", e);
+    }
+    Progress.warn("the embedded metastore {} was never finished (a run was stopped while creating it: no "
+        + "service.properties); moved it to {} and creating a new one", metastore, aside.getFileName());
+    return aside;
   }
 }

@@ -54,6 +54,10 @@ class RunLeaseIT {
   }
 
   private static Process ingest(String name) throws IOException {
+    return ingest(name, warehouse);
+  }
+
+  private static Process ingest(String name, Path warehouse) throws IOException {
     Path repo = TestSpark.repoRoot();
     ProcessBuilder pb = new ProcessBuilder("bash", repo.resolve("bin/cxlake").toString(), "--config", config.toString(),
         "--warehouse", warehouse.toString(), "ingest").directory(dir.toFile()).redirectErrorStream(true)
@@ -114,10 +118,8 @@ class RunLeaseIT {
     String holder = holderOnce(first);
     assertNotNull(holder, "the first run ended without taking the lease: " + log("first"));
     // Paused (SIGSTOP) while it holds the lease, so the second surely starts while the first
-    // is alive and unfinished, however slow this machine is. Paused once its stage has begun:
-    // the lease is taken before the embedded metastore opens, and a run killed while Derby
-    // creates a new metastore leaves it half made, so no later run can open it (seen once in
-    // CI on 2026-12-07; a defect of its own, not what this test is about).
+    // is alive and unfinished, however slow this machine is. Paused once its stage has begun,
+    // past the metastore's creation (a run killed during that is the next test's case).
     while (first.isAlive() && !log("first").contains("[1/1] ingest")) {
       Thread.sleep(100);
     }
@@ -142,5 +144,39 @@ class RunLeaseIT {
     // Released at the end.
     assertEquals(0, spark.read().format("delta").load(warehouse.resolve(RunLease.LOCATION).toUri().toString())
         .where("lease_key = 'cx_ops'").count());
+  }
+
+  /**
+   * A run killed while Derby creates the embedded metastore of a new warehouse leaves a
+   * {@code metastore_db} without {@code service.properties}, which Derby neither opens nor
+   * creates again: before the fix every later run failed with "Failed to create database" (CI,
+   * 2026-12-07). The next run sets it aside and creates a new one.
+   */
+  @Test
+  void aRunKilledWhileTheMetastoreIsCreatedLeavesNoWarehouseThatLaterRunsCannotOpen() throws Exception {
+    Path fresh = null;
+    // Killed as soon as the metastore's directory appears: Derby takes a second or more to
+    // create it, so the first try nearly always lands inside; a later one if not.
+    for (int attempt = 1; attempt <= 5 && fresh == null; attempt++) {
+      Path wh = dir.resolve("fresh-" + attempt);
+      Process run = ingest("creating-" + attempt, wh);
+      while (run.isAlive() && !Files.isDirectory(wh.resolve("metastore_db"))) {
+        Thread.sleep(5);
+      }
+      run.destroyForcibly().waitFor();
+      if (Files.isDirectory(wh.resolve("metastore_db")) && !Files.exists(wh.resolve("metastore_db/service.properties"))) {
+        fresh = wh;
+      }
+    }
+    assertNotNull(fresh, "no kill landed while the metastore was being created in 5 tries");
+    Process next = ingest("after-creating", fresh);
+    assertEquals(0, exit(next), log("after-creating"));
+    assertTrue(log("after-creating").contains("was never finished"), log("after-creating"));
+    assertTrue(Files.exists(fresh.resolve("metastore_db/service.properties")));
+    try (var aside = Files.list(fresh)) {
+      assertEquals(1, aside.filter(p -> p.getFileName().toString().startsWith("metastore_db.unfinished-")).count());
+    }
+    assertEquals(2, spark.read().format("delta").load(fresh.resolve("cx_ops.db/ingest_file").toUri().toString())
+        .where("status = 'ingested'").count());
   }
 }
