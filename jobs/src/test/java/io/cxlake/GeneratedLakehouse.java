@@ -82,6 +82,14 @@ public final class GeneratedLakehouse {
     return out;
   }
 
+  /** As above, for as-of date {@code asOf} (null: the latest day of data). */
+  public List<JobRunner.StageOutcome> run(java.time.LocalDate asOf, boolean fullRefresh, List<Stage> stages) {
+    List<JobRunner.StageOutcome> out = JobRunner.run(JobContext.create(TestSpark.session(),
+        TestSpark.config(PREFIX, sources, settings("")), asOf, landing, fullRefresh), stages);
+    out.forEach(o -> assertEquals("success", o.status(), o.stage() + ": " + o.error()));
+    return out;
+  }
+
   /** A job context (new run id) on the shared lakehouse, with settings changed by a YAML snippet. */
   public JobContext context(String yaml) {
     return TestSpark.context(PREFIX, sources, landing, false, settings(yaml));

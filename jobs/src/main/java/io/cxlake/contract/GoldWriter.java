@@ -3,6 +3,8 @@ package io.cxlake.contract;
 import io.cxlake.core.DeltaRetry;
 import io.cxlake.core.HaltPoints;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 
 import io.cxlake.core.CxlakeConfig;
 import io.cxlake.core.JobContext;
@@ -57,7 +59,7 @@ public final class GoldWriter {
 
   /** Replaces the whole table. Returns whether the rows were committed. */
   public boolean overwrite(TableContract contract, Dataset<Row> rows) {
-    return write(contract, rows, null);
+    return write(contract, rows, new Overwrite());
   }
 
   /**
@@ -65,10 +67,30 @@ public final class GoldWriter {
    * satisfy) and leaves the rest of the table as it is.
    */
   public boolean replace(TableContract contract, Dataset<Row> rows, String replaceWhere) {
-    return write(contract, rows, replaceWhere);
+    return write(contract, rows, new ReplaceWhere(replaceWhere));
   }
 
-  private boolean write(TableContract contract, Dataset<Row> rows, String replaceWhere) {
+  /**
+   * Upserts {@code rows} by the contract's key (a row equal to the stored one is left as it is)
+   * and deletes the stored rows whose key is among {@code touchedKeys} but not among
+   * {@code rows}: the rows a stage recomputed for the keys its input changed, which may have
+   * left. The checks see the upserted rows only; the key check makes them unique, as the MERGE
+   * needs.
+   */
+  public boolean merge(TableContract contract, Dataset<Row> rows, Dataset<Row> touchedKeys) {
+    return write(contract, rows, new Merge(touchedKeys));
+  }
+
+  /** How the rows are committed. */
+  private sealed interface Commit {}
+
+  private record Overwrite() implements Commit {}
+
+  private record ReplaceWhere(String predicate) implements Commit {}
+
+  private record Merge(Dataset<Row> touchedKeys) implements Commit {}
+
+  private boolean write(TableContract contract, Dataset<Row> rows, Commit how) {
     SparkSession spark = ctx.spark();
     String table = ctx.catalog().gold(contract.name());
     long t0 = System.nanoTime();
@@ -97,12 +119,20 @@ public final class GoldWriter {
       if (commit) {
         String view = "_cxlake_gold_" + VIEW_SEQ.incrementAndGet();
         shaped.createOrReplaceTempView(view);
+        String done;
         try {
           HaltPoints.beforeCommit("gold." + contract.name());
           // A maintenance job (OPTIMIZE) may commit to the table meanwhile: retried.
-          DeltaRetry.write(table, () -> spark.sql(replaceWhere == null
-              ? "INSERT OVERWRITE " + table + " SELECT * FROM " + view
-              : "INSERT INTO " + table + " REPLACE WHERE " + replaceWhere + " SELECT * FROM " + view));
+          if (how instanceof Merge m) {
+            done = DeltaRetry.write(table, () -> merge(table, contract, shaped, m.touchedKeys()));
+          } else if (how instanceof ReplaceWhere r) {
+            DeltaRetry.write(table, () -> spark.sql("INSERT INTO " + table + " REPLACE WHERE " + r.predicate()
+                + " SELECT * FROM " + view));
+            done = "replace where " + abbreviate(r.predicate());
+          } else {
+            DeltaRetry.write(table, () -> spark.sql("INSERT OVERWRITE " + table + " SELECT * FROM " + view));
+            done = "overwrite";
+          }
           HaltPoints.afterCommit("gold." + contract.name());
         } finally {
           spark.catalog().dropTempView(view);
@@ -110,8 +140,7 @@ public final class GoldWriter {
         rowsWritten += outcomes.isEmpty() ? 0 : outcomes.get(0).rowsChecked();
         tablesWritten++;
         Progress.info("{}: {} rows ({}; ensure {} s, compute+checks {} s, commit {} s)", contract.name(),
-            outcomes.get(0).rowsChecked(), replaceWhere == null ? "overwrite" : "replace where " + abbreviate(replaceWhere),
-            secs(t1 - t0), secs(t2 - t1), secs(System.nanoTime() - t2));
+            outcomes.get(0).rowsChecked(), done, secs(t1 - t0), secs(t2 - t1), secs(System.nanoTime() - t2));
       } else {
         problems.addAll(blocking);
         problems.add(contract.name() + ": not written (the table keeps its last good version)");
@@ -130,6 +159,38 @@ public final class GoldWriter {
     } finally {
       shaped.unpersist();
     }
+  }
+
+  /**
+   * One MERGE: upserted rows, and a delete marker for each touched key the rows do not hold.
+   * Returns what it did, from the commit's own metrics.
+   */
+  private static String merge(String table, TableContract contract, Dataset<Row> shaped, Dataset<Row> touchedKeys) {
+    String[] key = contract.key().toArray(String[]::new);
+    Column[] keyCols = contract.key().stream().map(c -> col(c)).toArray(Column[]::new);
+    Dataset<Row> gone = touchedKeys.select(keyCols).distinct().join(shaped.select(keyCols), key, "left_anti")
+        .withColumn("_delete", lit(true));
+    Dataset<Row> source = shaped.withColumn("_delete", lit(false)).unionByName(gone, true);
+    Column on = null;
+    Column same = lit(true);
+    java.util.Map<String, Column> set = new java.util.LinkedHashMap<>();
+    for (TableContract.Column c : contract.columns()) {
+      Column eq = col("t." + c.name()).eqNullSafe(col("s." + c.name()));
+      if (contract.key().contains(c.name())) {
+        on = on == null ? eq : on.and(eq);
+      } else {
+        same = same.and(eq);
+      }
+      set.put(c.name(), col("s." + c.name()));
+    }
+    Row done = io.delta.tables.DeltaTable.forName(shaped.sparkSession(), table).as("t").merge(source.as("s"), on)
+        .whenMatched(col("s._delete")).delete()
+        // a recomputed row equal to the stored one is not rewritten
+        .whenMatched(not(same)).update(set)
+        .whenNotMatched(not(col("s._delete"))).insert(set)
+        .execute().first();
+    return "merge by " + String.join(", ", key) + ": " + done.getAs("num_inserted_rows") + " inserted, "
+        + done.getAs("num_updated_rows") + " updated, " + done.getAs("num_deleted_rows") + " deleted";
   }
 
   private static String secs(long nanos) {

@@ -56,6 +56,9 @@ public final class MetricsStage implements Stage {
     DAY_COLUMNS.put("digital_events", List.of("event_ts"));
   }
 
+  private static final List<TableContract> FACTS = List.of(GoldContracts.FACT_ORDER, GoldContracts.FACT_RENEWAL,
+      GoldContracts.FACT_INTERACTION, GoldContracts.FACT_SURVEY_RESPONSE, GoldContracts.FACT_SURVEY_RATING);
+
   /** customer_key and the dim_customer attributes KPIs can be sliced by. */
   static final List<String> CUSTOMER_ATTRIBUTES =
       List.of("customer_key", "region", "country", "acquisition_channel", "plan", "lifecycle_stage");
@@ -89,9 +92,9 @@ public final class MetricsStage implements Stage {
    * whose changes were read from their change data feed.
    */
   record Plan(boolean anything, String reason, PeriodSet experience, PeriodSet operations, PeriodSet heart,
-      Set<String> fromFeed, Long dimCustomerVersion) {
+      Set<String> fromFeed, GoldState.Previous previous, Long dimCustomerVersion) {
     Plan(boolean anything, String reason, PeriodSet experience, PeriodSet operations, PeriodSet heart) {
-      this(anything, reason, experience, operations, heart, Set.of(), null);
+      this(anything, reason, experience, operations, heart, Set.of(), null, null);
     }
   }
 
@@ -125,14 +128,25 @@ public final class MetricsStage implements Stage {
     Dataset<Row> subscriptions = spark.table(silver.get("subscriptions"));
     Dataset<Row> digital = spark.table(silver.get("digital_events"));
     try {
-      writer.overwrite(GoldContracts.FACT_ORDER,
-          Facts.orders(spark.table(silver.get("orders")), asOf, secret, m.repurchaseWindowDays()));
-      writer.overwrite(GoldContracts.FACT_RENEWAL, Facts.renewals(spark.table(silver.get("renewals")), subscriptions, asOf, secret));
-      writer.overwrite(GoldContracts.FACT_INTERACTION, Facts.interactions(spark.table(silver.get("interactions")), asOf, secret));
-      writer.overwrite(GoldContracts.FACT_SURVEY_RESPONSE,
-          Facts.surveyResponses(spark.table(silver.get("survey_responses")), asOf, secret));
+      // The days of the fact rows this run changed (before and after): the KPI periods they fall in are recomputed.
+      Map<TableContract, List<LocalDate>> changedDays = new LinkedHashMap<>();
+      try (FactScope scope = FactScope.of(ctx, plan.previous(), plan.experience() != null, silver, versions, asOf)) {
+        changedDays.put(GoldContracts.FACT_ORDER, writeFact(ctx, writer, GoldContracts.FACT_ORDER, scope.orders,
+            Facts.orders(scope.orders.of(spark.table(silver.get("orders"))), asOf, secret, m.repurchaseWindowDays())));
+        changedDays.put(GoldContracts.FACT_RENEWAL, writeFact(ctx, writer, GoldContracts.FACT_RENEWAL, scope.renewals,
+            Facts.renewals(scope.renewals.of(spark.table(silver.get("renewals"))), subscriptions, asOf, secret)));
+        changedDays.put(GoldContracts.FACT_INTERACTION, writeFact(ctx, writer, GoldContracts.FACT_INTERACTION,
+            scope.interactions, Facts.interactions(scope.interactions.of(spark.table(silver.get("interactions"))), asOf, secret)));
+        changedDays.put(GoldContracts.FACT_SURVEY_RESPONSE, writeFact(ctx, writer, GoldContracts.FACT_SURVEY_RESPONSE,
+            scope.responses, Facts.surveyResponses(scope.responses.of(spark.table(silver.get("survey_responses"))), asOf, secret)));
+        changedDays.put(GoldContracts.FACT_SURVEY_RATING, writeFact(ctx, writer, GoldContracts.FACT_SURVEY_RATING,
+            scope.ratings, Facts.surveyRatings(scope.ratings.of(spark.table(silver.get("survey_ratings"))),
+                gold(ctx, GoldContracts.FACT_SURVEY_RESPONSE))));
+      }
+      plan = touchFactChanges(plan, changedDays, asOf, m.churnInactivityDays());
+      // The versions this run leaves are the ones the next run checks its facts against.
+      versions.putAll(GoldState.currentVersions(spark, FACTS.stream().map(c -> ctx.catalog().gold(c.name())).toList()));
       Dataset<Row> factResponse = gold(ctx, GoldContracts.FACT_SURVEY_RESPONSE);
-      writer.overwrite(GoldContracts.FACT_SURVEY_RATING, Facts.surveyRatings(spark.table(silver.get("survey_ratings")), factResponse));
       Dataset<Row> factOrder = gold(ctx, GoldContracts.FACT_ORDER);
       Dataset<Row> factRenewal = gold(ctx, GoldContracts.FACT_RENEWAL);
       Dataset<Row> factInteraction = gold(ctx, GoldContracts.FACT_INTERACTION);
@@ -194,6 +208,54 @@ public final class MetricsStage implements Stage {
     counts.put("tables_written", (long) writer.tablesWritten());
     counts.put("silver_changes_from_feed", (long) plan.fromFeed().size());
     return new StageResult(0, writer.rowsWritten(), counts, writer.problems());
+  }
+
+  /** The day column by which the KPI tables count a fact's rows. */
+  private static final Map<TableContract, String> FACT_DAYS = Map.of(GoldContracts.FACT_ORDER, "order_date",
+      GoldContracts.FACT_RENEWAL, "decided_date", GoldContracts.FACT_INTERACTION, "opened_date",
+      GoldContracts.FACT_SURVEY_RESPONSE, "response_date", GoldContracts.FACT_SURVEY_RATING, "response_date");
+
+  /**
+   * A fact rewritten whole (returns null), or its recomputed rows merged: returns the days of
+   * the rows the merge changed, as they were and as they are.
+   */
+  private static List<LocalDate> writeFact(JobContext ctx, GoldWriter writer, TableContract contract, FactScope.Part part,
+      Dataset<Row> rows) {
+    if (part.whole()) {
+      writer.overwrite(contract, rows);
+      return null;
+    }
+    return part.changedDays(ctx.spark(), ctx.catalog().gold(contract.name()), FACT_DAYS.get(contract),
+        () -> writer.merge(contract, rows, part.keys()));
+  }
+
+  /**
+   * The KPI periods of the fact rows this run changed. A fact row can change its period's KPIs
+   * far from the days of the change: a renewal due on the new day but decided months ago, a
+   * contact opened last week and resolved today. When a fact was rewritten whole, kpi_experience
+   * and kpi_operations are recomputed in every period (kpi_heart reads silver, not the facts).
+   */
+  static Plan touchFactChanges(Plan plan, Map<TableContract, List<LocalDate>> changedDays, LocalDate asOf,
+      int inactivityDays) {
+    if (plan.experience() == null) {
+      return plan;
+    }
+    if (changedDays.containsValue(null)) {
+      return new Plan(true, plan.reason(), null, null, plan.heart(), plan.fromFeed(), plan.previous(),
+          plan.dimCustomerVersion());
+    }
+    changedDays.forEach((fact, days) -> {
+      for (LocalDate d : days) {
+        if (fact == GoldContracts.FACT_ORDER) {
+          plan.operations().touch(d, inactivityDays, asOf);
+        } else if (fact == GoldContracts.FACT_RENEWAL || fact == GoldContracts.FACT_INTERACTION) {
+          plan.operations().touch(d, 0, asOf);
+        } else {
+          plan.experience().touch(d, 0, asOf);
+        }
+      }
+    });
+    return plan;
   }
 
   private static void writeKpi(JobContext ctx, GoldWriter writer, TableContract contract, Dataset<Row> rows,
@@ -307,7 +369,7 @@ public final class MetricsStage implements Stage {
     }
     return new Plan(true, String.join("; ", reasons) + " → periods: experience " + experience + ", operations "
         + operations + ", heart " + heart + (fromFeed.isEmpty() ? "" : "; changes read from the change feed of " + fromFeed),
-        experience, operations, heart, fromFeed, dimCustomerVersion);
+        experience, operations, heart, fromFeed, prev, dimCustomerVersion);
   }
 
   /**
@@ -338,7 +400,8 @@ public final class MetricsStage implements Stage {
     } catch (Exception unreadable) { // Delta's analysis exceptions are checked in Java terms
       Progress.info("metrics: cannot compare {} with its version {} ({}): kpi_experience and kpi_operations are "
           + "recomputed in every period", dimCustomer, plan.dimCustomerVersion(), JobRunner.oneLine(unreadable));
-      return new Plan(true, plan.reason(), null, null, plan.heart(), plan.fromFeed(), plan.dimCustomerVersion());
+      return new Plan(true, plan.reason(), null, null, plan.heart(), plan.fromFeed(), plan.previous(),
+          plan.dimCustomerVersion());
     }
     for (Row r : days) {
       LocalDate d = r.getDate(1).toLocalDate();

@@ -182,6 +182,7 @@ class GoldPipelineIT {
         .where("period_type = 'month' AND period_start = DATE'2026-05-01' AND slice = 'all'").first().getAs("run_id"),
         "orders reach forward by churn_inactivity_days");
 
+    assertFactsMerged("fact_order", "fact_survey_response");
     assertIncrementalEqualsAFullRebuild();
   }
 
@@ -216,13 +217,48 @@ class GoldPipelineIT {
         recomputed + " of " + months.count() + " months recomputed: only those of the two customers' activity");
     assertEquals(0, spark.table(gold("kpi_heart")).where("run_id = '" + newRun + "'").count(),
         "kpi_heart reads no customer attribute: not recomputed");
+    assertFactsMerged("fact_order");
     assertIncrementalEqualsAFullRebuild();
   }
 
-  /** The KPI tables as the incremental runs left them equal, row for row, a full rebuild. */
+  /**
+   * Facts depend on the as-of date too: an order placed, a renewal decided, a contact answered
+   * or resolved, a response given after the previous as-of date enters (or changes) with the
+   * new one, with no change in silver.
+   */
+  @Test
+  @Order(8)
+  void theAsOfDateMovingOnRecomputesTheFactRowsOfTheDaysBetweenAndMatchesAFullRebuild() {
+    LocalDate earlier = LocalDate.of(2026, 10, 17);
+    lake.run(earlier, true, List.of(TestSpark.stage("metrics")));
+    long ordersBefore = spark.table(gold("fact_order")).count();
+    long unresolvedBefore = spark.table(gold("fact_interaction")).where("NOT is_resolved").count();
+    lake.run(null, false, List.of(TestSpark.stage("metrics")));
+    assertFactsMerged(FACTS.toArray(String[]::new));
+    assertTrue(spark.table(gold("fact_order")).count() > ordersBefore, "the orders of the days between entered");
+    assertTrue(spark.table(gold("fact_interaction")).where("NOT is_resolved AND opened_date <= DATE'" + earlier + "'")
+        .count() < unresolvedBefore, "contacts open at the earlier date and resolved since are resolved now");
+    assertIncrementalEqualsAFullRebuild();
+    spark.sql("DELETE FROM " + gold("customer_360") + " WHERE snapshot_date = DATE'" + earlier + "'");
+  }
+
+  /** The facts' latest commits merged the recomputed keys only: none rewrote a fact. */
+  private static void assertFactsMerged(String... facts) {
+    for (String fact : facts) {
+      assertEquals("MERGE", spark.sql("DESCRIBE HISTORY " + gold(fact) + " LIMIT 1").first().getAs("operation"),
+          fact + " merged");
+    }
+  }
+
+  private static final List<String> FACTS =
+      List.of("fact_order", "fact_renewal", "fact_interaction", "fact_survey_response", "fact_survey_rating");
+
+  /** The facts and KPI tables as the incremental runs left them equal, row for row, a full rebuild. */
   private static void assertIncrementalEqualsAFullRebuild() {
     Map<String, Dataset<Row>> incremental = new HashMap<>();
-    for (String t : List.of("kpi_experience", "kpi_operations", "kpi_heart")) {
+    List<String> compared = new java.util.ArrayList<>(FACTS);
+    compared.addAll(List.of("kpi_experience", "kpi_operations", "kpi_heart"));
+    for (String t : compared) {
       incremental.put(t, spark.table(gold(t)).drop("run_id").localCheckpoint());
     }
     lake.run(true, List.of(TestSpark.stage("metrics")));
