@@ -44,17 +44,7 @@ public record DriversConfig(
    * An analysis recorded with other settings is not left standing.
    */
   public String settings() {
-    StringBuilder sb = new StringBuilder();
-    for (java.lang.reflect.RecordComponent c : DriversConfig.class.getRecordComponents()) {
-      if (!c.getName().equals("refitDays")) {
-        try {
-          sb.append(c.getName()).append('=').append(c.getAccessor().invoke(this)).append(' ');
-        } catch (ReflectiveOperationException e) {
-          throw new IllegalStateException(e);
-        }
-      }
-    }
-    return sb.append("cxlake=").append(io.cxlake.core.CxlakeVersion.current()).toString();
+    return io.cxlake.core.FitSettings.of(this, "refitDays");
   }
 
   /** The "drivers" section of conf/cxlake.yaml. */

@@ -115,16 +115,7 @@ public final class DriversStage implements Stage {
    * when this run analyses (--full-refresh, refit_days 0, no such analysis).
    */
   static LocalDate standingAnalysis(JobContext ctx, DriversConfig cfg, LocalDate asOf) {
-    String table = ctx.catalog().gold(DriverContracts.KEY_DRIVER.name());
-    if (ctx.fullRefresh() || cfg.refitDays() == 0 || !ctx.spark().catalog().tableExists(table)
-        || !java.util.Arrays.asList(ctx.spark().table(table).columns()).contains("settings")) {
-      return null;
-    }
-    Row latest = ctx.spark().table(table).where(col("as_of_date").leq(lit(Date.valueOf(asOf)))
-            .and(col("as_of_date").gt(lit(Date.valueOf(asOf.minusDays(cfg.refitDays())))))
-            .and(col("settings").equalTo(cfg.settings())))
-        .agg(max("as_of_date")).first();
-    return latest.isNullAt(0) ? null : latest.getDate(0).toLocalDate();
+    return AsOf.standing(ctx, ctx.catalog().gold(DriverContracts.KEY_DRIVER.name()), asOf, cfg.refitDays(), cfg.settings());
   }
 
   /** All aggregations and fits; the rows are the persisted response-level table. */

@@ -703,7 +703,12 @@ public final class Pages {
               "series", List.of(clv))))
           .build();
     }));
-    sections.add(section("Retention curves", "survival_curve", "survival", onAsOf.and(col("dimension").isin("all", "nps_group"))
+    // The survival analysis standing for the as-of date: the latest up to it (survival.refit_days); own durations: the day's.
+    java.sql.Date analysed = survivalAnalysed();
+    Column onAnalysis = analysed == null ? onAsOf : col("as_of_date").equalTo(lit(analysed));
+    String standing = analysed == null || analysed.toLocalDate().equals(asOf) ? ""
+        : " The analysis as of " + analysed + " (survival is analysed every survival.refit_days).";
+    sections.add(section("Retention curves", "survival_curve", "survival", onAnalysis.and(col("dimension").isin("all", "nps_group"))
         .and(col("population").isin("lifetime", "experience")), curves -> {
       List<Row> rows = collect(curves.select("population", "dimension", "group_value", "time", "survival", "survival_lower",
           "survival_upper").orderBy("population", "dimension", "group_value", "time"), MAX_ROWS);
@@ -713,7 +718,7 @@ public final class Pages {
       Map<String, List<Row>> byPopulation = grouped(rows, r -> text(r, "population"));
       Report.Builder b = Section.of("Retention curves")
           .note("Kaplan–Meier survival with 95% log-log bands (dotted). Lifetime: from the first order; experience: from the "
-              + "first NPS answer, by its group.");
+              + "first NPS answer, by its group." + standing);
       byPopulation.forEach((population, prow) -> {
         List<Object> series = new ArrayList<>();
         grouped(prow, r -> text(r, "group_value")).forEach((group, g) -> {
@@ -729,7 +734,7 @@ public final class Pages {
       });
       Dataset<Row> groups = gold.table("survival_group");
       if (groups != null) {
-        List<Row> g = collect(groups.where(onAsOf.and(col("dimension").isin("all", "nps_group"))
+        List<Row> g = collect(groups.where(onAnalysis.and(col("dimension").isin("all", "nps_group"))
             .and(col("population").isin("lifetime", "experience"))).orderBy("population", "dimension", "group_value"), 50);
         List<List<String>> cells = new ArrayList<>();
         for (Row r : g) {
@@ -743,7 +748,8 @@ public final class Pages {
       }
       return b.build();
     }));
-    sections.add(section("Hazard ratios", "survival_model", "survival", onAsOf, models -> {
+    sections.add(section("Hazard ratios", "survival_model", "survival",
+        onAnalysis.and(col("model").notEqual("own")).or(onAsOf.and(col("model").equalTo("own"))), models -> {
       List<Row> rows = collect(models.orderBy("model", "covariate"), 500);
       if (rows.isEmpty()) {
         return null;
@@ -761,6 +767,17 @@ public final class Pages {
     }));
     return new Page("value.html", "Value & survival", "What customers are worth by experience, how long they stay, and how "
         + "much experience changes that.", sections);
+  }
+
+  /** The as-of date of the latest survival analysis up to the report's (not own durations), or null. */
+  private java.sql.Date survivalAnalysed() {
+    Dataset<Row> groups = gold.table("survival_group");
+    if (groups == null) {
+      return null;
+    }
+    Row latest = groups.where(col("as_of_date").leq(lit(java.sql.Date.valueOf(asOf))).and(col("population").notEqual("own")))
+        .agg(max("as_of_date")).first();
+    return latest.isNullAt(0) ? null : latest.getDate(0);
   }
 
   /** A median's interval: an end not reached within follow-up is said so. */

@@ -158,7 +158,7 @@ public final class OwnDurationsStage implements Stage {
             + " without id, " + p.badDuration() + " duration, " + p.badEvent() + " event)");
       }
       String where = "as_of_date = DATE'" + asOf + "'";
-      List<List<Row>> curves = SurvivalCurves.rows(asOf, groups, false, cfg);
+      List<List<Row>> curves = SurvivalCurves.rows(asOf, groups, false, cfg, null);
       writer.replace(SurvivalContracts.SURVIVAL_CURVE, ctx.spark().createDataFrame(curves.get(0),
           SurvivalContracts.SURVIVAL_CURVE.schema()), where + " AND population = 'own'");
       writer.replace(SurvivalContracts.SURVIVAL_GROUP, ctx.spark().createDataFrame(curves.get(1),

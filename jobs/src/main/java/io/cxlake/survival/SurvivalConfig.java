@@ -24,7 +24,9 @@ public record SurvivalConfig(
     /* Newton-Raphson iterations of the Cox fit at most (each is one pass over the customers). */
     Integer maxIterations,
     /* Concordance groups risk scores exactly up to this many distinct values, else into this many quantile bins. */
-    Integer concordanceBins) {
+    Integer concordanceBins,
+    /* A run less than this many days after an analysis with the same settings leaves it standing; 0 = analyse every run. */
+    Integer refitDays) {
 
   /** The covariates that may stratify the Cox model. */
   public static final List<String> STRATA = List.of("region", "acquisition_channel");
@@ -32,6 +34,11 @@ public record SurvivalConfig(
   /** The "survival" section of conf/cxlake.yaml. */
   public static final ConfigSection<SurvivalConfig> SECTION =
       new ConfigSection<>("survival", SurvivalConfig.class, SurvivalConfig::validate);
+
+  /** What an analysis depends on: every survival setting but refit_days, and the cxlake version. */
+  public String settings() {
+    return io.cxlake.core.FitSettings.of(this, "refitDays");
+  }
 
   public Cox.Ties tieMethod() {
     return Cox.Ties.valueOf(ties.toUpperCase(java.util.Locale.ROOT));
@@ -52,6 +59,9 @@ public record SurvivalConfig(
       check.fail("survival.confidence", "must be in (0, 1), e.g. 0.95; was " + c.confidence());
     }
     check.positive(c.maxIterations(), "survival.max_iterations");
+    if (c.refitDays() == null || c.refitDays() < 0) {
+      check.fail("survival.refit_days", "must be 0 (analyse every run) or more days, was " + c.refitDays());
+    }
     if (c.concordanceBins() == null || c.concordanceBins() < 2) {
       check.fail("survival.concordance_bins", "must be 2 or more, was " + c.concordanceBins());
     }

@@ -54,6 +54,7 @@ public final class SurvivalContracts {
       .column("logrank_df", "int", "Degrees of freedom: qualifying groups − 1")
       .column("logrank_p_value", "double", "p-value of the log-rank test").range(0, 1)
       .column("note", "string", "Why a group has no curve (fewer than survival.min_group_customers), else null")
+      .column("settings", "string", "What the analysis depends on: every survival setting but refit_days, and the cxlake version (null for own durations). A run less than survival.refit_days after it, with the same settings, leaves it standing")
       .invariant("events_within_customers", "events <= customers", "events ≤ customers")
       .key("as_of_date", "population", "dimension", "group_value").partitionBy("as_of_date")
       .build();

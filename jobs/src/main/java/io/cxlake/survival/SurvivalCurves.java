@@ -76,9 +76,14 @@ public final class SurvivalCurves {
     return KaplanMeier.fit(g.days(), g.events(), g.censored(), z(confidence));
   }
 
-  /** Rows of survival_curve and survival_group for every group. */
-  /** @param inDays whether times are days (survival after 365 days is then given) */
-  public static List<List<Row>> rows(LocalDate asOf, List<GroupCounts> groups, boolean inDays, SurvivalConfig cfg) {
+  /**
+   * Rows of survival_curve and survival_group for every group.
+   *
+   * @param inDays   whether times are days (survival after 365 days is then given)
+   * @param settings what the analysis depends on ({@link SurvivalConfig#settings}), or null
+   */
+  public static List<List<Row>> rows(LocalDate asOf, List<GroupCounts> groups, boolean inDays, SurvivalConfig cfg,
+      String settings) {
     Date day = Date.valueOf(asOf);
     List<Row> curveRows = new ArrayList<>();
     List<Row> groupRows = new ArrayList<>();
@@ -107,7 +112,8 @@ public final class SurvivalCurves {
           enough ? c.median() : null, enough ? c.medianLower() : null, enough ? c.medianUpper() : null, s365,
           lr == null || !enough ? null : lr.chiSquared(), lr == null || !enough ? null : lr.degreesOfFreedom(),
           lr == null || !enough ? null : lr.pValue(),
-          enough ? null : "fewer than survival.min_group_customers (" + cfg.minGroupCustomers() + ") customers: no curve"));
+          enough ? null : "fewer than survival.min_group_customers (" + cfg.minGroupCustomers() + ") customers: no curve",
+          settings));
     }
     return List.of(curveRows, groupRows);
   }

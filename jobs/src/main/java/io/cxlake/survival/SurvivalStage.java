@@ -65,6 +65,12 @@ public final class SurvivalStage implements Stage {
   public StageResult run(JobContext ctx) {
     SurvivalConfig cfg = ctx.config().get(SurvivalConfig.SECTION);
     LocalDate asOf = AsOf.resolve(ctx);
+    LocalDate standing = standingAnalysis(ctx, cfg, asOf);
+    if (standing != null) {
+      Progress.info("survival: the analysis as of {} stands for {} (less than survival.refit_days = {} days before it, "
+          + "the same settings; --full-refresh or refit_days 0 analyses every run)", standing, asOf, cfg.refitDays());
+      return new StageResult(0, 0, Map.of("analysed", 0L, "tables_written", 0L), List.of());
+    }
     LocalDate censor = Lifetimes.censorDate(asOf, cfg.inactivityDays());
     Dataset<Row> attributes = AsOf.snapshot(ctx, asOf).select("customer_key", "region", "acquisition_channel");
     GoldWriter writer = new GoldWriter(ctx);
@@ -101,7 +107,7 @@ public final class SurvivalStage implements Stage {
         throw new NothingToDo("no customer has a completed order on or before " + censor + " (as-of " + asOf + " − "
             + cfg.inactivityDays() + " inactivity days): nothing to follow yet");
       }
-      List<List<Row>> rows = SurvivalCurves.rows(asOf, groups, true, cfg);
+      List<List<Row>> rows = SurvivalCurves.rows(asOf, groups, true, cfg, cfg.settings());
       writer.replace(SurvivalContracts.SURVIVAL_CURVE,
           ctx.spark().createDataFrame(rows.get(0), SurvivalContracts.SURVIVAL_CURVE.schema()), where + NOT_OWN);
       writer.replace(SurvivalContracts.SURVIVAL_GROUP,
@@ -117,8 +123,19 @@ public final class SurvivalStage implements Stage {
     } finally {
       writer.flush();
     }
+    counts.put("analysed", 1L);
     counts.put("tables_written", (long) writer.tablesWritten());
     return new StageResult(counts.getOrDefault("lifetime_customers", 0L), writer.rowsWritten(), counts, writer.problems());
+  }
+
+  /**
+   * The as-of date of the analysis that stands for {@code asOf}, or null when the run analyses:
+   * the latest one of less than survival.refit_days before it (never after it) with this run's
+   * settings. Retention curves and hazard ratios over years of lifetimes move little in a day;
+   * readers take the latest analysis up to their date (docs/survival.md).
+   */
+  static LocalDate standingAnalysis(JobContext ctx, SurvivalConfig cfg, LocalDate asOf) {
+    return AsOf.standing(ctx, ctx.catalog().gold(SurvivalContracts.SURVIVAL_GROUP.name()), asOf, cfg.refitDays(), cfg.settings());
   }
 
   /** What the models are fitted on: order days, the populations (experience may be null) and the facts. */

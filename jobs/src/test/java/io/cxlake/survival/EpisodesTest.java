@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /** Monthly episodes and their covariates on hand-made histories; every expected value counted from the dates. */
 class EpisodesTest {
   private static final SparkSession SPARK = TestSpark.session();
-  private static final SurvivalConfig CFG = new SurvivalConfig(180, "efron", List.of(), 90, 180, 30, 0.95, 30, 1000);
+  private static final SurvivalConfig CFG = new SurvivalConfig(180, "efron", List.of(), 90, 180, 30, 0.95, 30, 1000, 0);
 
   private static Dataset<Row> frame(StructType schema, Object[]... rows) {
     List<Row> out = new ArrayList<>();

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class LifetimesTest {
   private static final LocalDate AS_OF = LocalDate.of(2025, 12, 31);
-  private static final SurvivalConfig CFG = new SurvivalConfig(30, "efron", List.of(), 90, 180, 30, 0.95, 30, 1000);
+  private static final SurvivalConfig CFG = new SurvivalConfig(30, "efron", List.of(), 90, 180, 30, 0.95, 30, 1000, 0);
   private static final SparkSession SPARK = TestSpark.session();
 
   private static Dataset<Row> orders() {

@@ -107,7 +107,7 @@ class OwnDurationsTest {
     OwnDurationsStage.Prepared p = OwnDurationsStage.prepare(raw, "months", "gone", null, null);
     assertEquals(List.of("f_charges"), p.features().numeric());
     assertEquals(List.of("f_plan"), p.features().categorical());
-    SurvivalConfig cfg = new SurvivalConfig(180, "efron", List.of(), 90, 180, 1, 0.95, 30, 1000);
+    SurvivalConfig cfg = new SurvivalConfig(180, "efron", List.of(), 90, 180, 1, 0.95, 30, 1000, 0);
     SurvivalModel.Design d = OwnDurationsStage.design(p.rows(), p.features(), cfg);
     assertEquals(List.of("charges", "charges missing", "plan=(missing)", "plan=b"),
         d.covariates().stream().map(SurvivalModel.Covariate::name).toList());

@@ -150,7 +150,11 @@ class SurvivalRecoveryIT {
     }
 
     long rows = spark.table(lake.gold("survival_curve")).where(day).count();
-    lake.run(TestSpark.plan("survival"));
+    // With the default refit_days the analysis of the day stands; with 0 the rerun analyses again.
+    var stands = io.cxlake.core.JobRunner.run(lake.context(""), TestSpark.plan("survival")).get(0);
+    assertEquals(0L, stands.result().counts().get("analysed"), "a rerun within survival.refit_days leaves it standing");
+    var rerun = io.cxlake.core.JobRunner.run(lake.context("survival: {refit_days: 0}"), TestSpark.plan("survival")).get(0);
+    assertEquals(1L, rerun.result().counts().get("analysed"), rerun.status() + ": " + rerun.error());
     assertEquals(rows, spark.table(lake.gold("survival_curve")).where(day).count(), "a rerun replaces its as-of date's rows");
   }
 }
