@@ -40,7 +40,9 @@ public record ChurnConfig(
     /* Bring-your-own-features mode: share of rows (per class) held out for evaluation. */
     Double holdoutFraction,
     /* Seed of splits and models. */
-    Integer seed) {
+    Integer seed,
+    /* A pipeline run less than this many days after a training with the same settings scores with its model; 0 = train every run. */
+    Integer refitDays) {
   /** Candidate model names (churn.models). */
   public static final java.util.List<String> MODELS = java.util.List.of("logistic_regression", "gbt");
 
@@ -60,7 +62,16 @@ public record ChurnConfig(
     List<Integer> depths = gbtDepths.stream().sorted().toList();
     return new ChurnConfig(label, horizonDays, activeDays, trainingCutoffs, models, List.of(regs.get(regs.size() / 2)),
         elasticNet, List.of(depths.get(0)), gbtIterations, tuningSample, smallDataRows, classWeights, riskBands, features,
-        holdoutFraction, seed);
+        holdoutFraction, seed, refitDays);
+  }
+
+  /**
+   * What a training depends on besides its rows: every churn setting but refit_days, the
+   * features the inputs offer ({@code available}: sentiment_180d joins once voice has run), and
+   * the cxlake version.
+   */
+  public String settings(List<String> available) {
+    return io.cxlake.core.FitSettings.of(this, "refitDays") + " available=" + available;
   }
 
   static void validate(ChurnConfig c, ConfigCheck check) {
@@ -114,6 +125,9 @@ public record ChurnConfig(
     }
     if (c.seed() == null) {
       check.fail("churn.seed", "must be set");
+    }
+    if (c.refitDays() == null || c.refitDays() < 0) {
+      check.fail("churn.refit_days", "must be 0 (train on every run) or more days, was " + c.refitDays());
     }
   }
 }

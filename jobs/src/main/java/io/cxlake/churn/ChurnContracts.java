@@ -58,6 +58,7 @@ public final class ChurnContracts {
       // added later: new columns go last, where ALTER TABLE ADD COLUMNS puts them in existing tables
       .column("training_fingerprint", "string", "Native: SHA-256 of the training rows (features and labels of every cutoff up to validation), cutoffs, features, settings and cxlake version; a pipeline run whose training would have the same fingerprint scores with this model instead of fitting it again (null: recorded before fingerprints)")
       .column("training_column_sums", "map<string,string>", "Native: per column of the training rows, the order-free sum of its cells' 64-bit hashes (doubles to 6 decimals); when a run cannot reuse a model it names the columns whose sums moved")
+      .column("settings", "string", "Native: the churn settings but refit_days, the features the inputs offered and the cxlake version; a pipeline run less than churn.refit_days after this training, with the same settings, scores with its model (null: recorded before training schedules)")
       .key("run_id")
       .build();
 

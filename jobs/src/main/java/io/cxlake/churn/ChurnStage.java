@@ -131,6 +131,15 @@ public final class ChurnStage implements Stage {
     Progress.info("churn training for as-of {}: validation cutoff {}, training cutoffs {} .. {}", asOf,
         cutoffs.validation(), cutoffs.training().get(0), cutoffs.tuning());
     List<String> features = ChurnFeatures.available(cfg.features(), in);
+    String settings = cfg.settings(features);
+    Row standing = reuse ? ModelRuns.standing(ctx, asOf, cfg.refitDays(), settings) : null;
+    if (standing != null) {
+      Progress.info("churn: the model of run {} (trained as of {}, same settings) scores this run: churn trains at most "
+          + "every churn.refit_days ({} days); --full-refresh or refit_days 0 trains on every run", standing.getString(0),
+          standing.getDate(1), cfg.refitDays());
+      counts.put("model_standing", 1L);
+      return new Training(standing.getString(0), 0);
+    }
     Dataset<Row> labelled = ChurnLabels.labelled(in, Cutoffs.table(ctx.spark(), cutoffs.all()), cfg);
     Dataset<Row> rows = ChurnFeatures.build(in, labelled, withBaselineInput(features))
         .join(labelled.withColumnRenamed("churned", ChurnModels.LABEL), new String[] {"cutoff_date", "customer_key"})
@@ -200,6 +209,7 @@ public final class ChurnStage implements Stage {
       row.put("model_path", path);
       row.put("training_fingerprint", fingerprint);
       row.put("training_column_sums", fp.columns());
+      row.put("settings", settings);
       row.put("model_card", ModelCard.text(row, r));
       ModelRuns.write(ctx, writer, row, r.evaluation().deciles(), r.baseline().deciles());
       System.out.println(row.get("model_card"));

@@ -75,6 +75,23 @@ final class ModelRuns {
   }
 
   /**
+   * The latest native training of less than {@code refitDays} before {@code asOf} with
+   * {@code settings} ({@link io.cxlake.platform.AsOf#standingCandidates}) whose saved model is
+   * still there, or null: the pipeline scores with it instead of training.
+   */
+  static Row standing(JobContext ctx, LocalDate asOf, int refitDays, String settings) {
+    Dataset<Row> candidates = io.cxlake.platform.AsOf.standingCandidates(ctx,
+        ctx.catalog().gold(ChurnContracts.CHURN_MODEL_RUN.name()), asOf, refitDays, settings);
+    if (candidates == null) {
+      return null;
+    }
+    List<Row> latest = candidates.where(col("kind").equalTo("train").and(col("mode").equalTo("native")))
+        .orderBy(col("as_of_date").desc(), col("created_at").desc(), col("run_id").desc())
+        .select("run_id", "as_of_date", "model_path").limit(1).collectAsList();
+    return latest.isEmpty() || !io.cxlake.core.HadoopFiles.isDirectory(latest.get(0).getString(2)) ? null : latest.get(0);
+  }
+
+  /**
    * Says why the latest native training's model cannot score this run: which columns of the
    * training rows differ from its, or that the cutoffs, features, settings or version did.
    */

@@ -66,22 +66,34 @@ public final class AsOf {
 
   /**
    * The as-of date of the analysis in {@code table} that stands for {@code asOf}, or null when
-   * the run analyses: the latest one of less than {@code refitDays} before it (never after it:
-   * that one saw later data) recorded with {@code settings} (its settings column). Null too on
-   * --full-refresh, with refit_days 0, and when the table does not exist or predates its
-   * settings column. One aggregate over the table's as-of dates.
+   * the run analyses: the latest one of {@link #standingCandidates}. One aggregate over the
+   * table's as-of dates.
    */
   public static LocalDate standing(JobContext ctx, String table, LocalDate asOf, int refitDays, String settings) {
+    Dataset<Row> candidates = standingCandidates(ctx, table, asOf, refitDays, settings);
+    if (candidates == null) {
+      return null;
+    }
+    Row latest = candidates.agg(max("as_of_date")).first();
+    return latest.isNullAt(0) ? null : latest.getDate(0).toLocalDate();
+  }
+
+  /**
+   * The rows of {@code table} whose analysis may stand for {@code asOf}: those of less than
+   * {@code refitDays} before it (never after it: they saw later data) recorded with
+   * {@code settings} (its settings column). Null when the run analyses whatever the table holds:
+   * on --full-refresh, with refit_days 0, and when the table does not exist or predates its
+   * settings column.
+   */
+  public static Dataset<Row> standingCandidates(JobContext ctx, String table, LocalDate asOf, int refitDays,
+      String settings) {
     if (ctx.fullRefresh() || refitDays == 0 || !ctx.spark().catalog().tableExists(table)
         || !java.util.Arrays.asList(ctx.spark().table(table).columns()).contains("settings")) {
       return null;
     }
-    Row latest = ctx.spark().table(table)
+    return ctx.spark().table(table)
         .where(col("as_of_date").leq(lit(java.sql.Date.valueOf(asOf)))
-            .and(col("as_of_date")
-                .gt(lit(java.sql.Date.valueOf(asOf.minusDays(refitDays)))))
-            .and(col("settings").equalTo(settings)))
-        .agg(max("as_of_date")).first();
-    return latest.isNullAt(0) ? null : latest.getDate(0).toLocalDate();
+            .and(col("as_of_date").gt(lit(java.sql.Date.valueOf(asOf.minusDays(refitDays)))))
+            .and(col("settings").equalTo(settings)));
   }
 }

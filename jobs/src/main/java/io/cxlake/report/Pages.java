@@ -448,8 +448,16 @@ public final class Pages {
     List<Section> sections = new ArrayList<>();
     sections.add(section("Churn model", "churn_model_run", "churn", col("kind").equalTo("train")
         .and(col("mode").equalTo("native")).and(col("as_of_date").leq(lit(java.sql.Date.valueOf(asOf)))), runs -> {
-          List<Row> latest = collect(runs.orderBy(col("as_of_date").desc(), col("created_at").desc()), 1);
-          return latest.isEmpty() ? null : churnModel(latest.get(0));
+          // the model that scored the day (a training within churn.refit_days, or one of the same
+          // rows, may be older than the latest); without scores, the latest training
+          Dataset<Row> scores = gold.table("churn_score");
+          List<Row> scoredBy = scores == null ? List.of() : collect(scores.where(onAsOf).select("model_run_id").distinct(), 1);
+          Dataset<Row> scorer = scoredBy.isEmpty() ? runs : runs.where(col("run_id").equalTo(scoredBy.get(0).getString(0)));
+          List<Row> model = collect(scorer.orderBy(col("as_of_date").desc(), col("created_at").desc()), 1);
+          if (model.isEmpty()) {
+            model = collect(runs.orderBy(col("as_of_date").desc(), col("created_at").desc()), 1);
+          }
+          return model.isEmpty() ? null : churnModel(model.get(0));
         }));
     sections.add(section("Top at-risk high-value customers", "customer_value_at_risk", "value",
         onAsOf.and(col("value_at_risk").isNotNull()), this::atRisk));

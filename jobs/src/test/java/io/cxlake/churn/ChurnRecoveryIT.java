@@ -140,7 +140,12 @@ class ChurnRecoveryIT {
     String fingerprint = run.getAs("training_fingerprint");
     assertTrue(fingerprint != null && fingerprint.matches("[0-9a-f]{64}"), "fingerprint " + fingerprint);
     long trainings = spark.table(lake.gold("churn_model_run")).where("kind = 'train'").count();
-    JobRunner.StageOutcome again = lake.run(new ChurnStage()).get(0);
+    // within churn.refit_days the training stands without building its rows again
+    JobRunner.StageOutcome standing = lake.run(new ChurnStage()).get(0);
+    assertEquals(1L, standing.result().counts().get("model_standing"), standing.result().counts().toString());
+    // every run builds them with refit_days 0, and finds that a model was fitted on the same rows
+    JobRunner.StageOutcome again = JobRunner.run(lake.context("churn: {refit_days: 0}"), List.of(new ChurnStage())).get(0);
+    assertEquals("success", again.status(), String.valueOf(again.error()));
     assertEquals(1L, again.result().counts().get("training_rows_unchanged"), again.result().counts().toString());
     assertEquals(trainings, spark.table(lake.gold("churn_model_run")).where("kind = 'train'").count(), "no new fit");
     assertEquals(List.of(run.<String>getAs("run_id")), spark.table(lake.gold("churn_score"))
