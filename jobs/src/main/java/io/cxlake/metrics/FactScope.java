@@ -42,10 +42,15 @@ final class FactScope implements AutoCloseable {
   /** Commits that leave a fact's rows as they were. */
   private static final Set<String> MAINTENANCE = Set.of("OPTIMIZE", "VACUUM START", "VACUUM END", "SET TBLPROPERTIES");
 
-  /** The keys of the rows to recompute, or null to rewrite the whole fact. */
-  record Part(Dataset<Row> keys) {
+  /** The keys of the rows to recompute and how many there are, or null keys to rewrite the whole fact. */
+  record Part(Dataset<Row> keys, long size) {
     boolean whole() {
       return keys == null;
+    }
+
+    /** No row to recompute: the fact stays as it is. */
+    boolean none() {
+      return keys != null && size == 0;
     }
 
     /** The silver rows to recompute from: all of them, or those with a touched key. */
@@ -71,7 +76,7 @@ final class FactScope implements AutoCloseable {
     }
   }
 
-  private static final Part WHOLE = new Part(null);
+  private static final Part WHOLE = new Part(null, -1);
 
   final Part orders;
   final Part renewals;
@@ -247,8 +252,8 @@ final class FactScope implements AutoCloseable {
     private Part materialise(Dataset<Row> keys) {
       Dataset<Row> kept = keys.persist(StorageLevel.MEMORY_AND_DISK());
       persisted.add(kept);
-      kept.count(); // reads the change feed now: a feed that does not cover the versions fails here
-      return new Part(kept);
+      // reads the change feed now: a feed that does not cover the versions fails here
+      return new Part(kept, kept.count());
     }
   }
 }

@@ -96,6 +96,11 @@ public final class MetricsStage implements Stage {
     Plan(boolean anything, String reason, PeriodSet experience, PeriodSet operations, PeriodSet heart) {
       this(anything, reason, experience, operations, heart, Set.of(), null, null);
     }
+
+    /** This plan with kpi_experience and kpi_operations recomputed in every period. */
+    Plan everyExperienceAndOperationsPeriod() {
+      return new Plan(true, reason, null, null, heart, fromFeed, previous, dimCustomerVersion);
+    }
   }
 
   @Override
@@ -131,17 +136,17 @@ public final class MetricsStage implements Stage {
       // The days of the fact rows this run changed (before and after): the KPI periods they fall in are recomputed.
       Map<TableContract, List<LocalDate>> changedDays = new LinkedHashMap<>();
       try (FactScope scope = FactScope.of(ctx, plan.previous(), plan.experience() != null, silver, versions, asOf)) {
-        changedDays.put(GoldContracts.FACT_ORDER, writeFact(ctx, writer, GoldContracts.FACT_ORDER, scope.orders,
-            Facts.orders(scope.orders.of(spark.table(silver.get("orders"))), asOf, secret, m.repurchaseWindowDays())));
-        changedDays.put(GoldContracts.FACT_RENEWAL, writeFact(ctx, writer, GoldContracts.FACT_RENEWAL, scope.renewals,
-            Facts.renewals(scope.renewals.of(spark.table(silver.get("renewals"))), subscriptions, asOf, secret)));
-        changedDays.put(GoldContracts.FACT_INTERACTION, writeFact(ctx, writer, GoldContracts.FACT_INTERACTION,
-            scope.interactions, Facts.interactions(scope.interactions.of(spark.table(silver.get("interactions"))), asOf, secret)));
-        changedDays.put(GoldContracts.FACT_SURVEY_RESPONSE, writeFact(ctx, writer, GoldContracts.FACT_SURVEY_RESPONSE,
-            scope.responses, Facts.surveyResponses(scope.responses.of(spark.table(silver.get("survey_responses"))), asOf, secret)));
-        changedDays.put(GoldContracts.FACT_SURVEY_RATING, writeFact(ctx, writer, GoldContracts.FACT_SURVEY_RATING,
-            scope.ratings, Facts.surveyRatings(scope.ratings.of(spark.table(silver.get("survey_ratings"))),
-                gold(ctx, GoldContracts.FACT_SURVEY_RESPONSE))));
+        writeFact(ctx, writer, changedDays, GoldContracts.FACT_ORDER, scope.orders,
+            Facts.orders(scope.orders.of(spark.table(silver.get("orders"))), asOf, secret, m.repurchaseWindowDays()));
+        writeFact(ctx, writer, changedDays, GoldContracts.FACT_RENEWAL, scope.renewals,
+            Facts.renewals(scope.renewals.of(spark.table(silver.get("renewals"))), subscriptions, asOf, secret));
+        writeFact(ctx, writer, changedDays, GoldContracts.FACT_INTERACTION, scope.interactions,
+            Facts.interactions(scope.interactions.of(spark.table(silver.get("interactions"))), asOf, secret));
+        writeFact(ctx, writer, changedDays, GoldContracts.FACT_SURVEY_RESPONSE, scope.responses,
+            Facts.surveyResponses(scope.responses.of(spark.table(silver.get("survey_responses"))), asOf, secret));
+        writeFact(ctx, writer, changedDays, GoldContracts.FACT_SURVEY_RATING, scope.ratings,
+            Facts.surveyRatings(scope.ratings.of(spark.table(silver.get("survey_ratings"))),
+                gold(ctx, GoldContracts.FACT_SURVEY_RESPONSE)));
       }
       plan = touchFactChanges(plan, changedDays, asOf, m.churnInactivityDays());
       // The versions this run leaves are the ones the next run checks its facts against.
@@ -216,17 +221,22 @@ public final class MetricsStage implements Stage {
       GoldContracts.FACT_SURVEY_RESPONSE, "response_date", GoldContracts.FACT_SURVEY_RATING, "response_date");
 
   /**
-   * A fact rewritten whole (returns null), or its recomputed rows merged: returns the days of
-   * the rows the merge changed, as they were and as they are.
+   * Writes a fact: rewritten whole (its changed days: null), its recomputed rows merged (the
+   * days of the rows the merge changed, as they were and as they are), or left as it is when no
+   * key was touched (no day).
    */
-  private static List<LocalDate> writeFact(JobContext ctx, GoldWriter writer, TableContract contract, FactScope.Part part,
-      Dataset<Row> rows) {
+  private static void writeFact(JobContext ctx, GoldWriter writer, Map<TableContract, List<LocalDate>> changedDays,
+      TableContract contract, FactScope.Part part, Dataset<Row> rows) {
     if (part.whole()) {
       writer.overwrite(contract, rows);
-      return null;
+      changedDays.put(contract, null);
+    } else if (part.none()) {
+      Progress.info("{}: no row to recompute since the previous run: left as it is", contract.name());
+      changedDays.put(contract, List.of());
+    } else {
+      changedDays.put(contract, part.changedDays(ctx.spark(), ctx.catalog().gold(contract.name()),
+          FACT_DAYS.get(contract), () -> writer.merge(contract, rows, part.keys())));
     }
-    return part.changedDays(ctx.spark(), ctx.catalog().gold(contract.name()), FACT_DAYS.get(contract),
-        () -> writer.merge(contract, rows, part.keys()));
   }
 
   /**
@@ -241,8 +251,7 @@ public final class MetricsStage implements Stage {
       return plan;
     }
     if (changedDays.containsValue(null)) {
-      return new Plan(true, plan.reason(), null, null, plan.heart(), plan.fromFeed(), plan.previous(),
-          plan.dimCustomerVersion());
+      return plan.everyExperienceAndOperationsPeriod();
     }
     changedDays.forEach((fact, days) -> {
       for (LocalDate d : days) {
@@ -400,8 +409,7 @@ public final class MetricsStage implements Stage {
     } catch (Exception unreadable) { // Delta's analysis exceptions are checked in Java terms
       Progress.info("metrics: cannot compare {} with its version {} ({}): kpi_experience and kpi_operations are "
           + "recomputed in every period", dimCustomer, plan.dimCustomerVersion(), JobRunner.oneLine(unreadable));
-      return new Plan(true, plan.reason(), null, null, plan.heart(), plan.fromFeed(), plan.previous(),
-          plan.dimCustomerVersion());
+      return plan.everyExperienceAndOperationsPeriod();
     }
     for (Row r : days) {
       LocalDate d = r.getDate(1).toLocalDate();

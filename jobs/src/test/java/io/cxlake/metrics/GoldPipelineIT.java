@@ -206,9 +206,13 @@ class GoldPipelineIT {
     land("orders/orders_new_customer.csv",
         "order_id,customer_id,order_ts,product_id,category,quantity,amount,discount,channel,status\n"
             + "ONEW0001,CNEW0001,2025-06-15 10:00:00,P1,books,1,25.00,0.00,web,completed\n");
+    List<String> untouched = List.of("fact_renewal", "fact_interaction", "fact_survey_response", "fact_survey_rating");
+    Map<String, Long> untouchedBefore = untouched.stream().collect(Collectors.toMap(f -> f, GoldPipelineIT::version));
     run(TestSpark.stage("ingest"), TestSpark.stage("curate"), TestSpark.stage("metrics"));
     String newRun = spark.sql("SELECT max(run_id) FROM " + gold("kpi_operations")).first().getString(0);
     assertNotEquals(oldRun, newRun);
+    assertEquals(untouchedBefore, untouched.stream().collect(Collectors.toMap(f -> f, GoldPipelineIT::version)),
+        "a fact with no row to recompute (no renewal, contact or response changed) is not written");
     Dataset<Row> months = spark.table(gold("kpi_operations")).where("period_type = 'month' AND slice = 'all'");
     assertEquals(newRun, months.where("period_start = DATE'2025-06-01'").first().getAs("run_id"),
         "the new customer's order month");
@@ -240,6 +244,10 @@ class GoldPipelineIT {
         .count() < unresolvedBefore, "contacts open at the earlier date and resolved since are resolved now");
     assertIncrementalEqualsAFullRebuild();
     spark.sql("DELETE FROM " + gold("customer_360") + " WHERE snapshot_date = DATE'" + earlier + "'");
+  }
+
+  private static long version(String table) {
+    return spark.sql("DESCRIBE HISTORY " + gold(table) + " LIMIT 1").first().getLong(0);
   }
 
   /** The facts' latest commits merged the recomputed keys only: none rewrote a fact. */
