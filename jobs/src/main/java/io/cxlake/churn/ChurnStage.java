@@ -127,9 +127,6 @@ public final class ChurnStage implements Stage {
   private Training train(JobContext ctx, ChurnInputs in, LocalDate asOf, GoldWriter writer, Map<String, Long> counts,
       boolean reuse) {
     ChurnConfig cfg = ctx.config().get(ChurnConfig.SECTION);
-    Cutoffs cutoffs = Cutoffs.plan(asOf, cfg.horizonDays(), cfg.trainingCutoffs());
-    Progress.info("churn training for as-of {}: validation cutoff {}, training cutoffs {} .. {}", asOf,
-        cutoffs.validation(), cutoffs.training().get(0), cutoffs.tuning());
     List<String> features = ChurnFeatures.available(cfg.features(), in);
     String settings = cfg.settings(features);
     Row standing = reuse ? ModelRuns.standing(ctx, asOf, cfg.refitDays(), settings) : null;
@@ -140,6 +137,9 @@ public final class ChurnStage implements Stage {
       counts.put("model_standing", 1L);
       return new Training(standing.getString(0), 0);
     }
+    Cutoffs cutoffs = Cutoffs.plan(asOf, cfg.horizonDays(), cfg.trainingCutoffs());
+    Progress.info("churn training for as-of {}: validation cutoff {}, training cutoffs {} .. {}", asOf,
+        cutoffs.validation(), cutoffs.training().get(0), cutoffs.tuning());
     Dataset<Row> labelled = ChurnLabels.labelled(in, Cutoffs.table(ctx.spark(), cutoffs.all()), cfg);
     Dataset<Row> rows = ChurnFeatures.build(in, labelled, withBaselineInput(features))
         .join(labelled.withColumnRenamed("churned", ChurnModels.LABEL), new String[] {"cutoff_date", "customer_key"})

@@ -67,7 +67,7 @@ final class TrainingFingerprint {
       columns.put(names[i], row.getString(i + 2));
     }
     String whole = sha256(String.join("\n", row.getString(0), row.getString(1), String.join(",", names),
-        cutoffs.toString(), features.toString(), cfg.toString(), io.cxlake.core.CxlakeVersion.current()));
+        cutoffs.toString(), features.toString(), io.cxlake.core.FitSettings.of(cfg, "refitDays"), io.cxlake.core.CxlakeVersion.current()));
     return new Fingerprint(whole, columns);
   }
 

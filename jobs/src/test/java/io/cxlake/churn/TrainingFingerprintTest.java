@@ -51,6 +51,8 @@ class TrainingFingerprintTest {
     assertNotEquals(fp, of(rows().union(rows().limit(1)), cfg), "a row twice");
     assertNotEquals(fp, of(rows().where("customer_key = 'a'"), cfg), "rows left out");
     assertNotEquals(fp, of(rows(), TestSpark.section(ChurnConfig.SECTION, "churn: {seed: 8}")), "another seed");
+    assertEquals(fp, of(rows(), TestSpark.section(ChurnConfig.SECTION, "churn: {refit_days: 0}")),
+        "refit_days schedules trainings: no setting of one");
     assertNotEquals(fp, TrainingFingerprint.of(rows(), Cutoffs.plan(LocalDate.of(2026, 11, 30), 90, 2), FEATURES, cfg)
         .whole(), "other cutoffs");
     assertNotEquals(fp, TrainingFingerprint.of(rows(), CUTOFFS, FEATURES.subList(0, 1), cfg).whole(), "other features");
