@@ -74,6 +74,9 @@ public final class ContractTables {
     // CHECK constraints go in with the CREATE: one commit instead of one ALTER TABLE each.
     List<String> props = new ArrayList<>();
     props.add("'delta.enableDeletionVectors' = 'true'");
+    if (contract.changeFeed()) {
+      props.add("'" + CHANGE_FEED + "' = 'true'");
+    }
     for (TableContract.Check check : contract.checks()) {
       if (isConstraint(check)) {
         props.add(quote("delta.constraints." + check.name().toLowerCase()) + " = " + quote(check.validRowSql()));
@@ -103,9 +106,16 @@ public final class ContractTables {
     return problems.isEmpty() ? null : String.join("; ", problems);
   }
 
+  private static final String CHANGE_FEED = "delta.enableChangeDataFeed";
+
+  /** CHECK constraints the contract gained, and the change data feed when it asks for one (tables of an older cxlake). */
   private static void addMissingConstraints(SparkSession spark, String qualifiedName, TableContract contract) {
-    Set<String> existing = spark.sql("SHOW TBLPROPERTIES " + qualifiedName).collectAsList().stream()
-        .map((Row r) -> r.getString(0))
+    Map<String, String> properties = spark.sql("SHOW TBLPROPERTIES " + qualifiedName).collectAsList().stream()
+        .collect(Collectors.toMap((Row r) -> r.getString(0), (Row r) -> r.getString(1), (a, b) -> a));
+    if (contract.changeFeed() && !"true".equals(properties.get(CHANGE_FEED))) {
+      spark.sql("ALTER TABLE " + qualifiedName + " SET TBLPROPERTIES ('" + CHANGE_FEED + "' = 'true')");
+    }
+    Set<String> existing = properties.keySet().stream()
         .filter(k -> k.startsWith("delta.constraints."))
         .map(k -> k.substring("delta.constraints.".length()))
         .collect(Collectors.toSet());

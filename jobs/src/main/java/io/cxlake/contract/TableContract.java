@@ -56,6 +56,7 @@ public final class TableContract {
   private final List<String> key;
   private final List<String> partitionBy;
   private final List<String> zorderBy;
+  private final boolean changeFeed;
   private final List<Check> checks;
   /** The checks declared with the builder (not the generated not-null and key checks). */
   private final List<Check> declaredChecks;
@@ -68,6 +69,7 @@ public final class TableContract {
     this.key = List.copyOf(b.key);
     this.partitionBy = List.copyOf(b.partitionBy);
     this.zorderBy = List.copyOf(b.zorderBy);
+    this.changeFeed = b.changeFeed;
     List<Check> all = new ArrayList<>();
     for (Column c : columns) {
       if (c.notNull()) {
@@ -94,6 +96,7 @@ public final class TableContract {
     b.key.addAll(key);
     b.partitionBy.addAll(partitionBy);
     b.zorderBy.addAll(zorderBy);
+    b.changeFeed = changeFeed;
     b.checks.addAll(declaredChecks);
     return b;
   }
@@ -154,6 +157,11 @@ public final class TableContract {
     return zorderBy;
   }
 
+  /** Whether the table keeps Delta's change data feed (a reader finds a commit's changed rows in it). */
+  public boolean changeFeed() {
+    return changeFeed;
+  }
+
   /** All checks: not-null per column, declared checks, then the unique key. */
   public List<Check> checks() {
     return checks;
@@ -168,6 +176,7 @@ public final class TableContract {
     private final List<String> key = new ArrayList<>();
     private final List<String> partitionBy = new ArrayList<>();
     private final List<String> zorderBy = new ArrayList<>();
+    private boolean changeFeed;
     private final List<Check> checks = new ArrayList<>();
     private final Set<String> names = new LinkedHashSet<>();
 
@@ -244,6 +253,12 @@ public final class TableContract {
 
     public Builder zorderBy(String... columns) {
       zorderBy.addAll(List.of(columns));
+      return this;
+    }
+
+    /** The table keeps Delta's change data feed. */
+    public Builder changeFeed() {
+      changeFeed = true;
       return this;
     }
 

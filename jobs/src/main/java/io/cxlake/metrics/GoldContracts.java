@@ -86,6 +86,8 @@ public final class GoldContracts {
 
   public static final TableContract FACT_ORDER = TableContract.table("fact_order",
           "one row per order placed up to the as-of date")
+      // incremental runs merge it; their change feed says which KPI periods the merge touched
+      .changeFeed()
       .describe("Orders (their lines summed) with net amount and repurchase flags; guest orders have no customer_key.")
       .column("order_id", "string", "Order (or credit note) identifier").notNull()
       .column("customer_key", "string", KEY + "; null for a guest order")
@@ -115,6 +117,7 @@ public final class GoldContracts {
 
   public static final TableContract FACT_RENEWAL = TableContract.table("fact_renewal",
           "one row per renewal due up to the as-of date")
+      .changeFeed()
       .describe("Subscription renewals with their outcome as known at the as-of date.")
       .column("renewal_id", "string", "Renewal identifier").notNull()
       .column("subscription_id", "string", "Subscription up for renewal").notNull()
@@ -134,6 +137,7 @@ public final class GoldContracts {
 
   public static final TableContract FACT_INTERACTION = TableContract.table("fact_interaction",
           "one row per support contact opened up to the as-of date")
+      .changeFeed()
       .describe("Support contacts with first-response and resolution times in hours.")
       .column("interaction_id", "string", "Support contact identifier").notNull()
       .column("customer_key", "string", KEY).notNull()
@@ -156,6 +160,7 @@ public final class GoldContracts {
 
   public static final TableContract FACT_SURVEY_RESPONSE = TableContract.table("fact_survey_response",
           "one row per survey response given up to the as-of date")
+      .changeFeed()
       .describe("Survey responses with scores, NPS group, CSAT top-2-box, the response's CX index and respondent weight. Verbatim text is not here (see voice_response).")
       .column("response_id", "string", "Survey response identifier").notNull()
       .column("customer_key", "string", KEY).notNull()
@@ -186,6 +191,7 @@ public final class GoldContracts {
 
   public static final TableContract FACT_SURVEY_RATING = TableContract.table("fact_survey_rating",
           "one row per survey response and rated attribute")
+      .changeFeed()
       .describe("Attribute ratings of survey responses (RATER dimensions and touchpoint attributes).")
       .column("response_id", "string", "Survey response").notNull()
       .column("attribute", "string", "Rated attribute").notNull()

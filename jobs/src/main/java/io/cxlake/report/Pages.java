@@ -452,11 +452,8 @@ public final class Pages {
           // rows, may be older than the latest); without scores, the latest training
           Dataset<Row> scores = gold.table("churn_score");
           List<Row> scoredBy = scores == null ? List.of() : collect(scores.where(onAsOf).select("model_run_id").distinct(), 1);
-          Dataset<Row> scorer = scoredBy.isEmpty() ? runs : runs.where(col("run_id").equalTo(scoredBy.get(0).getString(0)));
-          List<Row> model = collect(scorer.orderBy(col("as_of_date").desc(), col("created_at").desc()), 1);
-          if (model.isEmpty()) {
-            model = collect(runs.orderBy(col("as_of_date").desc(), col("created_at").desc()), 1);
-          }
+          Column scored = scoredBy.isEmpty() ? lit(false) : col("run_id").equalTo(scoredBy.get(0).getString(0));
+          List<Row> model = collect(runs.orderBy(scored.desc(), col("as_of_date").desc(), col("created_at").desc()), 1);
           return model.isEmpty() ? null : churnModel(model.get(0));
         }));
     sections.add(section("Top at-risk high-value customers", "customer_value_at_risk", "value",

@@ -155,6 +155,32 @@ class GoldWriterTest {
   }
 
   @Test
+  void aContractWithAChangeFeedGetsItOnANewTableAndOnOneWrittenBeforeIt() {
+    JobContext ctx = ctx("");
+    TableContract fed = SHARES.toBuilder().changeFeed().build();
+    assertTrue(fed.changeFeed());
+    assertFalse(SHARES.changeFeed());
+    String created = ctx.catalog().gold("fed_new");
+    ContractTables.ensure(spark, created, fed, false);
+    assertEquals("true", changeFeed(created));
+    // a table of an older cxlake, created without it: the next write turns it on
+    String older = ctx.catalog().gold("fed_older");
+    spark.sql("DROP TABLE IF EXISTS " + older);
+    ContractTables.ensure(spark, older, SHARES, false);
+    assertNull(changeFeed(older));
+    ContractTables.ensure(spark, older, fed, false);
+    assertEquals("true", changeFeed(older));
+    spark.sql("INSERT INTO " + older + " VALUES ('g1', 40.0, 60.0, 'x')");
+    assertEquals(1, io.cxlake.platform.GoldState.changes(spark, older, version(older) - 1, version(older)).count(),
+        "the insert is in the feed");
+  }
+
+  private static String changeFeed(String table) {
+    return spark.sql("SHOW TBLPROPERTIES " + table).where("key = 'delta.enableChangeDataFeed'").collectAsList().stream()
+        .map(r -> r.getString(1)).findFirst().orElse(null);
+  }
+
+  @Test
   void contractsRejectColumnsWithoutDescriptions() {
     assertThrows(IllegalStateException.class,
         () -> TableContract.table("t", "one row per x").describe("T.").column("x", "string", "").build());
