@@ -102,22 +102,29 @@ public final class JobRunner {
   private static StageOutcome runOne(JobContext ctx, Stage stage, Map<TableRef, String> skippedTables, StageMemo memo,
       StageMemo.Last last) {
     Instant start = Instant.now();
-    String missing = stage.requires().stream().map(skippedTables::get).filter(r -> r != null).findFirst()
-        .orElseGet(() -> missingInput(ctx, stage.requires()));
-    if (missing == null && !stage.requiresAny().isEmpty()
-        && stage.requiresAny().stream().allMatch(t -> skippedTables.containsKey(t) || missingInput(ctx, List.of(t)) != null)) {
-      missing = "none of " + String.join(", ", stage.requiresAny().stream().map(t -> ctx.catalog().name(t)).toList())
-          + " has rows";
+    String notWritten = stage.requires().stream().map(skippedTables::get).filter(r -> r != null).findFirst().orElse(null);
+    if (notWritten == null && !stage.requiresAny().isEmpty() && stage.requiresAny().stream().allMatch(skippedTables::containsKey)) {
+      notWritten = noneHasRows(ctx, stage);
     }
-    if (missing != null) {
-      return skip(ctx, stage, start, missing, skippedTables);
+    if (notWritten != null) {
+      return skip(ctx, stage, start, notWritten, skippedTables);
     }
+    // Unchanged first: inputs at the versions of the last success had rows then, so they still
+    // have; the emptiness checks below cost a Spark job per table.
     String inputs = memo == null ? null : memo.inputState(ctx);
     if (memo != null && memo.mayReuse() && !ctx.fullRefresh() && last != null && last.inputs().equals(inputs)
         && last.outputs().equals(memo.outputState(ctx))) {
       String reason = "inputs, settings and tables as run " + last.runId() + " left them";
       log(ctx, stage.name(), start, Instant.now(), "unchanged", null, reason, null, null);
       return new StageOutcome(stage.name(), "unchanged", Duration.between(start, Instant.now()), null, null, reason);
+    }
+    String missing = missingInput(ctx, stage.requires());
+    if (missing == null && !stage.requiresAny().isEmpty()
+        && stage.requiresAny().stream().allMatch(t -> skippedTables.containsKey(t) || missingInput(ctx, List.of(t)) != null)) {
+      missing = noneHasRows(ctx, stage);
+    }
+    if (missing != null) {
+      return skip(ctx, stage, start, missing, skippedTables);
     }
     StageResult result = null;
     String error = null;
@@ -156,6 +163,10 @@ public final class JobRunner {
         ok && memo != null ? memo.outputState(ctx) : null);
     return new StageOutcome(stage.name(), error == null ? "success" : "failed", Duration.between(start, end),
         result, error, null, error == null ? 0 : Math.max(1, exitCode));
+  }
+
+  private static String noneHasRows(JobContext ctx, Stage stage) {
+    return "none of " + String.join(", ", stage.requiresAny().stream().map(t -> ctx.catalog().name(t)).toList()) + " has rows";
   }
 
   /** Records a skipped stage; the stages that need what it writes are skipped in turn. */
