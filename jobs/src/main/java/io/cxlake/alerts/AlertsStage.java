@@ -54,7 +54,6 @@ public final class AlertsStage implements Stage {
       .optional(GoldContracts.FACT_SURVEY_RESPONSE, GoldContracts.KPI_EXPERIENCE)
       .optional(TableRef.silver(Entities.CUSTOMERS.silverTable()), TableRef.silver(Entities.SURVEY_RESPONSES.silverTable()))
       .writes(AlertsContracts.all().toArray(TableContract[]::new))
-      .incremental()   // when its gold inputs changed (cx_ops.gold_state)
       .build(registry -> new AlertsStage());
 
   /** KPIs and whether higher is better. */

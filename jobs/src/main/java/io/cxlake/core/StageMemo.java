@@ -20,17 +20,19 @@ import org.apache.spark.sql.Row;
  * half wrote has moved on).
  *
  * <p>A stage that writes files rather than tables (the report) names them: they must still be
- * as it left them (same modification time). Stages that decide themselves what to redo
- * (ingest, curate, metrics, alerts), read no table (they read files) or write nothing that can be
- * checked declare no memo and always run.
+ * as it left them (same modification time). Curate, metrics and alerts, which decide themselves
+ * what to redo, are memos too: with their inputs and tables as their last success left them there
+ * is nothing for them to redo, and finding that out themselves costs seconds of Spark jobs. Ingest
+ * (it reads files) and stages that write nothing that can be checked declare no memo and always
+ * run.
  *
  * @param settings   what besides tables the result depends on, as text
  * @param inputs     the tables the stage reads
  * @param outputs    the tables it writes (or updates)
  * @param outputFiles the files it writes (Hadoop URIs)
- * @param passOver   stages whose commits to an input are not a change of it: the customer_360
+ * @param passOver   stages whose commits to a table are not a change of it: the customer_360
  *                   enrichment, whose MERGE only sets columns that stages contribute and none
- *                   reads back from customer_360
+ *                   reads back from customer_360 (nor does metrics, which writes the rest)
  * @param mayReuse   false when the stage was asked for by name ({@code run --only}): it runs, and
  *                   its state is still recorded
  */
@@ -63,7 +65,7 @@ public record StageMemo(String settings, List<TableRef> inputs, List<TableRef> o
   String outputState(JobContext ctx) {
     List<String> out = new ArrayList<>();
     for (TableRef t : outputs) {
-      out.add(t + "@" + version(ctx, t, List.of()));
+      out.add(t + "@" + version(ctx, t, passOver));
     }
     for (String f : outputFiles) {
       long modified = HadoopFiles.modified(f);

@@ -53,7 +53,6 @@ public final class CurateStage implements Stage {
       .optional(Entities.ALL.stream().map(e -> TableRef.bronze(e.name())).toArray(TableRef[]::new))
       .writes(java.util.stream.Stream.concat(Entities.ALL.stream().map(e -> TableRef.silver(e.silverTable())),
           java.util.stream.Stream.of(TableRef.silver(CustomerKeys.TABLE))).toArray(TableRef[]::new))
-      .incremental()   // bronze batches not yet curated
       .build(registry -> new CurateStage());
 
   @Override

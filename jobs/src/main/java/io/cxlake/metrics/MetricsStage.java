@@ -72,7 +72,6 @@ public final class MetricsStage implements Stage {
       .optional(DAY_COLUMNS.keySet().stream().filter(e -> !e.equals("customers"))
           .map(e -> TableRef.silver(Entities.byName(e).silverTable())).toArray(TableRef[]::new))
       .writes(GoldContracts.all().toArray(TableContract[]::new))
-      .incremental()   // the periods changed silver rows touch (cx_ops.gold_state)
       .build(registry -> new MetricsStage(registry.contract(GoldContracts.CUSTOMER_360.name())));
 
   /** customer_360 with the columns other stages contribute (left empty here, set by the enrichment step). */

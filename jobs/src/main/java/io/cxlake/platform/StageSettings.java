@@ -29,8 +29,8 @@ final class StageSettings {
 
   /**
    * The memo of a module's stage, or null when the stage always runs: it decides itself what to
-   * redo, it reads no table (what it reads, files, is not versioned here), or it writes neither
-   * tables nor files it names. The customer_360 enrichment leaves customer_360.
+   * redo from files (ingest), it reads no table (what it reads, files, is not versioned here), or
+   * it writes neither tables nor files it names. The customer_360 enrichment leaves customer_360.
    */
   static StageMemo memo(JobContext ctx, StageModule m, boolean mayReuse) {
     List<TableRef> outputs = m.name().equals(Customer360Enrichment.NAME)
@@ -42,7 +42,9 @@ final class StageSettings {
     if (outputs.isEmpty() && files.isEmpty()) {
       return null;
     }
-    return new StageMemo(of(ctx, m.config()), m.reads(), outputs, files, List.of(Customer360Enrichment.NAME), mayReuse);
+    // the enrichment's commits to customer_360 are its own output: not passed over for it
+    List<String> passOver = m.name().equals(Customer360Enrichment.NAME) ? List.of() : List.of(Customer360Enrichment.NAME);
+    return new StageMemo(of(ctx, m.config()), m.reads(), outputs, files, passOver, mayReuse);
   }
 
   static String of(JobContext ctx, List<ConfigSection<?>> sections) {

@@ -162,6 +162,15 @@ class UnchangedStagesTest {
     assertEquals("success", toyStatus(context(dir, 3, false), REGISTRY.pipeline()));
     assertEquals(5, second.spark().table(P + "_gold.toy_out").count());
 
+    // its own table changed by the customer_360 enrichment (which sets columns of a table another
+    // stage writes): no change of it
+    JobContext enrich = context(dir, 3, false);
+    enrich.spark().conf().set("spark.databricks.delta.commitInfo.userMetadata", "cxlake run " + enrich.runId() + " stage "
+        + Customer360Enrichment.NAME);
+    enrich.spark().sql("UPDATE " + P + "_gold.toy_out SET id = id WHERE id = 0");
+    assertEquals("unchanged", toyStatus(context(dir, 3, false), REGISTRY.pipeline()));
+    assertEquals(4, RUNS.get());
+
     // its own table written by someone else (a restore, a hand edit): the stage rewrites it
     second.spark().sql("DELETE FROM " + P + "_gold.toy_out WHERE id = 1");
     assertEquals("success", toyStatus(context(dir, 3, false), REGISTRY.pipeline()));
@@ -217,15 +226,24 @@ class UnchangedStagesTest {
   }
 
   @Test
-  void aStageThatDecidesItselfWhatToRedoOrReadsNoTableAlwaysRuns(@TempDir Path dir) throws Exception {
+  void aStageThatDecidesItselfWhatToRedoFromFilesOrReadsNoTableAlwaysRuns(@TempDir Path dir) throws Exception {
     JobContext ctx = context(dir, 1, false);
     assertNull(StageSettings.memo(ctx, SOURCE, true), "reads no table: what it reads (files) is not versioned here");
     StageModule incremental = StageModule.define("inc", "Redoes what changed.").requires(TableRef.gold("toy_in"))
         .writes(TableRef.gold("inc_out")).incremental().build(r -> null);
     assertNull(StageSettings.memo(ctx, incremental, true));
     assertNotNull(StageSettings.memo(ctx, TOY, true));
-    for (String stage : List.of("ingest", "curate", "metrics", "alerts")) {
-      assertNull(StageSettings.memo(ctx, io.cxlake.pipeline.Modules.registry().module(stage), true), stage);
+    StageRegistry pipeline = io.cxlake.pipeline.Modules.registry();
+    ctx = JobContext.create(TestSpark.session(), TestSpark.config(P, TestSpark.repoRoot().resolve("conf/sources.yaml")),
+        null, null, false);
+    assertNull(StageSettings.memo(ctx, pipeline.module("ingest"), true), "ingest reads landing files");
+    // curate, metrics and alerts decide themselves what to redo, but with nothing moved there is nothing
+    for (String stage : List.of("curate", "metrics", "alerts")) {
+      assertNotNull(StageSettings.memo(ctx, pipeline.module(stage), true), stage);
     }
+    // metrics writes customer_360, the enrichment sets columns of it: that is no change of metrics' table
+    assertEquals(List.of(Customer360Enrichment.NAME), StageSettings.memo(ctx, pipeline.module("metrics"), true).passOver());
+    assertEquals(List.of(), StageSettings.memo(ctx, pipeline.module(Customer360Enrichment.NAME), true).passOver(),
+        "the enrichment's own commits are its output");
   }
 }
