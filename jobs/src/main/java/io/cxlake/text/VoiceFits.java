@@ -3,7 +3,6 @@ package io.cxlake.text;
 import static org.apache.spark.sql.functions.*;
 
 import io.cxlake.contract.GoldWriter;
-import io.cxlake.contract.TableContract;
 import io.cxlake.core.CxlakeException;
 import io.cxlake.core.JobContext;
 import io.cxlake.core.JobRunner;
@@ -146,9 +145,14 @@ final class VoiceFits {
         .select("text_id");
   }
 
-  /** The rows of voice_response kept as they are: those of {@link #unchangedIds}. */
-  static Dataset<Row> kept(Dataset<Row> previous, Dataset<Row> unchangedIds) {
-    return previous.join(unchangedIds, new String[] {"text_id"}, "left_semi");
+  /**
+   * The ids of the voice_response rows a run between fits rewrites or deletes: every id stored or
+   * among the texts but those of {@link #unchangedIds} (new, changed and gone texts). The run
+   * merges its scores by these ids and leaves every other row as it is.
+   */
+  static Dataset<Row> touchedIds(Dataset<Row> previous, Dataset<Row> texts, Dataset<Row> unchangedIds) {
+    return previous.select("text_id").unionByName(texts.select(col("id").as("text_id")))
+        .join(unchangedIds, new String[] {"text_id"}, "left_anti");
   }
 
   /** The texts not among the unchanged rows: new, or changed since they were scored. */
@@ -183,11 +187,5 @@ final class VoiceFits {
             .as("topic_k"),
         lit(settings(cfg)).as("settings"), lit(path).as("model_path"));
     writer.replace(VoiceContracts.VOICE_MODEL, row, "run_id = '" + ctx.runId() + "'");
-  }
-
-  /** The contract's columns of voice_response, in its order. */
-  static Column[] responseColumns() {
-    return VoiceContracts.VOICE_RESPONSE.columns().stream().map(TableContract.Column::name).map(c -> col(c))
-        .toArray(Column[]::new);
   }
 }

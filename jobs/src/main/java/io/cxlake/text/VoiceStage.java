@@ -7,6 +7,8 @@ import io.cxlake.platform.CustomerColumn;
 import io.cxlake.platform.StageModule;
 import io.cxlake.platform.AsOf;
 import io.cxlake.platform.CacheScope;
+import io.cxlake.platform.GoldState;
+import io.cxlake.core.TableVersions;
 import io.cxlake.platform.Pseudonym;
 import io.cxlake.metrics.MetricsConfig;
 import static org.apache.spark.sql.functions.*;
@@ -37,7 +39,8 @@ import org.apache.spark.sql.types.StructType;
  * redacted (before anything else touches them), tokenized per language, scored for sentiment
  * and assigned LDA topics; writes voice_response, voice_topic and voice_customer, and the
  * sentiment column of the customer_360 snapshot. The models are fitted now and then
- * ({@link VoiceFits}); in between, a run scores only the texts that are new or changed.
+ * ({@link VoiceFits}); in between, a run scores only the texts that are new or changed and merges
+ * their rows into voice_response (and deletes those of texts gone), leaving the others as they were.
  */
 public final class VoiceStage implements Stage {
   public static final String NAME = "voice";
@@ -83,7 +86,7 @@ public final class VoiceStage implements Stage {
       Sentiment.Result fitted = null;
       Dataset<Row> scored;
       Topics.Result topics;
-      Dataset<Row> unchanged = null;
+      Dataset<Row> touched = null; // null: voice_response is rewritten whole
       if (fit == null) {
         long t0 = System.nanoTime();
         Dataset<Row> labelled = texts.withColumn("label", Sentiment.weakLabel(col("nps"), col("rating")));
@@ -98,9 +101,11 @@ public final class VoiceStage implements Stage {
         scored = fitted.scored().drop("label");
         counts.put("texts_scored", n);
       } else {
-        Dataset<Row> previous = ctx.spark().table(ctx.catalog().gold(VoiceContracts.VOICE_RESPONSE.name()));
+        // Pinned to the version now: the merge below commits to the table these rows are read from.
+        String stored = ctx.catalog().gold(VoiceContracts.VOICE_RESPONSE.name());
+        Dataset<Row> previous = GoldState.atVersion(ctx.spark(), stored, TableVersions.latest(ctx.spark(), stored));
         Dataset<Row> unchangedIds = cache.keep(VoiceFits.unchangedIds(previous, texts));
-        unchanged = VoiceFits.kept(previous, unchangedIds);
+        touched = cache.keep(VoiceFits.touchedIds(previous, texts, unchangedIds));
         Dataset<Row> changed = cache.keep(VoiceFits.toScore(texts, unchangedIds));
         long m = changed.count();
         Progress.info("voice: {} of {} texts new or changed: scored with the models run {} fitted on the texts up to {};"
@@ -120,9 +125,12 @@ public final class VoiceStage implements Stage {
             .withColumn("run_id", lit(ctx.runId())).withColumn("as_of_date", lit(Date.valueOf(asOf)))
             .withColumn("model_run_id", lit(modelRun))
             .withColumn("text_id", col("id")).withColumn("tokens", size(col("tokens")));
-        Column[] columns = VoiceFits.responseColumns();
-        writer.overwrite(VoiceContracts.VOICE_RESPONSE,
-            unchanged == null ? out : out.select(columns).unionByName(unchanged.select(columns)));
+        if (touched == null) {
+          writer.overwrite(VoiceContracts.VOICE_RESPONSE, out);
+        } else {
+          // only the new, changed and gone texts' rows are written; the others stay as they were scored
+          writer.merge(VoiceContracts.VOICE_RESPONSE, out, touched);
+        }
       } finally {
         topics.release();
       }

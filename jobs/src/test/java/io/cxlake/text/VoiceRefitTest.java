@@ -111,6 +111,14 @@ class VoiceRefitTest {
     assertEquals(4L, between.get("texts_scored"), "r100, r101, r102 and the edited r5");
     Map<String, String> after = rows(ctx2);
     assertEquals(62, after.size(), "60 + 3 - r7");
+    // only those rows were written: one MERGE, not a rewrite of the 62
+    Row commit = spark.sql("DESCRIBE HISTORY " + ctx2.catalog().gold("voice_response")).orderBy(
+        org.apache.spark.sql.functions.col("version").desc()).first();
+    assertEquals("MERGE", commit.getAs("operation"));
+    Map<String, String> merged = commit.getJavaMap(commit.fieldIndex("operationMetrics"));
+    assertEquals("3", merged.get("numTargetRowsInserted"), merged.toString());
+    assertEquals("1", merged.get("numTargetRowsUpdated"), merged.toString());
+    assertEquals("1", merged.get("numTargetRowsDeleted"), merged.toString());
     assertFalse(after.containsKey("r7"));
     for (Map.Entry<String, String> e : before.entrySet()) {
       if (!e.getKey().equals("r5") && !e.getKey().equals("r7")) {
