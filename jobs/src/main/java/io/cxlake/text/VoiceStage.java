@@ -89,7 +89,11 @@ public final class VoiceStage implements Stage {
       Dataset<Row> touched = null; // null: voice_response is rewritten whole
       if (fit == null) {
         long t0 = System.nanoTime();
-        Dataset<Row> labelled = texts.withColumn("label", Sentiment.weakLabel(col("nps"), col("rating")));
+        // The fit reads the tokens of every text several times: kept once, in place of the texts.
+        Dataset<Row> labelled = cache.keep(tokenized(texts, cfg).withColumn("label",
+            Sentiment.weakLabel(col("nps"), col("rating"))));
+        labelled.count();
+        texts.unpersist();
         fitted = Sentiment.score(labelled, cfg, cache);
         Progress.info("sentiment: model on {} weakly labelled texts, held-out accuracy {} on {}; lexicon for {} ({} s)",
             fitted.trainingRows(), String.format("%.3f", fitted.holdoutAccuracy()), fitted.holdoutRows(),
@@ -106,7 +110,7 @@ public final class VoiceStage implements Stage {
         Dataset<Row> previous = GoldState.atVersion(ctx.spark(), stored, TableVersions.latest(ctx.spark(), stored));
         Dataset<Row> unchangedIds = cache.keep(VoiceFits.unchangedIds(previous, texts));
         touched = cache.keep(VoiceFits.touchedIds(previous, texts, unchangedIds));
-        Dataset<Row> changed = cache.keep(VoiceFits.toScore(texts, unchangedIds));
+        Dataset<Row> changed = cache.keep(tokenized(VoiceFits.toScore(texts, unchangedIds), cfg));
         long m = changed.count();
         Progress.info("voice: {} of {} texts new or changed: scored with the models run {} fitted on the texts up to {};"
             + " the others keep their scores", m, n, fit.runId(), fit.asOf());
@@ -158,7 +162,7 @@ public final class VoiceStage implements Stage {
     return r.getTimestamp(0).toLocalDateTime().toLocalDate();
   }
 
-  /** Survey comments and reviews up to the as-of date, redacted, with language and tokens. */
+  /** Survey comments and reviews up to the as-of date, redacted, with their language (tokens: {@link #tokenized}). */
   static Dataset<Row> prepare(JobContext ctx, VoiceConfig cfg, LocalDate asOf) {
     Column until = lit(java.sql.Timestamp.valueOf(asOf.plusDays(1).atStartOfDay()));
     Dataset<Row> surveys = ctx.spark().table(ctx.catalog().silver(Entities.SURVEY_RESPONSES.silverTable()))
@@ -188,8 +192,15 @@ public final class VoiceStage implements Stage {
             .when(col("nps").isNotNull(), "detractor"))
         .withColumn("language", TextPrep.language(col("text_redacted"), col("given_language"), cfg.languages()))
         .withColumn("language_detected", col("given_language").isNull().or(length(trim(col("given_language"))).equalTo(0)))
-        .drop("given_language")
-        .withColumn("tokens", TextPrep.tokens(col("text_redacted"), col("language"), cfg.languages()));
+        .drop("given_language");
+  }
+
+  /**
+   * The texts with their tokens: only the texts a run scores or fits on are tokenized (between
+   * fits, the new and changed ones), not every text it reads.
+   */
+  static Dataset<Row> tokenized(Dataset<Row> texts, VoiceConfig cfg) {
+    return texts.withColumn("tokens", TextPrep.tokens(col("text_redacted"), col("language"), cfg.languages()));
   }
 
   /** Recent sentiment per customer: mean, negatives and the latest label in the sentiment window. */
