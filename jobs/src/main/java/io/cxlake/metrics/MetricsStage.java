@@ -464,14 +464,21 @@ public final class MetricsStage implements Stage {
     }
   }
 
-  /** The latest day with an order, response, contact or digital event. */
+  /** The entities and timestamps whose latest day is the default as-of date. */
+  private static final Map<String, String> AS_OF_TIMESTAMPS = Map.of("orders", "order_ts", "survey_responses",
+      "responded_ts", "interactions", "opened_ts", "digital_events", "event_ts");
+
+  /**
+   * The latest day with an order, response, contact or digital event: from the silver files'
+   * statistics where they tell (a read of each table's log instead of a scan of its rows).
+   */
   static LocalDate latestDate(SparkSession spark, Map<String, String> silver) {
-    Dataset<Row> maxes = spark.table(silver.get("orders")).select(max(to_date(col("order_ts"))).as("d"))
-        .unionByName(spark.table(silver.get("survey_responses")).select(max(to_date(col("responded_ts"))).as("d")))
-        .unionByName(spark.table(silver.get("interactions")).select(max(to_date(col("opened_ts"))).as("d")))
-        .unionByName(spark.table(silver.get("digital_events")).select(max(to_date(col("event_ts"))).as("d")));
-    Row r = maxes.agg(max("d")).first();
-    return r.isNullAt(0) ? null : r.getDate(0).toLocalDate();
+    LocalDate latest = null;
+    for (Map.Entry<String, String> e : AS_OF_TIMESTAMPS.entrySet()) {
+      LocalDate d = io.cxlake.core.FileStats.latestDayOrScan(spark, silver.get(e.getKey()), e.getValue());
+      latest = d != null && (latest == null || d.isAfter(latest)) ? d : latest;
+    }
+    return latest;
   }
 
   private static LocalDate firstDate(SparkSession spark, Map<String, String> silver, LocalDate asOf) {

@@ -16,6 +16,7 @@ import static org.apache.spark.sql.functions.*;
 import io.cxlake.contract.GoldWriter;
 import io.cxlake.core.CxlakeConfig;
 import io.cxlake.core.Entities;
+import io.cxlake.core.FileStats;
 import io.cxlake.core.JobContext;
 import io.cxlake.core.NothingToDo;
 import io.cxlake.core.Progress;
@@ -153,13 +154,14 @@ public final class VoiceStage implements Stage {
 
   /** The day of the latest survey comment or review: the as-of date when there are no customers (reviews only). */
   static LocalDate latestText(JobContext ctx) {
-    Row r = ctx.spark().table(ctx.catalog().silver(Entities.SURVEY_RESPONSES.silverTable())).select(max("responded_ts").as("t"))
-        .unionByName(ctx.spark().table(ctx.catalog().silver(Entities.REVIEWS.silverTable())).select(max("review_ts").as("t")))
-        .agg(max("t")).first();
-    if (r.isNullAt(0)) {
+    LocalDate responses = FileStats.latestDayOrScan(ctx.spark(),
+        ctx.catalog().silver(Entities.SURVEY_RESPONSES.silverTable()), "responded_ts");
+    LocalDate reviews = FileStats.latestDayOrScan(ctx.spark(), ctx.catalog().silver(Entities.REVIEWS.silverTable()),
+        "review_ts");
+    if (responses == null && reviews == null) {
       throw new io.cxlake.core.CxlakeException("no survey comment or review to analyse");
     }
-    return r.getTimestamp(0).toLocalDateTime().toLocalDate();
+    return responses == null || (reviews != null && reviews.isAfter(responses)) ? reviews : responses;
   }
 
   /** Survey comments and reviews up to the as-of date, redacted, with their language (tokens: {@link #tokenized}). */
