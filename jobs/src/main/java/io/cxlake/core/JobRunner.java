@@ -9,12 +9,15 @@ import java.util.Map;
 
 /**
  * Runs stages in order under one run id: step counter, timing, one run-log row per stage.
+ * Each stage is decided in this order (the cheap checks first):
  * <ul>
- *   <li>A stage whose required input table does not exist or has no rows is {@code skipped}
- *       with the reason (logged with status skipped); so is one that throws {@link NothingToDo}
- *       after reading its inputs, and one that needs a table a skipped stage did not write.</li>
+ *   <li>A stage that needs a table a skipped stage of this run did not write is {@code skipped}
+ *       with the reason (logged with status skipped).</li>
  *   <li>A stage whose settings, input tables and output tables are as its last success left
- *       them ({@link StageMemo}) is {@code unchanged}: not run, logged so; its tables stand.</li>
+ *       them ({@link StageMemo}) is {@code unchanged}: not run, logged so; its tables stand. Its
+ *       inputs are not read: at the versions of that success they still have the rows they had.</li>
+ *   <li>A stage whose required input table does not exist or has no rows is {@code skipped}
+ *       with the reason; so is one that throws {@link NothingToDo} after reading its inputs.</li>
  *   <li>A failing stage stops the stages that read what it writes, directly or through
  *       another stopped stage: they are returned as skipped ("not run: X failed"), not run and
  *       not logged. Stages that do not depend on it still run.</li>
