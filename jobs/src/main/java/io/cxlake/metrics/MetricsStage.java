@@ -12,6 +12,7 @@ import io.cxlake.contract.TableContract;
 import io.cxlake.core.CxlakeConfig;
 import io.cxlake.core.CxlakeException;
 import io.cxlake.core.Entities;
+import io.cxlake.core.FileStats;
 import io.cxlake.core.EntitySpec;
 import io.cxlake.core.JobContext;
 import io.cxlake.core.JobRunner;
@@ -475,7 +476,7 @@ public final class MetricsStage implements Stage {
   static LocalDate latestDate(SparkSession spark, Map<String, String> silver) {
     LocalDate latest = null;
     for (Map.Entry<String, String> e : AS_OF_TIMESTAMPS.entrySet()) {
-      LocalDate d = io.cxlake.core.FileStats.latestDayOrScan(spark, silver.get(e.getKey()), e.getValue());
+      LocalDate d = FileStats.latestDayOrScan(spark, silver.get(e.getKey()), e.getValue());
       latest = d != null && (latest == null || d.isAfter(latest)) ? d : latest;
     }
     return latest;
