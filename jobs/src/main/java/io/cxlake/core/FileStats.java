@@ -10,6 +10,9 @@ import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
 
 import java.time.LocalDate;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -37,6 +40,15 @@ public final class FileStats {
       Row r = spark.table(table).agg(max(to_date(col(column)))).first();
       return r.isNullAt(0) ? null : r.getDate(0).toLocalDate();
     });
+  }
+
+  /**
+   * The latest day of several timestamp columns, each of its table ({@code columnByTable}), each
+   * as {@link #latestDayOrScan(SparkSession, String, String)}; null when none holds a value.
+   */
+  public static LocalDate latestDayOrScan(SparkSession spark, Map<String, String> columnByTable) {
+    return columnByTable.entrySet().stream().map(e -> latestDayOrScan(spark, e.getKey(), e.getValue()))
+        .filter(Objects::nonNull).max(Comparator.naturalOrder()).orElse(null);
   }
 
   /**

@@ -57,6 +57,9 @@ public final class MetricsStage implements Stage {
     DAY_COLUMNS.put("digital_events", List.of("event_ts"));
   }
 
+  /** The entities whose latest day (of their timestamp in DAY_COLUMNS) is the default as-of date. */
+  private static final List<String> AS_OF_ENTITIES = List.of("orders", "survey_responses", "interactions", "digital_events");
+
   private static final List<TableContract> FACTS = List.of(GoldContracts.FACT_ORDER, GoldContracts.FACT_RENEWAL,
       GoldContracts.FACT_INTERACTION, GoldContracts.FACT_SURVEY_RESPONSE, GoldContracts.FACT_SURVEY_RATING);
 
@@ -465,21 +468,14 @@ public final class MetricsStage implements Stage {
     }
   }
 
-  /** The entities and timestamps whose latest day is the default as-of date. */
-  private static final Map<String, String> AS_OF_TIMESTAMPS = Map.of("orders", "order_ts", "survey_responses",
-      "responded_ts", "interactions", "opened_ts", "digital_events", "event_ts");
-
   /**
    * The latest day with an order, response, contact or digital event: from the silver files'
    * statistics where they tell (a read of each table's log instead of a scan of its rows).
    */
   static LocalDate latestDate(SparkSession spark, Map<String, String> silver) {
-    LocalDate latest = null;
-    for (Map.Entry<String, String> e : AS_OF_TIMESTAMPS.entrySet()) {
-      LocalDate d = FileStats.latestDayOrScan(spark, silver.get(e.getKey()), e.getValue());
-      latest = d != null && (latest == null || d.isAfter(latest)) ? d : latest;
-    }
-    return latest;
+    Map<String, String> timestamps = new LinkedHashMap<>();
+    AS_OF_ENTITIES.forEach(e -> timestamps.put(silver.get(e), DAY_COLUMNS.get(e).get(0)));
+    return FileStats.latestDayOrScan(spark, timestamps);
   }
 
   private static LocalDate firstDate(SparkSession spark, Map<String, String> silver, LocalDate asOf) {

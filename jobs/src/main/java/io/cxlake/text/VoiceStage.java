@@ -154,14 +154,13 @@ public final class VoiceStage implements Stage {
 
   /** The day of the latest survey comment or review: the as-of date when there are no customers (reviews only). */
   static LocalDate latestText(JobContext ctx) {
-    LocalDate responses = FileStats.latestDayOrScan(ctx.spark(),
-        ctx.catalog().silver(Entities.SURVEY_RESPONSES.silverTable()), "responded_ts");
-    LocalDate reviews = FileStats.latestDayOrScan(ctx.spark(), ctx.catalog().silver(Entities.REVIEWS.silverTable()),
-        "review_ts");
-    if (responses == null && reviews == null) {
+    LocalDate latest = FileStats.latestDayOrScan(ctx.spark(), Map.of(
+        ctx.catalog().silver(Entities.SURVEY_RESPONSES.silverTable()), "responded_ts",
+        ctx.catalog().silver(Entities.REVIEWS.silverTable()), "review_ts"));
+    if (latest == null) {
       throw new io.cxlake.core.CxlakeException("no survey comment or review to analyse");
     }
-    return responses == null || (reviews != null && reviews.isAfter(responses)) ? reviews : responses;
+    return latest;
   }
 
   /** Survey comments and reviews up to the as-of date, redacted, with their language (tokens: {@link #tokenized}). */

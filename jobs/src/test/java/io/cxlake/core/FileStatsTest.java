@@ -72,5 +72,9 @@ class FileStatsTest {
     spark.sql("INSERT INTO " + empty + " VALUES (1, NULL)");
     assertEquals(Optional.empty(), FileStats.latestDay(spark, empty, "ts"));
     assertNull(FileStats.latestDayOrScan(spark, empty, "ts"), "no value");
+
+    // the latest of several tables' days: a table without a value is passed over; none, null
+    assertEquals(LocalDate.of(2026, 4, 2), FileStats.latestDayOrScan(spark, java.util.Map.of(dv, "ts", noStats, "ts", empty, "ts")));
+    assertNull(FileStats.latestDayOrScan(spark, java.util.Map.of(empty, "ts")));
   }
 }
