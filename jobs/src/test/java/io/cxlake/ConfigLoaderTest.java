@@ -124,6 +124,21 @@ class ConfigLoaderTest {
     Path json = dir.resolve("bench.json");
     assertEquals(2, Main.execute("--config", f.toString(), "bench", "--scale", "0.001", "--output", json.toString()));
     assertFalse(Files.exists(json), "nothing generated, nothing run, no figures written");
+    // bench builds its own warehouse from its own data: a user's folders are refused, not ignored
+    for (String option : java.util.List.of("--warehouse", "--landing")) {
+      java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+      java.io.PrintStream stderr = System.err;
+      System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+      try {
+        assertEquals(2, Main.execute("--config", f.toString(), option, dir.resolve("w").toString(), "bench", "--scale", "0.001",
+            "--output", json.toString()));
+      } finally {
+        System.setErr(stderr);
+      }
+      assertTrue(err.toString().contains("--warehouse and --landing do not apply to it"), err.toString());
+    }
+    assertFalse(Files.exists(json));
+    assertFalse(Files.exists(dir.resolve("w")));
   }
 
   @Test

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -61,6 +62,11 @@ class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     long started = System.currentTimeMillis(); // the JVM's start-up ends here, not after generating
+    if (global.warehouse != null || global.landing != null) {
+      // a benchmark on a user's warehouse would write into it: bench owns its folders
+      throw new CommandLine.ParameterException(new CommandLine(this), "bench generates its data and builds its warehouse"
+          + " in a temporary folder (kept with --keep): --warehouse and --landing do not apply to it");
+    }
     ConfigLoader.Loaded loaded = global.loadConfig();
     // checked before minutes of generating: ingest needs the sources file (run from the
     // repository, or --config naming a configuration whose sources file maps generated data)
