@@ -1,5 +1,6 @@
 package io.cxlake.cli;
 
+import static org.apache.spark.sql.functions.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.cxlake.TestSpark;
@@ -143,13 +144,13 @@ class KillAndHealIT {
         if (f.dataType() instanceof org.apache.spark.sql.types.MapType map) {
           if (map.valueType().equals(DataTypes.DoubleType)) {
             // fitted figures by feature (cluster_model's scaling): rounded like the doubles below
-            c = org.apache.spark.sql.functions.transform_values(c, (k, v) -> org.apache.spark.sql.functions.bround(v, 4));
+            c = transform_values(c, (k, v) -> bround(v, 4));
           }
           // set operations cannot compare maps: their entries, sorted
-          c = org.apache.spark.sql.functions.array_sort(org.apache.spark.sql.functions.map_entries(c));
+          c = array_sort(map_entries(c));
         } else if (f.dataType().equals(DataTypes.DoubleType)) {
           // fitted values of runs that read the same rows from other files differ by up to ~2e-11 (sums in another order)
-          c = org.apache.spark.sql.functions.bround(c, 4);
+          c = bround(c, 4);
         }
         keep.add(c.as(f.name()));
       }
@@ -182,7 +183,7 @@ class KillAndHealIT {
     assertEquals(0, runs.where("status NOT IN ('success', 'skipped', 'unchanged', 'abandoned')").count(), () -> rows(runs));
     // The last run redid only what no dead run had finished: the enrichment (killed before its
     // commit) and the stages that always run; the others stand as the dead runs left them.
-    String last = runs.where("job = 'enrich'").orderBy(org.apache.spark.sql.functions.col("ended_at").desc())
+    String last = runs.where("job = 'enrich'").orderBy(col("ended_at").desc())
         .first().getString(0);
     java.util.Map<String, String> status = new java.util.TreeMap<>();
     runs.where("run_id = '" + last + "'").collectAsList().forEach(r -> status.put(r.getString(1), r.getString(5)));
@@ -202,8 +203,8 @@ class KillAndHealIT {
       }
       Dataset<Row> healedRows = table(healed, "cx_gold", c.name());
       if (!c.key().isEmpty()) {
-        assertEquals(healedRows.count(), healedRows.select(c.key().stream().map(k -> healedRows.col(k))
-            .toArray(Column[]::new)).distinct().count(), c.name() + ": duplicate keys after healing");
+        assertEquals(0, healedRows.groupBy(c.key().stream().map(k -> healedRows.col(k)).toArray(Column[]::new)).count()
+            .where("count > 1").count(), c.name() + ": duplicate keys after healing");
       }
       Dataset<Row> referenceRows = table(reference, "cx_gold", c.name());
       if (MODEL_HISTORY.containsKey(c.name())) {
@@ -232,15 +233,24 @@ class KillAndHealIT {
 
   private static Dataset<Row> lastState(Path warehouse) {
     return table(warehouse, "cx_ops", "gold_state").groupBy("stage", "source_table")
-        .agg(org.apache.spark.sql.functions.max("as_of").as("as_of"));
+        .agg(max("as_of").as("as_of"));
   }
+
+  private static final String SIDE = "__side";
 
   private static void compare(String name, Dataset<Row> expected, Dataset<Row> actual, List<String> differing) {
     Dataset<Row> e = content(expected);
     Dataset<Row> all = content(actual);
     Dataset<Row> a = all.select(Arrays.stream(e.columns()).map(c -> all.col("`" + c + "`")).toArray(Column[]::new));
-    long missing = e.exceptAll(a).count();
-    long extra = a.exceptAll(e).count();
+    // Both multiset differences (what exceptAll counts either way) in one job: each distinct row's
+    // copies in the expected rows minus those in the actual ones.
+    Dataset<Row> both = e.withColumn(SIDE, lit(1)).unionByName(a.withColumn(SIDE, lit(-1)));
+    Row diff = both.groupBy(Arrays.stream(e.columns()).map(c -> both.col("`" + c + "`")).toArray(Column[]::new))
+        .agg(sum(SIDE).as("d"))
+        .agg(coalesce(sum(when(col("d").gt(0), col("d"))), lit(0L)), coalesce(sum(when(col("d").lt(0), negate(col("d")))), lit(0L)))
+        .first();
+    long missing = diff.getLong(0);
+    long extra = diff.getLong(1);
     if (missing != 0 || extra != 0) {
       differing.add(name + ": " + missing + " rows of the uninterrupted run missing, " + extra + " extra");
     }
