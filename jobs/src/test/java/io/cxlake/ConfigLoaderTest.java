@@ -118,7 +118,7 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void benchStopsBeforeGeneratingWhenItsSourcesFileIsMissing(@TempDir Path dir) throws IOException {
+  void benchStopsBeforeGeneratingWhenItsSourcesFileIsMissing(@TempDir Path dir) throws Exception {
     // as from a folder other than the repository: conf/sources.yaml is not beside the configuration
     Path f = write(dir, "cxlake.yaml", "sources: no-such-sources.yaml\n");
     Path json = dir.resolve("bench.json");
@@ -126,16 +126,9 @@ class ConfigLoaderTest {
     assertFalse(Files.exists(json), "nothing generated, nothing run, no figures written");
     // bench builds its own warehouse from its own data: a user's folders are refused, not ignored
     for (String option : java.util.List.of("--warehouse", "--landing")) {
-      java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-      java.io.PrintStream stderr = System.err;
-      System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
-      try {
-        assertEquals(2, Main.execute("--config", f.toString(), option, dir.resolve("w").toString(), "bench", "--scale", "0.001",
-            "--output", json.toString()));
-      } finally {
-        System.setErr(stderr);
-      }
-      assertTrue(err.toString().contains("--warehouse and --landing do not apply to it"), err.toString());
+      String err = Console.capture(() -> assertEquals(2, Main.execute("--config", f.toString(), option,
+          dir.resolve("w").toString(), "bench", "--scale", "0.001", "--output", json.toString()))).err();
+      assertTrue(err.contains("--warehouse and --landing do not apply to it"), err);
     }
     assertFalse(Files.exists(json));
     assertFalse(Files.exists(dir.resolve("w")));

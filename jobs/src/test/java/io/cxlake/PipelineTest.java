@@ -12,9 +12,6 @@ import io.cxlake.core.StageResult;
 import io.cxlake.curate.CurateStage;
 import io.cxlake.generate.Generator;
 import io.cxlake.ingest.IngestStage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -242,19 +239,8 @@ class PipelineTest {
     return m;
   }
 
-  interface Body {
-    void run() throws Exception;
-  }
-
-  static String capture(Body body) throws Exception {
-    PrintStream old = System.out;
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-    try {
-      body.run();
-    } finally {
-      System.setOut(old);
-    }
-    return buf.toString(StandardCharsets.UTF_8);
+  /** What {@code body} prints to standard output. */
+  static String capture(Console.Body body) throws Exception {
+    return Console.capture(body).out();
   }
 }

@@ -1,12 +1,11 @@
 package io.cxlake.cli;
 
+import static io.cxlake.Console.capture;
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.cxlake.Console.Printed;
 import io.cxlake.TestSpark;
 import io.cxlake.core.CxlakeException;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -14,28 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** `cxlake sql`: a cut result says so, --out writes every row, CSV quoting. */
 class SqlCommandTest {
-  private record Printed(String out, String err) {}
-
-  private interface Body {
-    void run() throws Exception;
-  }
-
-  private static Printed capture(Body body) throws Exception {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-    try {
-      body.run();
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
-    return new Printed(o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-  }
-
   @Test
   void aResultLongerThanMaxRowsIsCutWithANoticeNamingTheTotal() throws Exception {
     SparkSession spark = TestSpark.session();

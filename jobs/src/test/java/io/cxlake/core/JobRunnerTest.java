@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.cxlake.TestSpark;
 import io.cxlake.cli.TestAccess;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -154,7 +151,7 @@ class JobRunnerTest {
   }
 
   @Test
-  void aFailureSkipsTheStagesAfterItAndNamesTheStage() {
+  void aFailureSkipsTheStagesAfterItAndNamesTheStage() throws Exception {
     TestSpark.dropDatabases(P);
     JobContext ctx = TestSpark.context(P, TestSpark.repoRoot().resolve("conf/sources.yaml"), null);
     List<String> ran = new ArrayList<>();
@@ -166,17 +163,9 @@ class JobRunnerTest {
         out.stream().map(JobRunner.StageOutcome::status).toList());
     assertEquals("input table second_in is missing", out.get(1).error());
 
-    PrintStream stdout = System.out;
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    int code;
-    try {
-      System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-      code = TestAccess.summarize(out);
-    } finally {
-      System.setOut(stdout);
-    }
-    String summary = buf.toString(StandardCharsets.UTF_8);
-    assertEquals(1, code);
+    int[] code = new int[1];
+    String summary = io.cxlake.Console.capture(() -> code[0] = TestAccess.summarize(out)).out();
+    assertEquals(1, code[0]);
     assertTrue(summary.matches("(?s).*third\\s+skipped.*not run: second failed.*"), summary);
     assertTrue(summary.matches("(?s).*fourth\\s+skipped.*not run: second failed.*"), summary);
     assertTrue(summary.matches("(?s).*second\\s+failed.*input table second_in is missing.*"), summary);
