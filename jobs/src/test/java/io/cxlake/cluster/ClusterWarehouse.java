@@ -75,11 +75,14 @@ public final class ClusterWarehouse {
     Path config = writeLightConfig(repo, dir);
     try (StandaloneCluster cluster = StandaloneCluster.start(sparkHome, dir, 2, "3g")) {
       List<String> cmd = new ArrayList<>(cluster.javaCommand("2g"));
+      cmd.add("-XX:+UseParallelGC");
       cmd.add("-Dlog4j2.configurationFile=" + repo.resolve("conf/log4j2.properties"));
       cmd.addAll(List.of("org.apache.spark.deploy.SparkSubmit",
           "--master", cluster.masterUrl(), "--deploy-mode", "client",
           "--class", "io.cxlake.cli.Main",
           "--conf", "spark.executor.memory=2g",
+          // the collector bin/cxlake uses (docs/operations.md, "The driver's JVM")
+          "--conf", "spark.executor.extraJavaOptions=-XX:+UseParallelGC",
           "--conf", "spark.cores.max=2",
           "--conf", "spark.ui.enabled=false",
           "--conf", "spark.driver.host=127.0.0.1",
