@@ -70,10 +70,25 @@ class ClusteringTest {
       if (size == 1000) {
         assertEquals(300, one.size(), "fewer customers than the sample size: all of them");
       } else {
-        assertTrue(one.size() > 110 && one.size() < 190, "about half: " + one.size());
+        assertTrue(one.size() > 110 && one.size() <= size, "about half, never more than the sample size: " + one.size());
         assertNotEquals(one, Clustering.sample(data, 300, size, 8L).collectAsList(), "another seed, another sample");
       }
     }
+  }
+
+  @Test
+  void aSampleNeverHoldsMoreRowsThanTheSampleSize() {
+    Dataset<Row> data = blobs();
+    int size = 150;
+    int capped = 0;
+    for (long seed = 1; seed <= 12; seed++) {
+      // what the hash alone keeps: about half of the 300, more than 150 for some seeds
+      long hashed = data.where(pmod(xxhash64(col("customer_key"), lit(seed)), lit(1_000_000L)).lt(lit(500_000L))).count();
+      long sampled = Clustering.sample(data, 300, size, seed).count();
+      assertEquals(Math.min(hashed, size), sampled, "seed " + seed);
+      capped += hashed > size ? 1 : 0;
+    }
+    assertTrue(capped > 0, "no seed drew more than the sample size: the cap was not exercised");
   }
 
   @Test
