@@ -7,6 +7,7 @@ import io.cxlake.contract.TableContract;
 import io.cxlake.core.CxlakeException;
 import io.cxlake.core.JobContext;
 import io.cxlake.core.Progress;
+import io.cxlake.core.TableColumns;
 import io.delta.tables.DeltaTable;
 import java.sql.Date;
 import java.time.LocalDate;
@@ -63,7 +64,7 @@ final class ModelRuns {
   static String trainedOn(JobContext ctx, String fingerprint) {
     String table = ctx.catalog().gold(ChurnContracts.CHURN_MODEL_RUN.name());
     if (!ctx.spark().catalog().tableExists(table)
-        || !java.util.Arrays.asList(ctx.spark().table(table).columns()).contains("training_fingerprint")) {
+        || !TableColumns.has(ctx.spark().table(table), "training_fingerprint")) {
       return null; // no run yet, or only runs from before fingerprints were recorded
     }
     List<Row> same = ctx.spark().table(table)
@@ -98,7 +99,7 @@ final class ModelRuns {
   static void logWhatMoved(JobContext ctx, TrainingFingerprint.Fingerprint fp) {
     String table = ctx.catalog().gold(ChurnContracts.CHURN_MODEL_RUN.name());
     if (!ctx.spark().catalog().tableExists(table)
-        || !java.util.Arrays.asList(ctx.spark().table(table).columns()).contains("training_column_sums")) {
+        || !TableColumns.has(ctx.spark().table(table), "training_column_sums")) {
       return;
     }
     List<Row> latest = ctx.spark().table(table)

@@ -3,7 +3,6 @@ package io.cxlake.core;
 import static org.apache.spark.sql.functions.*;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,7 +92,7 @@ public record StageMemo(String settings, List<TableRef> inputs, List<TableRef> o
     String table = ctx.catalog().ops(OpsTables.PIPELINE_RUN);
     Dataset<Row> log = ctx.spark().table(table);
     Map<String, Last> last = new HashMap<>();
-    if (!Arrays.asList(log.columns()).contains("inputs")) {
+    if (!TableColumns.has(log, "inputs")) {
       return last; // a run log from before stages recorded their state
     }
     for (Row r : log.where(col("status").equalTo("success").and(col("inputs").isNotNull()))

@@ -4,11 +4,20 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.SparkSession;
 
-/** Keeps an existing table's columns in step with its entity when a release adds optional columns. */
+/**
+ * Columns of tables and frames: whether one has a column (optional input columns, and tables
+ * written by an earlier release), and the columns a release added to an existing table.
+ */
 public final class TableColumns {
   private TableColumns() {}
+
+  /** Whether {@code frame} has a column named exactly {@code column}. */
+  public static boolean has(Dataset<?> frame, String column) {
+    return Arrays.asList(frame.columns()).contains(column);
+  }
 
   /**
    * Adds the columns a table lacks (a warehouse written by an earlier release): the new columns

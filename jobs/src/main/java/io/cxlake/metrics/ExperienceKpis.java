@@ -2,6 +2,7 @@ package io.cxlake.metrics;
 
 import static org.apache.spark.sql.functions.*;
 
+import io.cxlake.core.TableColumns;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -88,7 +89,7 @@ public final class ExperienceKpis {
 
   /** Aggregates rows (with a weight column) by the given columns into sums (decimal, exact). */
   public static Dataset<Row> aggregate(Dataset<Row> rows, String... groupBy) {
-    List<Column> s = sums(List.of(rows.columns()).contains("rater_reliability"));
+    List<Column> s = sums(TableColumns.has(rows, "rater_reliability"));
     return Cols.group(rows, groupBy).agg(s.get(0), s.subList(1, s.size()).toArray(Column[]::new));
   }
 

@@ -1,10 +1,5 @@
 package io.cxlake.metrics;
 
-import io.cxlake.core.TableRef;
-import io.cxlake.platform.StageModule;
-import io.cxlake.platform.CacheScope;
-import io.cxlake.platform.GoldState;
-import io.cxlake.platform.Pseudonym;
 import static org.apache.spark.sql.functions.*;
 
 import io.cxlake.contract.GoldWriter;
@@ -12,13 +7,19 @@ import io.cxlake.contract.TableContract;
 import io.cxlake.core.CxlakeConfig;
 import io.cxlake.core.CxlakeException;
 import io.cxlake.core.Entities;
-import io.cxlake.core.FileStats;
 import io.cxlake.core.EntitySpec;
+import io.cxlake.core.FileStats;
 import io.cxlake.core.JobContext;
 import io.cxlake.core.JobRunner;
 import io.cxlake.core.Progress;
 import io.cxlake.core.Stage;
 import io.cxlake.core.StageResult;
+import io.cxlake.core.TableColumns;
+import io.cxlake.core.TableRef;
+import io.cxlake.platform.CacheScope;
+import io.cxlake.platform.GoldState;
+import io.cxlake.platform.Pseudonym;
+import io.cxlake.platform.StageModule;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -164,7 +165,7 @@ public final class MetricsStage implements Stage {
           factInteraction, factResponse, factRating, digital, secret), asOf, m);
       // Contributed columns start empty; the run's enrichment step sets them (platform.Customer360Enrichment).
       for (TableContract.Column c : customer360.columns()) {
-        if (!java.util.Arrays.asList(c360.columns()).contains(c.name())) {
+        if (!TableColumns.has(c360, c.name())) {
           c360 = c360.withColumn(c.name(), lit(null).cast(c.sqlType()));
         }
       }

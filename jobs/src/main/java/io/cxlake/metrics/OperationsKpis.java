@@ -1,8 +1,9 @@
 package io.cxlake.metrics;
 
-import io.cxlake.platform.CacheScope;
 import static org.apache.spark.sql.functions.*;
 
+import io.cxlake.core.TableColumns;
+import io.cxlake.platform.CacheScope;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +50,7 @@ public final class OperationsKpis {
   public static Dataset<Row> build(Inputs in, LocalDate asOf, List<String> periodTypes, List<String> slices,
       PeriodSet periods, String churnBasis, int inactivityDays, CacheScope cache) {
     List<String> customerSlices = slices.stream()
-        .filter(s -> List.of(in.customerAttributes().columns()).contains(s)).toList();
+        .filter(s -> TableColumns.has(in.customerAttributes(), s)).toList();
     Dataset<Row> attrs = in.customerAttributes().select(concatKey(customerSlices));
 
     Dataset<Row> orderFamily = orderFamily(in.factOrder(), attrs, periodTypes, periods, slices, customerSlices);
@@ -131,7 +132,7 @@ public final class OperationsKpis {
     Dataset<Row> orders = factOrder.where(col("is_completed").or(col("status").equalTo("credit")))
         .withColumn("_n", when(col("is_completed"), 1L).otherwise(0L));
     List<String> orderSlices = slices.stream()
-        .filter(s -> !customerSlices.contains(s) && List.of(orders.columns()).contains(s)).toList();
+        .filter(s -> !customerSlices.contains(s) && TableColumns.has(orders, s)).toList();
     Column customerKey = col("customer_key").isNotNull();
 
     Dataset<Row> guests = orders.where(not(customerKey)).join(attrs, new String[] {"customer_key"}, "left");

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.*;
 
 import io.cxlake.core.CxlakeException;
 import io.cxlake.core.JobContext;
+import io.cxlake.core.TableColumns;
 import java.time.LocalDate;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -88,7 +89,7 @@ public final class AsOf {
   public static Dataset<Row> standingCandidates(JobContext ctx, String table, LocalDate asOf, int refitDays,
       String settings) {
     if (ctx.fullRefresh() || refitDays == 0 || !ctx.spark().catalog().tableExists(table)
-        || !java.util.Arrays.asList(ctx.spark().table(table).columns()).contains("settings")) {
+        || !TableColumns.has(ctx.spark().table(table), "settings")) {
       return null;
     }
     return ctx.spark().table(table)

@@ -449,9 +449,11 @@ public final class Pages {
     sections.add(section("Churn model", "churn_model_run", "churn", col("kind").equalTo("train")
         .and(col("mode").equalTo("native")).and(col("as_of_date").leq(lit(java.sql.Date.valueOf(asOf)))), runs -> {
           // the model that scored the day (a training within churn.refit_days, or one of the same
-          // rows, may be older than the latest); without scores, the latest training
+          // rows, may be older than the latest); without scores, the latest training. One run
+          // replaces a day's scores whole, so any score row of the day names it: no distinct over
+          // the customers.
           Dataset<Row> scores = gold.table("churn_score");
-          List<Row> scoredBy = scores == null ? List.of() : collect(scores.where(onAsOf).select("model_run_id").distinct(), 1);
+          List<Row> scoredBy = scores == null ? List.of() : collect(scores.where(onAsOf).select("model_run_id"), 1);
           Column scored = scoredBy.isEmpty() ? lit(false) : col("run_id").equalTo(scoredBy.get(0).getString(0));
           List<Row> model = collect(runs.orderBy(scored.desc(), col("as_of_date").desc(), col("created_at").desc()), 1);
           return model.isEmpty() ? null : churnModel(model.get(0));

@@ -2,6 +2,7 @@ package io.cxlake.survival;
 
 import static org.apache.spark.sql.functions.*;
 
+import io.cxlake.core.TableColumns;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -48,7 +49,7 @@ public final class CoxData {
    * take it off again at its entry, so it is at risk only inside its interval.
    */
   static Dataset<Row> withExits(Dataset<Row> data) {
-    if (!java.util.Arrays.asList(data.columns()).contains("entry")) {
+    if (!TableColumns.has(data, "entry")) {
       return data;
     }
     return data.unionByName(data.where(col("entry").isNotNull())

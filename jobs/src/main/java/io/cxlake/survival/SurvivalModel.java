@@ -3,6 +3,7 @@ package io.cxlake.survival;
 import static org.apache.spark.sql.functions.*;
 
 import io.cxlake.core.Progress;
+import io.cxlake.core.TableColumns;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -65,7 +66,7 @@ public final class SurvivalModel {
         categorical.put(variable, coalesce(col(variable), lit("unknown")));
       }
     }
-    if (java.util.Arrays.asList(subjects.columns()).contains("plan_at_origin")) {
+    if (TableColumns.has(subjects, "plan_at_origin")) {
       categorical.put("plan", coalesce(col("plan_at_origin"), lit("none")));
     }
     dummies(subjects, categorical, cfg.minGroupCustomers(), covs, select);
@@ -155,7 +156,7 @@ public final class SurvivalModel {
     // one pass for the size, which covariates vary (one that does not, e.g. no passives at all,
     // has no coefficient) and their means. Subjects, not rows: in a model of episodes only a
     // subject's first one has no entry.
-    Column subjects = java.util.Arrays.asList(design.data().columns()).contains("entry")
+    Column subjects = TableColumns.has(design.data(), "entry")
         ? count(when(col("entry").isNull(), 1)) : count(lit(1));
     List<Column> stats = new ArrayList<>(List.of(sum(when(col("event"), 1).otherwise(0))));
     for (Covariate c : design.covariates()) {
