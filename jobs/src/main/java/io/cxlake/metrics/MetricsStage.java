@@ -35,10 +35,11 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Silver → gold marts: dimensions, facts, customer_360, kpi_experience, kpi_operations and
  * kpi_heart, all through the {@link GoldWriter}. Incremental: only when silver changed since
- * the last run (or the as-of date moved) is anything written; facts and dimensions are
- * rewritten whole (cheap projections), the KPI tables only in the periods the changed rows
- * touch, and those of customers whose sliced attributes changed (REPLACE WHERE);
- * --full-refresh rebuilds everything.
+ * the last run (or the as-of date moved) is anything written; the facts merge only the rows of
+ * changed silver rows and of timestamps on the new days ({@link FactScope}), the dimensions are
+ * rewritten whole (small), customer_360 gains the as-of date's snapshot, and the KPI tables are
+ * rewritten only in the periods the changed rows touch, and those of customers whose sliced
+ * attributes changed (REPLACE WHERE); --full-refresh rebuilds everything.
  */
 public final class MetricsStage implements Stage {
   public static final String NAME = "metrics";
