@@ -18,6 +18,13 @@ import org.apache.spark.sql.Row;
  */
 record DriverInstances(List<List<Integer>> partitions, double[] label, double[] weight, Vector[] features) {
 
+  /**
+   * Rows fitted on the driver at most: a scale-1 training set (about 305,000 rows of 25
+   * features, some 150 MB here while the fit runs) fits; ten times that is fitted by MLlib in
+   * Spark, where the per-job cost is small beside the work.
+   */
+  static final int MAX_ROWS = 400_000;
+
   /** @param weightCol the weight column, or null or empty for weight 1 */
   static DriverInstances collect(Dataset<Row> rows, String labelCol, String weightCol, String featuresCol, int max) {
     Dataset<Row> instances = rows.withColumn("__instance", struct(col(labelCol).cast("double"),

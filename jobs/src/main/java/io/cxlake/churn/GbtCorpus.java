@@ -25,10 +25,13 @@ import org.apache.spark.mllib.tree.configuration.BoostingStrategy;
 import org.apache.spark.mllib.tree.configuration.Strategy;
 import org.apache.spark.mllib.tree.impurity.Variance$;
 import org.apache.spark.mllib.tree.model.ImpurityStats;
+import org.apache.spark.util.random.BernoulliSampler;
+import org.apache.spark.util.random.XORShiftRandom;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import scala.Option;
 import scala.Tuple2;
+import scala.reflect.ClassTag$;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
@@ -38,9 +41,9 @@ import scala.jdk.javaapi.CollectionConverters;
  * continuous feature, the same binning, MLlib's bin aggregator and best-split search per node, the
  * same leaf rules and MLlib's tree and ensemble models. In Spark every level of every tree is a
  * job (with a shuffle) of a few milliseconds' work: 40 trees of depth 3 are some 170 jobs a fit.
- * Up to the rows MLlib reads whole when it finds splits (max(maxBins², 10,000)); more rows, or
- * settings this path does not repeat (subsampling, feature subsets, another loss, validation
- * rows), use MLlib's fit in Spark.
+ * Up to {@link DriverInstances#MAX_ROWS} rows, with MLlib's sample for the split thresholds
+ * above max(maxBins², 10,000) rows; more rows, or settings this path does not repeat
+ * (subsampling, feature subsets, another loss, validation rows), use MLlib's fit in Spark.
  */
 final class GbtCorpus {
   private GbtCorpus() {}
@@ -52,8 +55,7 @@ final class GbtCorpus {
     }
     // extractInstances, then GradientBoostedTrees.run maps the labels to -1 and +1
     DriverInstances collected = DriverInstances.collect(rows, gbt.getLabelCol(),
-        gbt.isDefined(gbt.weightCol()) ? gbt.getWeightCol() : null, gbt.getFeaturesCol(),
-        Math.max(gbt.getMaxBins() * gbt.getMaxBins(), 10_000));
+        gbt.isDefined(gbt.weightCol()) ? gbt.getWeightCol() : null, gbt.getFeaturesCol(), DriverInstances.MAX_ROWS);
     if (collected == null) {
       return gbt.fit(rows);
     }
@@ -77,7 +79,7 @@ final class GbtCorpus {
     if (metadata == null) {
       return gbt.fit(rows); // a categorical feature with more values than bins: MLlib's message
     }
-    Split[][] splits = splits(metadata, features, weight, partitions);
+    Split[][] splits = splits(metadata, features, weight, splitSample(metadata, partitions, gbt.getSeed()));
     TreePoint[] points = points(metadata, splits, features, label, weight);
 
     int iterations = boosting.numIterations();
@@ -147,10 +149,34 @@ final class GbtCorpus {
   }
 
   /**
-   * RandomForest.findSplits with every row (the sample fraction is 1 up to the rows this path
-   * takes): per continuous feature its non-zero values with summed weights, per partition and
-   * merged, into MLlib's threshold search; ordered categorical features get their splits while
-   * the trees grow.
+   * The rows RandomForest.findSplits finds the thresholds on: all of them up to
+   * max(maxBins², 10,000) rows, a Bernoulli sample of that expected size above. MLlib draws it
+   * with {@code RDD.sample(false, fraction, new XORShiftRandom(seed).nextInt())}: each partition's
+   * sampler is seeded, in partition order, from a {@code java.util.Random} with that seed. The
+   * same seeds and Spark's own sampler draw the same rows here.
+   */
+  static List<List<Integer>> splitSample(DecisionTreeMetadata metadata, List<List<Integer>> partitions, long seed) {
+    long required = Math.max((long) metadata.maxBins() * metadata.maxBins(), 10_000L);
+    if (required >= metadata.numExamples()) {
+      return partitions;
+    }
+    double fraction = (double) required / metadata.numExamples();
+    java.util.Random seeds = new java.util.Random(new XORShiftRandom(seed).nextInt());
+    List<List<Integer>> sample = new ArrayList<>();
+    for (List<Integer> part : partitions) {
+      BernoulliSampler<Integer> sampler = new BernoulliSampler<>(fraction, ClassTag$.MODULE$.apply(Integer.class));
+      sampler.setSeed(seeds.nextLong());
+      List<Integer> kept = new ArrayList<>();
+      sampler.sample(CollectionConverters.asScala(part.iterator())).foreach(i -> kept.add((Integer) i));
+      sample.add(kept);
+    }
+    return sample;
+  }
+
+  /**
+   * RandomForest.findSplits on the rows of {@link #splitSample}: per continuous feature its
+   * non-zero values with summed weights, per partition and merged, into MLlib's threshold search;
+   * ordered categorical features get their splits while the trees grow.
    */
   private static Split[][] splits(DecisionTreeMetadata metadata, Vector[] features, double[] weight,
       List<List<Integer>> partitions) {

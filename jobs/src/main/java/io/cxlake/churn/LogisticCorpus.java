@@ -51,16 +51,13 @@ final class LogisticCorpus {
   private static final breeze.linalg.support.CanCopy<breeze.linalg.DenseVector<Object>> COPY =
       breeze.linalg.DenseVector$.MODULE$.canCopyDenseVector(ClassTag$.MODULE$.Double());
 
-  /** Rows collected to the driver at most. */
-  static final int DRIVER_ROWS = 20_000;
-
   /** The model {@code lr.fit(rows)} gives, fitted on the driver when it can be. */
   static LogisticRegressionModel fit(LogisticRegression lr, Dataset<Row> rows) {
     if (!repeatable(lr, rows)) {
       return lr.fit(rows);
     }
     DriverInstances collected = DriverInstances.collect(rows, lr.getLabelCol(),
-        lr.isDefined(lr.weightCol()) ? lr.getWeightCol() : null, lr.getFeaturesCol(), DRIVER_ROWS);
+        lr.isDefined(lr.weightCol()) ? lr.getWeightCol() : null, lr.getFeaturesCol(), DriverInstances.MAX_ROWS);
     if (collected == null) {
       return lr.fit(rows);
     }

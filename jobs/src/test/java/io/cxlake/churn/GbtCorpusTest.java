@@ -35,10 +35,14 @@ import org.junit.jupiter.api.Test;
  */
 class GbtCorpusTest {
   private static Dataset<Row> rows(int partitions) {
+    return rows(700, partitions);
+  }
+
+  private static Dataset<Row> rows(int n, int partitions) {
     Random random = new Random(31);
     String[] plans = {"basic", "plus", "pro"};
     List<Row> rows = new ArrayList<>();
-    for (int i = 0; i < 700; i++) {
+    for (int i = 0; i < n; i++) {
       double recency = Math.floor(Math.abs(random.nextGaussian()) * 120);
       double spend = Math.round(Math.exp(random.nextGaussian() + 4) * 100) / 100.0;
       double complaints = random.nextDouble() < 0.8 ? 0 : 1 + random.nextInt(3);
@@ -47,7 +51,7 @@ class GbtCorpusTest {
       double eta = -1 + recency / 60 - Math.log1p(spend) / 3 + 0.6 * complaints + (plan.equals("pro") ? -0.8 : 0)
           + (recency > 150 && complaints > 0 ? 1.5 : 0);
       double label = random.nextDouble() < 1 / (1 + Math.exp(-eta)) ? 1.0 : 0.0;
-      rows.add(RowFactory.create(String.format("C%04d", i), recency, spend, complaints, 5.0, missing, plan, label,
+      rows.add(RowFactory.create(String.format("C%05d", i), recency, spend, complaints, 5.0, missing, plan, label,
           label == 1.0 ? 2.2 : 0.65));
     }
     Dataset<Row> raw = TestSpark.session().createDataFrame(rows, new StructType()
@@ -88,6 +92,28 @@ class GbtCorpusTest {
       } finally {
         rows.unpersist();
       }
+    }
+  }
+
+  /**
+   * Above max(maxBins², 10,000) rows MLlib finds the thresholds on a sample: 26,000 rows in three
+   * partitions draw a fraction of 0.385 (Spark's gap sampling). The driver's sample is the same
+   * rows, so the thresholds and trees are the same; thresholds from every row would differ.
+   */
+  @Test
+  void aboveTenThousandRowsTheSplitsComeFromMllibsSample() {
+    Dataset<Row> rows = rows(26_000, 3).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      GBTClassifier gbt = new GBTClassifier().setFeaturesCol("features").setLabelCol("label")
+          .setWeightCol("weight").setMaxDepth(4).setMaxIter(3).setStepSize(0.1).setSeed(11);
+      GBTClassificationModel spark = gbt.fit(rows);
+      AtomicInteger jobs = new AtomicInteger();
+      GBTClassificationModel driver = TestSpark.countingJobs(jobs, () -> GbtCorpus.fit(gbt, rows));
+      assertTrue(jobs.get() <= 3, jobs.get() + " Spark jobs");
+      assertEquals(trees(spark), trees(driver));
+      SameProbabilities.assertSameProbabilities(spark, driver, rows, "26,000 rows");
+    } finally {
+      rows.unpersist();
     }
   }
 
