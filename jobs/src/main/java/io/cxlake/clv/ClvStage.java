@@ -47,7 +47,7 @@ public final class ClvStage implements Stage {
               .checked(b -> b.range(0, 1)))
       // above SummaryFit.DRIVER_SUMMARIES the likelihood is summed in Spark at every optimiser step:
       // interpreted, scale 1 took over 10 minutes against 109 s compiled (46 MB of input)
-      .alwaysCompiled()
+      .compiledFromMb(0)
       .build(registry -> new ClvStage());
 
   @Override

@@ -13,9 +13,10 @@ import org.apache.spark.sql.SparkSession;
  * saves. A stage whose input tables hold less than {@code runtime.codegen_min_input_mb} on disk
  * therefore runs with whole-stage code generation off and expressions interpreted; results are
  * the same either way. A stage that declares no input tables (ingest reads landing files) keeps
- * code generation, since its input size is not known here, and so does a stage that declares it
- * evaluates expressions over every row many times ({@link Stage#alwaysCompiled()}: clv's
- * likelihood at each optimiser step, where interpreted evaluation cost minutes at scale 1).
+ * code generation, since its input size is not known here. A stage whose work per input byte is
+ * high declares a lower threshold of its own ({@link Stage#compiledFromMb()}): clv 0, since it
+ * evaluates its likelihood over every row at each optimiser step (interpreted, minutes at scale
+ * 1); survival a few MB, since it expands each customer into monthly episodes.
  *
  * <p>The same input size turns adaptive query execution off below
  * {@code runtime.adaptive_min_input_mb}: AQE runs each shuffle of a query as a Spark job of its
@@ -52,7 +53,7 @@ public final class CodegenChoice {
 
   /** Chooses for {@code stage}, applies the choice to the session (saying so) and returns it. */
   static Choice apply(JobContext ctx, Stage stage) {
-    int codegenMb = stage.alwaysCompiled() ? 0 : ctx.config().runtime().codegenMinInputMb();
+    int codegenMb = codegenMinInputMb(ctx.config().runtime().codegenMinInputMb(), stage.compiledFromMb());
     int adaptiveMb = ctx.config().runtime().adaptiveMinInputMb();
     long bytes = codegenMb == 0 && adaptiveMb == 0 ? -1 : inputBytes(ctx, stage.reads());
     Map<String, String> settings = new LinkedHashMap<>();
@@ -77,6 +78,14 @@ public final class CodegenChoice {
     Progress.info("{}: inputs {} MB on disk: {} for this stage", stage.name(), String.format("%.1f", bytes / 1e6),
         String.join(", ", said));
     return new Choice(previous);
+  }
+
+  /**
+   * The threshold for a stage: the setting, or the stage's own when smaller (0, "never
+   * interpreted", stays 0).
+   */
+  static int codegenMinInputMb(int configured, Integer stageMb) {
+    return configured == 0 || stageMb == null ? configured : Math.min(configured, stageMb);
   }
 
   /** Below the threshold: the input size is known ({@code bytes} ≥ 0) and under it (0: never). */

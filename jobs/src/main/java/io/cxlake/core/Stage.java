@@ -35,12 +35,13 @@ public interface Stage {
   }
 
   /**
-   * True when the stage's work is evaluating expressions over every input row many times (an
-   * iterative fit in Spark SQL): compiling pays for itself at any but the smallest input, so the
-   * stage keeps Spark's code generation whatever its input size ({@link CodegenChoice}).
+   * The input size (MB on disk) from which the stage compiles when that is below
+   * {@code runtime.codegen_min_input_mb}, or null for the setting alone: a stage whose work per
+   * input byte is high (an iterative fit in Spark SQL: 0, always) pays for compiling on smaller
+   * inputs than others ({@link CodegenChoice}).
    */
-  default boolean alwaysCompiled() {
-    return false;
+  default Integer compiledFromMb() {
+    return null;
   }
 
   /**

@@ -30,7 +30,7 @@ import java.util.function.Function;
  */
 public record StageModule(String name, String description, List<ConfigSection<?>> config, List<TableRef> requires,
     List<TableRef> requiresAny, List<TableRef> optional, List<TableRef> writes, List<TableContract> contracts, List<CustomerColumn> customerColumns,
-    boolean afterAll, boolean incremental, boolean alwaysCompiled, Function<JobContext, List<String>> writesFiles,
+    boolean afterAll, boolean incremental, Integer compiledFromMb, Function<JobContext, List<String>> writesFiles,
     Function<StageRegistry, Stage> factory) {
 
   public StageModule {
@@ -68,7 +68,7 @@ public record StageModule(String name, String description, List<ConfigSection<?>
     private final List<CustomerColumn> columns = new ArrayList<>();
     private boolean afterAll;
     private boolean incremental;
-    private boolean alwaysCompiled;
+    private Integer compiledFromMb;
     private Function<JobContext, List<String>> writesFiles = ctx -> List.of();
 
     private Builder(String name, String description) {
@@ -144,12 +144,14 @@ public record StageModule(String name, String description, List<ConfigSection<?>
     }
 
     /**
-     * The stage evaluates expressions over every input row many times (an iterative fit in Spark
-     * SQL): it keeps Spark's code generation on inputs of any size, where other stages on small
-     * inputs run interpreted ({@link io.cxlake.core.CodegenChoice}).
+     * The stage compiles (Spark's code generation) from inputs of {@code mb} on disk, or from
+     * {@code runtime.codegen_min_input_mb} when that is smaller ({@link io.cxlake.core.CodegenChoice}).
+     * For a stage whose work per input byte is high: 0 (always) for an iterative fit in Spark SQL
+     * that evaluates expressions over every row at each step; a few MB for one that expands its
+     * rows many times over.
      */
-    public Builder alwaysCompiled() {
-      alwaysCompiled = true;
+    public Builder compiledFromMb(int mb) {
+      compiledFromMb = mb;
       return this;
     }
 
@@ -167,7 +169,7 @@ public record StageModule(String name, String description, List<ConfigSection<?>
         throw new IllegalStateException("stage '" + name + "' runs after all stages, so nothing may read what it writes");
       }
       return new StageModule(name, description, config, requires, requiresAny, optional, writes, contracts, columns,
-          afterAll, incremental, alwaysCompiled, writesFiles, factory);
+          afterAll, incremental, compiledFromMb, writesFiles, factory);
     }
   }
 }

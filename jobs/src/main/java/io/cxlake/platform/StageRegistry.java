@@ -209,8 +209,8 @@ public final class StageRegistry {
       }
 
       @Override
-      public boolean alwaysCompiled() {
-        return m.alwaysCompiled();
+      public Integer compiledFromMb() {
+        return m.compiledFromMb();
       }
     };
   }

@@ -120,8 +120,8 @@ class JobRunnerTest {
       }
 
       @Override
-      public boolean alwaysCompiled() {
-        return true;
+      public Integer compiledFromMb() {
+        return 0;
       }
     };
     List<Stage> stages = List.of(toy("reads_small", List.of(TableRef.gold("codegen_in")), List.of(), record),
@@ -139,6 +139,12 @@ class JobRunnerTest {
     assertFalse(CodegenChoice.below(1_000_000, 1), "at the threshold: compiled");
     assertFalse(CodegenChoice.below(bytes, 0));
     assertFalse(CodegenChoice.below(-1, 64));
+    // A stage's own threshold counts when it is lower than the setting; "never interpreted" (0) stays.
+    assertEquals(64, CodegenChoice.codegenMinInputMb(64, null));
+    assertEquals(16, CodegenChoice.codegenMinInputMb(64, 16));
+    assertEquals(8, CodegenChoice.codegenMinInputMb(8, 16));
+    assertEquals(0, CodegenChoice.codegenMinInputMb(64, 0));
+    assertEquals(0, CodegenChoice.codegenMinInputMb(0, 16));
 
     seen.clear();
     JobRunner.run(TestSpark.context(P, TestSpark.repoRoot().resolve("conf/sources.yaml"), null,
