@@ -25,14 +25,14 @@ import org.apache.spark.mllib.tree.configuration.BoostingStrategy;
 import org.apache.spark.mllib.tree.configuration.Strategy;
 import org.apache.spark.mllib.tree.impurity.Variance$;
 import org.apache.spark.mllib.tree.model.ImpurityStats;
-import org.apache.spark.util.random.BernoulliSampler;
-import org.apache.spark.util.random.XORShiftRandom;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.util.random.BernoulliSampler;
+import org.apache.spark.util.random.XORShiftRandom;
 import scala.Option;
 import scala.Tuple2;
-import scala.reflect.ClassTag$;
 import scala.jdk.javaapi.CollectionConverters;
+import scala.reflect.ClassTag$;
 
 /**
  * Gradient-boosted trees fitted on the driver when the rows are few: MLlib 4.0's

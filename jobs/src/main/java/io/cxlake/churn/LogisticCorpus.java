@@ -36,8 +36,8 @@ import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
 
 /**
- * A binomial logistic regression fitted on the driver when its rows are few: MLlib 4.0's
- * {@code LogisticRegression.train} step for step (the same summaries for standardisation, the
+ * A binomial logistic regression fitted on the driver up to {@link DriverInstances#MAX_ROWS}
+ * rows: MLlib 4.0's {@code LogisticRegression.train} step for step (the same summaries for standardisation, the
  * same standardised instance blocks and block aggregator for loss and gradient, the same L2
  * term, Breeze's L-BFGS with MLlib's settings, the same start and the same conversion back),
  * giving MLlib's model and summary. In Spark each L-BFGS iteration is one job of a few
