@@ -60,7 +60,8 @@ public final class CodegenChoice {
     List<String> said = new ArrayList<>();
     if (below(bytes, codegenMb)) {
       settings.putAll(INTERPRETED);
-      said.add("Spark code generation off (below runtime.codegen_min_input_mb, " + codegenMb + ")");
+      said.add("Spark code generation off (below " + (codegenMb == ctx.config().runtime().codegenMinInputMb()
+          ? "runtime.codegen_min_input_mb, " : "the stage's own threshold, ") + codegenMb + ")");
     }
     if (below(bytes, adaptiveMb)) {
       settings.putAll(NOT_ADAPTIVE);
